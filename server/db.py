@@ -1,0 +1,104 @@
+"""SQLite connections and versioned migrations.
+
+One connection per unit of work (a request, a CLI command). Every connection gets the same
+pragmas: WAL so readers never block the writer, foreign keys on, a busy timeout so writers
+queue instead of failing, and the configured ``synchronous`` level so that a write the server
+has acknowledged is already on disk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from server.settings import Settings
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def utcnow() -> str:
+    """Timestamps are stored as ISO 8601 UTC strings, which sort correctly as text."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def connect(
+    path: Path | str,
+    *,
+    synchronous: str = "FULL",
+    busy_timeout_ms: int = 5000,
+) -> sqlite_utils.Database:
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_ms / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+def connect_settings(settings: Settings) -> sqlite_utils.Database:
+    return connect(
+        settings.database_path,
+        synchronous=settings.db_synchronous,
+        busy_timeout_ms=settings.db_busy_timeout_ms,
+    )
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so a read-then-write
+    unit never fails half way with SQLITE_BUSY. Use raw SQL inside: sqlite-utils' own
+    write helpers commit on their own and would end the transaction early."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.conn.commit()
+
+
+def applied_versions(db: sqlite_utils.Database) -> list[int]:
+    if not db["schema_migrations"].exists():
+        return []
+    return [row[0] for row in db.execute("SELECT version FROM schema_migrations ORDER BY version")]
+
+
+def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration] | None = None) -> list[int]:
+    """Apply the migrations not yet applied, each in its own transaction; returns their
+    versions. Running it again applies nothing."""
+    if migrations is None:
+        from server.migrations import MIGRATIONS
+
+        migrations = MIGRATIONS
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    db.conn.commit()
+    done = set(applied_versions(db))
+    applied: list[int] = []
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        with transaction(db):
+            migration.apply(db)
+            db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                [migration.version, migration.name, utcnow()],
+            )
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,162 @@
+"""The checklist format: typed structures that the YAML files in ``forms/`` decode into.
+
+One file holds one version of one checklist. The same structures are served to the phone
+as JSON, and ``msgspec.json.schema(Checklist)`` is the published JSON Schema for editors.
+Rules that a type cannot express (unique ids, conditions pointing backwards, …) live in
+``server.forms.validate``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+FacilityKind = Literal[
+    "preschool",
+    "independent_childcare",
+    "primary",
+    "lower_secondary",
+    "upper_secondary",
+    "multi_level",
+    "after_hours_childcare",
+]
+FACILITY_KINDS: tuple[str, ...] = FacilityKind.__args__  # type: ignore[attr-defined]
+
+ItemKind = Literal["check", "number", "text", "choice", "photo", "signature", "location", "date"]
+ITEM_KINDS: tuple[str, ...] = ItemKind.__args__  # type: ignore[attr-defined]
+
+CheckAnswer = Literal["pass", "fail", "na"]
+CHECK_ANSWERS: tuple[str, ...] = CheckAnswer.__args__  # type: ignore[attr-defined]
+
+ChecklistId = Annotated[
+    str,
+    Meta(
+        pattern=r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$",
+        description="Lower-case letters, digits and dashes; stable forever.",
+    ),
+]
+ItemId = Annotated[
+    str,
+    Meta(
+        pattern=r"^[a-z][a-z0-9_]{0,63}$",
+        description="Lower-case letters, digits and underscores; unique within the checklist.",
+    ),
+]
+NonEmpty = Annotated[str, Meta(min_length=1)]
+ConditionValue = str | float | bool
+
+
+class Text(msgspec.Struct, forbid_unknown_fields=True):
+    """Text in both languages of the app: Vietnamese first, English second."""
+
+    vi: NonEmpty
+    en: NonEmpty
+
+
+class Condition(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A test on the answer to an earlier item. Exactly one operator is set.
+
+    An item that is hidden, or not answered, satisfies only ``answered: false``. For a
+    multiple choice answer, ``equals``/``in`` hold when any chosen value matches.
+    """
+
+    item: ItemId
+    equals: ConditionValue | None = None
+    not_equals: ConditionValue | None = None
+    in_: list[ConditionValue] | None = msgspec.field(default=None, name="in")
+    at_least: float | None = None
+    at_most: float | None = None
+    answered: bool | None = None
+
+    OPERATORS = ("equals", "not_equals", "in_", "at_least", "at_most", "answered")
+
+    def operators(self) -> list[str]:
+        return [op for op in self.OPERATORS if getattr(self, op) is not None]
+
+
+class Choice(msgspec.Struct, forbid_unknown_fields=True):
+    value: Annotated[str, Meta(pattern=r"^[a-z0-9_]{1,64}$")]
+    label: Text
+
+
+class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """One question. ``check`` items are scored (see shared SCORING.md); the others carry
+    information. Check-only fields (``weight``, ``mandatory``, ``allow_na``) are filled with
+    their defaults for checks and must be absent on other kinds."""
+
+    id: ItemId
+    kind: ItemKind
+    text: Text
+    help: Text | None = None
+    legal_ref: str | None = None
+    inferred: bool = False
+    """True when the item is good practice inferred from the regulations rather than
+    stated by the cited article (BRIEF.md marks these [I])."""
+    required: bool | None = None
+    """Defaults to true for checks and false for other kinds."""
+    show_if: list[Condition] | None = None
+    """Shown only when every condition holds; a hidden item is neither scored nor required."""
+    weight: Annotated[float, Meta(gt=0)] | None = None
+    mandatory: bool | None = None
+    allow_na: bool | None = None
+    choices: list[Choice] | None = None
+    multiple: bool | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool | None = None
+    unit: Text | None = None
+
+    def __post_init__(self) -> None:
+        if self.required is None:
+            self.required = self.kind == "check"
+        if self.kind == "check":
+            if self.weight is None:
+                self.weight = 1.0
+            if self.mandatory is None:
+                self.mandatory = False
+            if self.allow_na is None:
+                self.allow_na = False
+        elif self.kind == "choice" and self.multiple is None:
+            self.multiple = False
+
+
+class Section(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    id: ItemId
+    title: Text
+    items: Annotated[list[Item], Meta(min_length=1)]
+    help: Text | None = None
+
+
+class Checklist(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """One version of one checklist. A published version never changes: edit by adding a
+    file with the next version number."""
+
+    id: ChecklistId
+    version: Annotated[int, Meta(ge=1)]
+    title: Text
+    applies_to: Annotated[list[FacilityKind], Meta(min_length=1)]
+    sections: Annotated[list[Section], Meta(min_length=1)]
+    description: Text | None = None
+    legal_basis: list[NonEmpty] = msgspec.field(default_factory=list)
+    threshold: Annotated[float, Meta(ge=0, le=100)] = 80.0
+    """Pass mark: 100 × passed weight must reach threshold × assessed weight."""
+    min_passed: Annotated[int, Meta(ge=1)] | None = None
+    """Least number of checks answered pass for the result to be passed (TT 45/2021)."""
+    validity_days: Annotated[int, Meta(ge=1)] = 365
+    """Days an inspection stays current before the facility is overdue."""
+
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+    def checks(self) -> list[Item]:
+        return [item for item in self.items() if item.kind == "check"]
+
+
+def json_schema() -> dict[str, object]:
+    """The published JSON Schema of a checklist file."""
+    schema = msgspec.json.schema(Checklist)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Safe-school checklist"
+    return schema

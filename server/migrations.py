@@ -1,0 +1,125 @@
+"""The database schema, as an ordered list of migrations. Never edit an applied one: add
+the next version. Each runs inside one transaction (see ``server.db.migrate``)."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import sqlite_utils
+
+from server.db import Migration
+
+
+def _v1_core(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+
+    # Administrative units are data: provinces ship with the server, communes arrive with
+    # facility imports. The district tier was abolished in 2025 and survives only as a
+    # free-text legacy field on facilities.
+    db["provinces"].create({"code": str, "name": str, "name_en": str}, pk="code")
+    db["communes"].create(
+        {"code": str, "province_code": str, "name": str},
+        pk="code",
+        foreign_keys=[("province_code", "provinces", "code")],
+    )
+    db["communes"].create_index(["province_code"], index_name="idx_communes_province")
+
+    db["facilities"].create(
+        {
+            "code": str,
+            "name": str,
+            "kind": str,
+            "ownership": str,
+            "province_code": str,
+            "commune_code": str,
+            "legacy_district": str,
+            "address": str,
+            "latitude": float,
+            "longitude": float,
+            "contact_name": str,
+            "contact_phone": str,
+            "contact_email": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="code",
+        not_null={"name", "kind", "ownership", "province_code", "commune_code"},
+        foreign_keys=[
+            ("province_code", "provinces", "code"),
+            ("commune_code", "communes", "code"),
+        ],
+    )
+    db["facilities"].create_index(["province_code", "commune_code"], index_name="idx_fac_unit")
+    db["facilities"].create_index(["province_code", "kind"], index_name="idx_fac_kind")
+
+    db["users"].create(
+        {
+            "id": int,
+            "username": str,
+            "display_name": str,
+            "role": str,
+            "password_hash": str,
+            "province_code": str,
+            "facility_code": str,
+            "agency": str,
+            "disabled": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"username", "role", "password_hash", "disabled", "created_at"},
+        defaults={"disabled": 0},
+        foreign_keys=[
+            ("province_code", "provinces", "code"),
+            ("facility_code", "facilities", "code"),
+        ],
+    )
+    db["users"].create_index(["username"], unique=True, index_name="idx_users_username")
+    db["user_communes"].create(
+        {"user_id": int, "commune_code": str},
+        pk=("user_id", "commune_code"),
+        foreign_keys=[("user_id", "users", "id"), ("commune_code", "communes", "code")],
+    )
+
+    db["sessions"].create(
+        {
+            "id": int,
+            "token_hash": str,
+            "user_id": int,
+            "created_at": str,
+            "expires_at": str,
+            "revoked_at": str,
+            "user_agent": str,
+        },
+        pk="id",
+        not_null={"token_hash", "user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["sessions"].create_index(["token_hash"], unique=True, index_name="idx_sessions_token")
+    db["sessions"].create_index(["user_id"], index_name="idx_sessions_user")
+
+    # Every checklist version ever published, with its fingerprint: old inspections are
+    # scored by the version they used, even after its file left forms/.
+    db["form_versions"].create(
+        {
+            "form_id": str,
+            "version": int,
+            "fingerprint": str,
+            "definition": str,
+            "source_file": str,
+            "published_at": str,
+        },
+        pk=("form_id", "version"),
+        not_null={"fingerprint", "definition", "published_at"},
+    )
+
+    with resources.files("server.data").joinpath("provinces.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    db.conn.executemany(
+        "INSERT INTO provinces (code, name, name_en) VALUES (:code, :name, :name_en)", rows
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
+]
