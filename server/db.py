@@ -9,6 +9,7 @@ has acknowledged is already on disk.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,3 +103,38 @@ def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration] | None = 
             )
         applied.append(migration.version)
     return applied
+
+
+class ConnectionPool:
+    """A few open connections shared by request threads, so each request skips the cost
+    of opening SQLite and setting pragmas. A connection is used by one thread at a time."""
+
+    def __init__(self, settings: Settings, size: int = 8) -> None:
+        self._settings = settings
+        self._size = size
+        self._idle: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite_utils.Database]:
+        with self._lock:
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = connect_settings(self._settings)
+        try:
+            yield db
+        finally:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            with self._lock:
+                if len(self._idle) < self._size:
+                    self._idle.append(db)
+                    db = None
+            if db is not None:
+                db.conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for db in idle:
+            db.conn.close()

@@ -40,6 +40,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
             "contact_name": str,
             "contact_phone": str,
             "contact_email": str,
+            "search_text": str,
             "created_at": str,
             "updated_at": str,
         },

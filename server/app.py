@@ -1,0 +1,104 @@
+"""The application factory: all wiring lives here, so tests build the same app with their
+own settings and collaborators."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+import msgspec
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+
+from server import __version__
+from server.auth.middleware import PUBLIC, BearerTokenMiddleware
+from server.auth.routes import AuthController, UserController
+from server.db import ConnectionPool, migrate
+from server.deps import DEPENDENCIES, Db
+from server.errors import EXCEPTION_HANDLERS
+from server.facilities.routes import FacilityController, UnitController
+from server.forms.registry import load_and_publish
+from server.forms.routes import FormsController
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class PushSender(Protocol):
+    """Sends one web-push message; the real one wraps pywebpush, tests pass a fake."""
+
+    def send(self, subscription: dict[str, Any], payload: bytes) -> None: ...
+
+
+class Health(msgspec.Struct):
+    status: str
+    version: str
+
+
+@get(
+    "/healthz",
+    opt=PUBLIC,
+    sync_to_thread=True,
+    summary="Health check",
+    description="Answers 200 when the server runs and its database answers a query.",
+    tags=["system"],
+)
+def healthz(db: Db) -> Health:
+    db.execute("SELECT 1").fetchone()
+    return Health("ok", __version__)
+
+
+def prepare_database(settings: Settings) -> None:
+    """Migrate and publish the checklists before serving: a bad checklist or a changed
+    published version stops start-up here, with the file and item named."""
+    pool = ConnectionPool(settings, size=1)
+    with pool.connection() as db:
+        migrate(db)
+    pool.close()
+
+
+def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> Litestar:
+    prepare_database(settings)
+    pool = ConnectionPool(settings)
+    with pool.connection() as db:
+        forms = load_and_publish(db, settings.forms_dir)
+
+    settings.pwa_dir.mkdir(parents=True, exist_ok=True)
+    static = create_static_files_router(
+        path="/",
+        directories=[settings.pwa_dir],
+        html_mode=True,
+        opt=PUBLIC,
+        include_in_schema=False,
+        name="pwa",
+    )
+    return Litestar(
+        route_handlers=[
+            healthz,
+            AuthController,
+            UserController,
+            FacilityController,
+            UnitController,
+            FormsController,
+            static,
+        ],
+        dependencies=DEPENDENCIES,
+        middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"])],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        state=State(
+            {"settings": settings, "pool": pool, "forms": forms, "push_sender": push_sender}
+        ),
+        on_shutdown=[lambda: pool.close()],
+        openapi_config=OpenAPIConfig(
+            title="Safe schools inspection API",
+            version=__version__,
+            description="Checklists, facilities, accounts and inspections for child-safety"
+            " inspections of schools and childcare facilities in Viet Nam. Every error uses"
+            " one envelope: {error: {code, message, details}}.",
+        ),
+        debug=False,
+    )

@@ -1,0 +1,174 @@
+"""Sign-in, sign-out, and user administration."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody, PathParameter
+
+from server.auth import store
+from server.deps import Config, Db
+from server.auth.middleware import PUBLIC, require_role
+from server.auth.principal import Principal, Role
+
+AuthedRequest = Request[Principal, str, State]
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+
+
+class UserOut(msgspec.Struct):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    province_code: str | None
+    commune_codes: list[str]
+    facility_code: str | None
+    agency: str | None
+    disabled: bool = False
+
+
+class LoginResponse(msgspec.Struct):
+    token: str
+    expires_at: str
+    user: UserOut
+
+
+class CreateUserRequest(msgspec.Struct, forbid_unknown_fields=True):
+    username: str
+    password: str
+    role: Role
+    display_name: str = ""
+    province_code: str | None = None
+    commune_codes: list[str] = msgspec.field(default_factory=list)
+    facility_code: str | None = None
+    agency: str | None = None
+
+
+class RevokeResponse(msgspec.Struct):
+    revoked: int
+
+
+def _user_out(row: dict[str, Any]) -> UserOut:
+    return UserOut(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"] or row["username"],
+        role=row["role"],
+        province_code=row["province_code"],
+        commune_codes=list(row["commune_codes"]),
+        facility_code=row["facility_code"],
+        agency=row["agency"],
+        disabled=bool(row["disabled"]),
+    )
+
+
+def _principal_out(p: Principal) -> UserOut:
+    return UserOut(
+        id=p.user_id,
+        username=p.username,
+        display_name=p.display_name,
+        role=p.role,
+        province_code=p.province_code,
+        commune_codes=list(p.commune_codes),
+        facility_code=p.facility_code,
+        agency=p.agency,
+    )
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post(
+        "/login",
+        opt=PUBLIC,
+        sync_to_thread=True,
+        summary="Sign in",
+        description="Exchange a username and password for a session token. The token works"
+        " (offline too) until it expires or an admin revokes it.",
+    )
+    def login(self, data: JSONBody[LoginRequest], db: Db, request: Request[Any, Any, Any],
+              settings: Config) -> LoginResponse:
+        issued = store.login(
+            db,
+            data.username,
+            data.password,
+            session_days=settings.session_days,
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        return LoginResponse(issued.token, issued.expires_at, _principal_out(issued.principal))
+
+    @post(
+        "/logout",
+        status_code=204,
+        sync_to_thread=True,
+        summary="Sign out",
+        description="Revoke the session whose token made this request.",
+    )
+    def logout(self, request: AuthedRequest, db: Db) -> None:
+        if request.user.session_id is not None:
+            store.revoke_session(db, request.user.session_id)
+
+    @get(
+        "/me",
+        sync_to_thread=False,
+        summary="Who am I",
+        description="The signed-in user with role and scope (province, communes, facility).",
+    )
+    def me(self, request: AuthedRequest) -> UserOut:
+        return _principal_out(request.user)
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ["users"]
+    guards = [require_role("admin")]
+
+    @get("/", sync_to_thread=True, summary="List users", description="Every account (admin only).")
+    def list_users(self, db: Db) -> list[UserOut]:
+        return [_user_out(row) for row in store.list_users(db)]
+
+    @post(
+        "/",
+        sync_to_thread=True,
+        summary="Create a user",
+        description="Create an account with a role and its scope: department (province and"
+        " agency), inspector (province or communes), facility (one facility). Admin only.",
+    )
+    def create_user(
+        self, data: JSONBody[CreateUserRequest], db: Db, settings: Config
+    ) -> UserOut:
+        user_id = store.create_user(
+            db,
+            store.NewUser(
+                username=data.username,
+                password=data.password,
+                role=data.role,
+                display_name=data.display_name,
+                province_code=data.province_code,
+                commune_codes=tuple(data.commune_codes),
+                facility_code=data.facility_code,
+                agency=data.agency,
+            ),
+            min_password_length=settings.password_min_length,
+        )
+        return _user_out(store.get_user(db, user_id))
+
+    @post(
+        "/{user_id:int}/revoke-sessions",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Revoke a user's sessions",
+        description="Sign a user out everywhere, e.g. after a phone is lost. Admin only.",
+    )
+    def revoke_sessions(
+        self, user_id: Annotated[int, PathParameter(description="User id")], db: Db
+    ) -> RevokeResponse:
+        return RevokeResponse(store.revoke_user_sessions(db, user_id))

@@ -1,0 +1,249 @@
+"""Users, their scopes, and server-side sessions.
+
+A session token is random and shown to the client once; only its SHA-256 is stored, so a
+copy of the database cannot be used to sign in. Sessions are revocable (a lost phone) and
+expire after ``session_days``: the phone keeps using its token offline until then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from server.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from server.auth.principal import ROLES, Principal, Role
+from server.db import transaction, utcnow
+from server.errors import AppError, ErrorCode
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    password: str
+    role: Role
+    display_name: str = ""
+    province_code: str | None = None
+    commune_codes: tuple[str, ...] = ()
+    facility_code: str | None = None
+    agency: str | None = None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[str]:
+    problems: list[str] = []
+    province = user.province_code
+    if province and db.execute("SELECT 1 FROM provinces WHERE code = ?", [province]).fetchone() is None:
+        problems.append(f"unknown province {province!r}")
+    if user.role == "department":
+        if not province:
+            problems.append("a department user needs a province")
+        if not (user.agency or "").strip():
+            problems.append("a department user needs an agency name")
+    elif user.role == "inspector":
+        if not province and not user.commune_codes:
+            problems.append("an inspector needs a province or a list of communes")
+        for code in user.commune_codes:
+            row = db.execute("SELECT province_code FROM communes WHERE code = ?", [code]).fetchone()
+            if row is None:
+                problems.append(f"unknown commune {code!r}")
+            elif province and row[0] != province:
+                problems.append(f"commune {code!r} is not in province {province!r}")
+    elif user.role == "facility":
+        if not user.facility_code:
+            problems.append("a facility user needs a facility code")
+        elif (
+            db.execute("SELECT 1 FROM facilities WHERE code = ?", [user.facility_code]).fetchone()
+            is None
+        ):
+            problems.append(f"unknown facility {user.facility_code!r}")
+    if user.role != "facility" and user.facility_code:
+        problems.append("only facility users have a facility")
+    if user.role != "inspector" and user.commune_codes:
+        problems.append("only inspectors are scoped to communes")
+    return problems
+
+
+def create_user(db: sqlite_utils.Database, user: NewUser, *, min_password_length: int) -> int:
+    problems: list[str] = []
+    if not USERNAME_RE.match(user.username):
+        problems.append(
+            "username must be 3-64 lower-case letters, digits, dots, dashes or underscores"
+        )
+    if user.role not in ROLES:
+        problems.append(f"role must be one of {', '.join(ROLES)}")
+    if len(user.password) < min_password_length:
+        problems.append(f"password must have at least {min_password_length} characters")
+    problems += _scope_problems(db, user)
+    if problems:
+        raise AppError(ErrorCode.USER_INVALID, "; ".join(problems), details=problems)
+    if db.execute("SELECT 1 FROM users WHERE username = ?", [user.username]).fetchone():
+        raise AppError(ErrorCode.USER_EXISTS, f"user {user.username!r} already exists")
+    province = user.province_code
+    if user.role == "inspector" and not province and user.commune_codes:
+        row = db.execute(
+            "SELECT province_code FROM communes WHERE code = ?", [user.commune_codes[0]]
+        ).fetchone()
+        province = row[0]
+    if user.role == "facility":
+        province = db.execute(
+            "SELECT province_code FROM facilities WHERE code = ?", [user.facility_code]
+        ).fetchone()[0]
+    password_hash = hash_password(user.password)
+    with transaction(db):
+        cursor = db.execute(
+            "INSERT INTO users (username, display_name, role, password_hash, province_code,"
+            " facility_code, agency, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            [
+                user.username,
+                user.display_name or user.username,
+                user.role,
+                password_hash,
+                province,
+                user.facility_code,
+                user.agency,
+                utcnow(),
+            ],
+        )
+        user_id = int(cursor.lastrowid or 0)
+        db.conn.executemany(
+            "INSERT INTO user_communes (user_id, commune_code) VALUES (?, ?)",
+            [(user_id, code) for code in user.commune_codes],
+        )
+    return user_id
+
+
+def _principal(row: dict[str, Any], communes: list[str], session_id: int | None) -> Principal:
+    return Principal(
+        user_id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"] or row["username"],
+        role=row["role"],
+        province_code=row["province_code"],
+        commune_codes=tuple(communes),
+        facility_code=row["facility_code"],
+        agency=row["agency"],
+        session_id=session_id,
+    )
+
+
+def _communes(db: sqlite_utils.Database, user_id: int) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT commune_code FROM user_communes WHERE user_id = ? ORDER BY commune_code",
+            [user_id],
+        )
+    ]
+
+
+def get_user(db: sqlite_utils.Database, user_id: int) -> dict[str, Any]:
+    rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+    if not rows:
+        raise AppError(ErrorCode.USER_NOT_FOUND)
+    row = rows[0]
+    row["commune_codes"] = _communes(db, user_id)
+    return row
+
+
+def list_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    users = list(db.query("SELECT * FROM users ORDER BY username"))
+    for row in users:
+        row["commune_codes"] = _communes(db, row["id"])
+    return users
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    token: str
+    expires_at: str
+    principal: Principal
+
+
+def login(
+    db: sqlite_utils.Database,
+    username: str,
+    password: str,
+    *,
+    session_days: int,
+    user_agent: str = "",
+) -> IssuedSession:
+    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip().lower()]))
+    if not rows:
+        verify_password(password, DUMMY_HASH)
+        raise AppError(ErrorCode.AUTH_BAD_CREDENTIALS)
+    row = rows[0]
+    if not verify_password(password, row["password_hash"]):
+        raise AppError(ErrorCode.AUTH_BAD_CREDENTIALS)
+    if row["disabled"]:
+        raise AppError(ErrorCode.AUTH_USER_DISABLED)
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    expires_at = (now + timedelta(days=session_days)).isoformat(timespec="milliseconds")
+    expires_at = expires_at.replace("+00:00", "Z")
+    with transaction(db):
+        cursor = db.execute(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [_token_hash(token), row["id"], utcnow(), expires_at, user_agent[:200]],
+        )
+    session_id = int(cursor.lastrowid or 0)
+    return IssuedSession(token, expires_at, _principal(row, _communes(db, row["id"]), session_id))
+
+
+def authenticate(db: sqlite_utils.Database, token: str) -> Principal:
+    """The principal behind a bearer token, or an error saying why it is refused: the phone
+    tells an expired or revoked sign-in apart from a malformed one."""
+    rows = list(
+        db.query(
+            "SELECT s.id AS session_id, s.expires_at, s.revoked_at, u.*"
+            " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+            [_token_hash(token)],
+        )
+    )
+    if not rows:
+        raise AppError(ErrorCode.AUTH_INVALID_TOKEN)
+    row = rows[0]
+    if row["revoked_at"]:
+        raise AppError(ErrorCode.AUTH_REVOKED)
+    if row["disabled"]:
+        raise AppError(ErrorCode.AUTH_USER_DISABLED)
+    if row["expires_at"] <= utcnow():
+        raise AppError(ErrorCode.AUTH_EXPIRED)
+    return _principal(row, _communes(db, row["id"]), row["session_id"])
+
+
+def revoke_session(db: sqlite_utils.Database, session_id: int) -> None:
+    with transaction(db):
+        db.execute(
+            "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [utcnow(), session_id],
+        )
+
+
+def revoke_user_sessions(db: sqlite_utils.Database, user_id: int) -> int:
+    """Revoke every live session of a user (a lost or stolen phone); returns how many."""
+    get_user(db, user_id)
+    with transaction(db):
+        cursor = db.execute(
+            "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            [utcnow(), user_id],
+        )
+    return int(cursor.rowcount)
+
+
+def user_id_by_name(db: sqlite_utils.Database, username: str) -> int:
+    row = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
+    if row is None:
+        raise AppError(ErrorCode.USER_NOT_FOUND, f"no user {username!r}")
+    return int(row[0])

@@ -1,0 +1,217 @@
+"""``python -m server …``: the server's command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from server.settings import Settings, SettingsError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        forms_dir=getattr(args, "forms_dir", None),
+    )
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    app = create_app(settings)
+    print(f"Serving on http://{settings.host}:{settings.port}  (database {settings.database_path})")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _serve(_settings(args))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from server.demo import DEMO_LOGINS, ensure_demo_data
+
+    settings = _settings(args)
+    ensure_demo_data(settings)
+    print("Demo logins (username / password):")
+    for role, username, password in DEMO_LOGINS:
+        print(f"  {role:<11} {username:<18} {password}")
+    if args.no_serve:
+        return 0
+    return _serve(settings)
+
+
+def cmd_check_forms(args: argparse.Namespace) -> int:
+    from server.forms.loader import FormsInvalid
+    from server.forms.registry import check_dir
+
+    settings = _settings(args)
+    try:
+        checklists = check_dir(settings.forms_dir)
+    except FormsInvalid as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    for checklist in checklists:
+        print(f"ok  {checklist.id} v{checklist.version}: {len(checklist.checks())} checks")
+    return 0
+
+
+def cmd_forms_schema(args: argparse.Namespace) -> int:
+    from server.forms.loader import write_schema
+
+    write_schema(Path(args.output))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_import_facilities(args: argparse.Namespace) -> int:
+    from server.app import prepare_database
+    from server.db import connect_settings
+    from server.facilities.csv_import import ImportRejected, import_csv
+
+    settings = _settings(args)
+    prepare_database(settings)
+    db = connect_settings(settings)
+    try:
+        text = Path(args.file).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        print(f"{args.file}: not UTF-8 text (byte {exc.start}); nothing imported", file=sys.stderr)
+        return 1
+    try:
+        result = import_csv(db, text)
+    except ImportRejected as exc:
+        print(f"{args.file}: {exc.message}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.file}: {result.created} created, {result.updated} updated,"
+        f" {result.unchanged} unchanged, {result.communes_created} new communes"
+    )
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from server.app import prepare_database
+    from server.auth.store import NewUser, create_user
+    from server.db import connect_settings
+    from server.errors import AppError
+
+    settings = _settings(args)
+    prepare_database(settings)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat password: "):
+            print("passwords differ", file=sys.stderr)
+            return 1
+    communes = tuple(c.strip() for c in (args.communes or "").split(",") if c.strip())
+    db = connect_settings(settings)
+    try:
+        user_id = create_user(
+            db,
+            NewUser(
+                username=args.username,
+                password=password,
+                role=args.role,
+                display_name=args.name or "",
+                province_code=args.province,
+                commune_codes=communes,
+                facility_code=args.facility,
+                agency=args.agency,
+            ),
+            min_password_length=settings.password_min_length,
+        )
+    except AppError as exc:
+        print(f"{exc.error.code}: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"created user {args.username} (id {user_id}, role {args.role})")
+    return 0
+
+
+def cmd_revoke_sessions(args: argparse.Namespace) -> int:
+    from server.app import prepare_database
+    from server.auth.store import revoke_user_sessions, user_id_by_name
+    from server.db import connect_settings
+    from server.errors import AppError
+
+    settings = _settings(args)
+    prepare_database(settings)
+    db = connect_settings(settings)
+    try:
+        count = revoke_user_sessions(db, user_id_by_name(db, args.username))
+    except AppError as exc:
+        print(f"{exc.error.code}: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"revoked {count} session(s) of {args.username}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m server",
+        description="Child-safety inspections server. Settings come from SAFESCHOOL_*"
+        " environment variables (see README.md).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def listen(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", help="listen address (SAFESCHOOL_HOST)")
+        p.add_argument("--port", type=int, help="listen port (SAFESCHOOL_PORT)")
+
+    p = commands.add_parser("serve", help="run the HTTP server")
+    listen(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser("demo", help="create or reuse a demo database, print logins, serve")
+    listen(p)
+    p.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
+    p.set_defaults(func=cmd_demo)
+
+    p = commands.add_parser("check-forms", help="validate every checklist in the forms directory")
+    p.add_argument("--forms-dir", type=Path, help="directory to check (SAFESCHOOL_FORMS_DIR)")
+    p.set_defaults(func=cmd_check_forms)
+
+    p = commands.add_parser("forms-schema", help="write the checklist JSON Schema")
+    p.add_argument("--output", default="forms/checklist.schema.json")
+    p.set_defaults(func=cmd_forms_schema)
+
+    p = commands.add_parser("import-facilities", help="import or update facilities from CSV")
+    p.add_argument("file", help="CSV file (see README.md for the columns)")
+    p.set_defaults(func=cmd_import_facilities)
+
+    p = commands.add_parser("create-user", help="create an account")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["admin", "department", "inspector", "facility"])
+    p.add_argument("--name", help="display name")
+    p.add_argument("--province", help="province code (department, inspector)")
+    p.add_argument("--communes", help="comma-separated commune codes (inspector)")
+    p.add_argument("--facility", help="facility code (facility)")
+    p.add_argument("--agency", help="agency name (department), e.g. 'Sở Y tế Tuyên Quang'")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_create_user)
+
+    p = commands.add_parser("revoke-sessions", help="sign a user out everywhere (lost phone)")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_revoke_sessions)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        result: int = args.func(args)
+    except SettingsError as exc:
+        print(f"settings: {exc}", file=sys.stderr)
+        return 2
+    return result

@@ -1,0 +1,118 @@
+"""Demo data: one province, about 30 communes, about 300 facilities of every kind and one
+user of each role. Everything goes through the same import and account code as real data.
+
+The communes and facilities are invented (plausible names, synthetic codes); the province
+is real. Running it again reuses the database as it is.
+"""
+
+from __future__ import annotations
+
+import random
+
+from server.app import prepare_database
+from server.auth.store import NewUser, create_user
+from server.db import connect_settings
+from server.facilities.csv_import import import_csv, to_csv
+from server.settings import Settings
+
+PROVINCE = "08"  # Tuyên Quang
+COMMUNES = [
+    "Phường Minh Xuân", "Phường Nông Tiến", "Phường An Tường", "Phường Bình Thuận",
+    "Phường Mỹ Lâm", "Phường Hà Giang 1", "Phường Hà Giang 2", "Xã Hàm Yên", "Xã Yên Sơn",
+    "Xã Chiêm Hóa", "Xã Na Hang", "Xã Lâm Bình", "Xã Sơn Dương", "Xã Đồng Văn", "Xã Mèo Vạc",
+    "Xã Yên Minh", "Xã Quản Bạ", "Xã Bắc Mê", "Xã Hoàng Su Phì", "Xã Xín Mần", "Xã Bắc Quang",
+    "Xã Quang Bình", "Xã Vị Xuyên", "Xã Thái Bình", "Xã Tân Long", "Xã Kim Bình", "Xã Hòa An",
+    "Xã Trung Sơn", "Xã Tân Trào", "Xã Hồng Thái",
+]  # fmt: skip
+KINDS = [
+    # kind, count, name prefix, ownership choices
+    ("preschool", 90, "Trường Mầm non", ["public"] * 6 + ["community", "private"]),
+    ("independent_childcare", 40, "Nhóm trẻ", ["private"]),
+    ("primary", 70, "Trường Tiểu học", ["public"] * 9 + ["private"]),
+    ("lower_secondary", 45, "Trường THCS", ["public"] * 9 + ["private"]),
+    ("upper_secondary", 15, "Trường THPT", ["public"] * 4 + ["private"]),
+    ("multi_level", 10, "Trường Phổ thông nhiều cấp học", ["public", "private"]),
+    ("after_hours_childcare", 30, "Cơ sở giữ trẻ ngoài giờ", ["private"]),
+]
+NAMES = [
+    "Hoa Sen", "Hoa Mai", "Họa Mi", "Sơn Ca", "Ánh Dương", "Bình Minh", "Kim Đồng", "Võ Thị Sáu",
+    "Lê Quý Đôn", "Nguyễn Trãi", "Tân Trào", "Măng Non", "Sao Mai", "Hướng Dương", "Hoa Hồng",
+    "Chu Văn An", "Trần Phú", "Lý Tự Trọng", "Ong Vàng", "Thỏ Ngọc", "Búp Sen Hồng", "Tuổi Thơ",
+]  # fmt: skip
+
+DEMO_PASSWORD_SUFFIX = "-demo-2025"
+DEMO_LOGINS: list[tuple[str, str, str]] = [
+    (role, username, username + DEMO_PASSWORD_SUFFIX)
+    for role, username in [
+        ("admin", "admin"),
+        ("department", "so-giaoduc"),
+        ("inspector", "thanhtra"),
+        ("facility", "mamnon-demo"),
+    ]
+]
+
+
+def demo_facilities(seed: int = 2025) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    communes = [(f"{PROVINCE}{i:03d}", name) for i, name in enumerate(COMMUNES, start=1)]
+    rows: list[dict[str, object]] = []
+    for kind, count, prefix, ownerships in KINDS:
+        for n in range(1, count + 1):
+            commune_code, commune_name = communes[(n * 7 + len(rows)) % len(communes)]
+            short = commune_name.split(" ", 1)[1]
+            name = f"{prefix} {rng.choice(NAMES)} {short}"
+            rows.append(
+                {
+                    "code": f"TQ-{kind[:3].upper()}-{n:03d}",
+                    "name": name,
+                    "kind": kind,
+                    "ownership": rng.choice(ownerships),
+                    "province_code": PROVINCE,
+                    "commune_code": commune_code,
+                    "commune_name": commune_name,
+                    "address": f"Số {rng.randint(1, 300)}, thôn {rng.randint(1, 12)}, {commune_name}",
+                    "latitude": round(21.8 + rng.random() * 1.2, 5),
+                    "longitude": round(104.9 + rng.random() * 0.8, 5),
+                    "contact_phone": f"0{rng.randint(200, 299)}{rng.randint(1000000, 9999999)}",
+                }
+            )
+    return rows
+
+
+def ensure_demo_data(settings: Settings) -> bool:
+    """Create the demo data unless it is already there; returns True when it was created.
+    Refuses to write demo accounts into a database that holds real accounts."""
+    prepare_database(settings)
+    db = connect_settings(settings)
+    try:
+        marker = db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+        if marker:
+            return False
+        if db.execute("SELECT count(*) FROM users").fetchone()[0]:
+            raise SystemExit(
+                f"{settings.database_path} already holds accounts and is not a demo database;"
+                " set SAFESCHOOL_DATABASE to another file for the demo"
+            )
+        facilities = demo_facilities()
+        import_csv(db, to_csv(facilities))
+        first_preschool = next(f for f in facilities if f["kind"] == "preschool")
+        scopes = {
+            "admin": {},
+            "department": {
+                "province_code": PROVINCE,
+                "agency": "Sở Giáo dục và Đào tạo tỉnh Tuyên Quang",
+            },
+            "inspector": {"province_code": PROVINCE},
+            "facility": {"facility_code": str(first_preschool["code"])},
+        }
+        for role, username, password in DEMO_LOGINS:
+            create_user(
+                db,
+                NewUser(username=username, password=password, role=role, **scopes[role]),  # type: ignore[arg-type]
+                min_password_length=settings.password_min_length,
+            )
+        with db.conn:
+            db.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
+        return True
+    finally:
+        db.conn.close()

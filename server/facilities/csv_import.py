@@ -1,0 +1,195 @@
+"""Facility CSV import: validate every row first; if any row is bad, import nothing and
+report each bad row's line number and reasons. Re-importing a file updates, by code.
+
+Columns (header row required, order free; UTF-8, with or without a BOM):
+``code, name, kind, ownership, province_code, commune_code, commune_name`` (required) and
+``legacy_district, address, latitude, longitude, contact_name, contact_phone, contact_email``
+(optional). ``ownership`` takes public/community/private or công lập/dân lập/tư thục.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from server.errors import AppError, ErrorCode
+from server.facilities.store import UpsertResult, fold, upsert_facilities
+from server.forms.schema import FACILITY_KINDS
+
+REQUIRED = ("code", "name", "kind", "ownership", "province_code", "commune_code", "commune_name")
+OPTIONAL = (
+    "legacy_district",
+    "address",
+    "latitude",
+    "longitude",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+OWNERSHIP_ALIASES = {
+    "public": "public",
+    "cong lap": "public",
+    "community": "community",
+    "dan lap": "community",
+    "private": "private",
+    "tu thuc": "private",
+}
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Viet Nam's territory including its islands: catches swapped or missing-sign coordinates.
+LAT_RANGE = (8.0, 24.0)
+LON_RANGE = (102.0, 118.0)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reasons: list[str]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: " + "; ".join(self.reasons)
+
+
+class ImportRejected(AppError):
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        super().__init__(
+            ErrorCode.FACILITY_IMPORT_INVALID,
+            f"{len(problems)} bad row(s); nothing was imported",
+            details=[{"line": p.line, "reasons": p.reasons} for p in problems],
+        )
+
+
+def _coordinate(raw: str, name: str, bounds: tuple[float, float], reasons: list[str]) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        reasons.append(f"{name} {raw!r} is not a number")
+        return None
+    if not bounds[0] <= value <= bounds[1]:
+        reasons.append(f"{name} {value} is outside Viet Nam ({bounds[0]} to {bounds[1]})")
+    return value
+
+
+def parse(
+    db: sqlite_utils.Database, text: str
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
+    """Validated facility rows and the communes they introduce, or ImportRejected."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        reasons = []
+        if missing:
+            reasons.append(f"missing column(s): {', '.join(missing)}")
+        if unknown:
+            reasons.append(f"unknown column(s): {', '.join(unknown)}")
+        raise ImportRejected([RowProblem(1, reasons)])
+
+    provinces = {r[0] for r in db.execute("SELECT code FROM provinces")}
+    known_communes = {r[0]: (r[1], r[2]) for r in db.execute("SELECT code, province_code, name FROM communes")}
+    new_communes: dict[str, tuple[str, str]] = {}
+    seen_codes: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    problems: list[RowProblem] = []
+
+    line = 1
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            problems.append(RowProblem(line, ["more fields than the header has columns"]))
+            continue
+        cells = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(cells.values()):
+            continue
+        reasons: list[str] = []
+        for column in REQUIRED:
+            if not cells.get(column):
+                reasons.append(f"{column} is empty")
+        code = cells.get("code", "")
+        if code and not CODE_RE.match(code):
+            reasons.append(f"code {code!r} must be 1-40 letters, digits, dots, dashes or underscores")
+        if code in seen_codes:
+            reasons.append(f"code {code!r} already appears on line {seen_codes[code]}")
+        elif code:
+            seen_codes[code] = line
+        kind = cells.get("kind", "")
+        if kind and kind not in FACILITY_KINDS:
+            reasons.append(f"kind {kind!r} is not one of {', '.join(FACILITY_KINDS)}")
+        ownership = OWNERSHIP_ALIASES.get(fold(cells.get("ownership", "")))
+        if cells.get("ownership") and ownership is None:
+            reasons.append(
+                f"ownership {cells['ownership']!r} is not public/community/private"
+                " (công lập/dân lập/tư thục)"
+            )
+        province = cells.get("province_code", "")
+        if province and province not in provinces:
+            reasons.append(f"province_code {province!r} is not a known province")
+        commune = cells.get("commune_code", "")
+        commune_name = cells.get("commune_name", "")
+        if commune and province:
+            owner = known_communes.get(commune) or new_communes.get(commune)
+            if owner is None:
+                if commune_name:
+                    new_communes[commune] = (province, commune_name)
+            elif owner[0] != province:
+                reasons.append(f"commune {commune!r} belongs to province {owner[0]!r}, not {province!r}")
+        latitude = longitude = None
+        if cells.get("latitude") or cells.get("longitude"):
+            if not (cells.get("latitude") and cells.get("longitude")):
+                reasons.append("latitude and longitude must be given together")
+            else:
+                latitude = _coordinate(cells["latitude"], "latitude", LAT_RANGE, reasons)
+                longitude = _coordinate(cells["longitude"], "longitude", LON_RANGE, reasons)
+        email = cells.get("contact_email", "")
+        if email and not EMAIL_RE.match(email):
+            reasons.append(f"contact_email {email!r} is not an e-mail address")
+        if reasons:
+            problems.append(RowProblem(line, reasons))
+            continue
+        rows.append(
+            {
+                "code": code,
+                "name": cells["name"],
+                "kind": kind,
+                "ownership": ownership,
+                "province_code": province,
+                "commune_code": commune,
+                "legacy_district": cells.get("legacy_district") or None,
+                "address": cells.get("address") or None,
+                "latitude": latitude,
+                "longitude": longitude,
+                "contact_name": cells.get("contact_name") or None,
+                "contact_phone": cells.get("contact_phone") or None,
+                "contact_email": email or None,
+            }
+        )
+    if problems:
+        raise ImportRejected(problems)
+    if not rows:
+        raise ImportRejected([RowProblem(line, ["the file has no facility rows"])])
+    communes = [(code, prov, name) for code, (prov, name) in new_communes.items()]
+    return rows, communes
+
+
+def import_csv(db: sqlite_utils.Database, text: str) -> UpsertResult:
+    rows, communes = parse(db, text)
+    return upsert_facilities(db, rows, communes)
+
+
+def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """The inverse of parse, for the demo and for tests: rows with commune_name."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*REQUIRED, *OPTIONAL], extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()

@@ -1,0 +1,155 @@
+"""Facility registry and administrative-unit endpoints, limited to the caller's scope."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.params import PathParameter, QueryParameter, RawBody
+
+from server.deps import Config, Db
+from server.auth.middleware import require_role
+from server.auth.principal import Principal
+from server.facilities import csv_import, store
+from server.forms.schema import FacilityKind
+
+AuthedRequest = Request[Principal, str, State]
+Ownership = Annotated[str, msgspec.Meta(pattern="^(public|community|private)$")]
+
+
+class FacilityOut(msgspec.Struct):
+    code: str
+    name: str
+    kind: str
+    ownership: str
+    province_code: str
+    province_name: str
+    commune_code: str
+    commune_name: str
+    legacy_district: str | None
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    updated_at: str
+
+
+class FacilityPage(msgspec.Struct):
+    items: list[FacilityOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class ImportResult(msgspec.Struct):
+    created: int
+    updated: int
+    unchanged: int
+    communes_created: int
+
+
+class ProvinceOut(msgspec.Struct):
+    code: str
+    name: str
+    name_en: str
+
+
+class CommuneOut(msgspec.Struct):
+    code: str
+    province_code: str
+    name: str
+
+
+def facility_out(row: dict[str, Any]) -> FacilityOut:
+    return msgspec.convert(row, FacilityOut, from_attributes=False, strict=False)
+
+
+class FacilityController(Controller):
+    path = "/api/facilities"
+    tags = ["facilities"]
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="List and search facilities",
+        description="Facilities in the caller's scope, filtered by province, commune, kind,"
+        " ownership and free text (name, code or address; accents optional), sorted by name.",
+    )
+    def list_facilities(
+        self,
+        request: AuthedRequest,
+        db: Db,
+        province: Annotated[str | None, QueryParameter(description="Province code")] = None,
+        commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+        kind: Annotated[FacilityKind | None, QueryParameter(description="Facility kind")] = None,
+        ownership: Annotated[Ownership | None, QueryParameter(description="Ownership")] = None,
+        q: Annotated[str | None, QueryParameter(description="Search text", max_length=100)] = None,
+        page: Annotated[int, QueryParameter(ge=1, description="Page number")] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=500, description="Page size")] = 50,
+    ) -> FacilityPage:
+        result = store.list_facilities(
+            db,
+            request.user,
+            store.FacilityQuery(province, commune, kind, ownership, q, page, per_page),
+        )
+        return FacilityPage(
+            [facility_out(r) for r in result.items], result.total, result.page, result.per_page
+        )
+
+    @get(
+        "/{code:str}",
+        sync_to_thread=True,
+        summary="One facility",
+        description="A facility's registry entry; refused when outside the caller's scope.",
+    )
+    def get_facility(
+        self, request: AuthedRequest, db: Db, code: Annotated[str, PathParameter()]
+    ) -> FacilityOut:
+        return facility_out(store.get_facility_for(db, request.user, code))
+
+    @post(
+        "/import",
+        guards=[require_role("admin")],
+        sync_to_thread=True,
+        status_code=200,
+        summary="Import facilities from CSV",
+        description="Validate every row first; if any row is bad nothing is imported and each"
+        " bad line is reported. Facilities already registered are updated by code. Admin only.",
+    )
+    def import_facilities(self, db: Db, body: RawBody) -> ImportResult:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = csv_import.RowProblem(1, [f"the file is not UTF-8 text (byte {exc.start})"])
+            raise csv_import.ImportRejected([problem]) from exc
+        result = csv_import.import_csv(db, text)
+        return ImportResult(result.created, result.updated, result.unchanged, result.communes_created)
+
+
+class UnitController(Controller):
+    path = "/api/units"
+    tags = ["units"]
+
+    @get(
+        "/provinces",
+        sync_to_thread=True,
+        summary="Provinces",
+        description="The 34 provincial units (since 1 July 2025), from the server's data.",
+    )
+    def list_provinces(self, db: Db) -> list[ProvinceOut]:
+        return [ProvinceOut(**row) for row in store.provinces(db)]
+
+    @get(
+        "/communes",
+        sync_to_thread=True,
+        summary="Communes",
+        description="Communes (xã, phường, đặc khu), optionally of one province.",
+    )
+    def list_communes(
+        self, db: Db, province: Annotated[str | None, QueryParameter()] = None
+    ) -> list[CommuneOut]:
+        return [CommuneOut(**row) for row in store.communes(db, province)]

@@ -1,0 +1,183 @@
+"""The facility registry and the administrative units it refers to."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from server.auth.principal import Principal
+from server.db import transaction, utcnow
+from server.errors import AppError, ErrorCode
+
+OWNERSHIPS = ("public", "community", "private")
+
+FACILITY_COLUMNS = (
+    "code",
+    "name",
+    "kind",
+    "ownership",
+    "province_code",
+    "commune_code",
+    "legacy_district",
+    "address",
+    "latitude",
+    "longitude",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case text without Vietnamese diacritics, so 'mam non' finds 'Mầm non'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def search_text(row: dict[str, Any]) -> str:
+    parts = (row.get("code"), row.get("name"), row.get("address"))
+    return fold(" ".join(str(p) for p in parts if p))
+
+
+@dataclass(frozen=True)
+class FacilityQuery:
+    province: str | None = None
+    commune: str | None = None
+    kind: str | None = None
+    ownership: str | None = None
+    text: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+
+
+def list_facilities(db: sqlite_utils.Database, who: Principal, query: FacilityQuery) -> Page:
+    scope_sql, params = who.facility_filter("f")
+    where = [scope_sql]
+    args: list[Any] = list(params)
+    for column, value in (
+        ("province_code", query.province),
+        ("commune_code", query.commune),
+        ("kind", query.kind),
+        ("ownership", query.ownership),
+    ):
+        if value:
+            where.append(f"f.{column} = ?")
+            args.append(value)
+    if query.text and query.text.strip():
+        for word in fold(query.text).split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("f.search_text LIKE ? ESCAPE '\\'")
+            args.append(f"%{escaped}%")
+    where_sql = " AND ".join(where)
+    total = db.execute(f"SELECT count(*) FROM facilities f WHERE {where_sql}", args).fetchone()[0]
+    rows = list(
+        db.query(
+            f"SELECT f.*, c.name AS commune_name, p.name AS province_name FROM facilities f"
+            f" JOIN communes c ON c.code = f.commune_code"
+            f" JOIN provinces p ON p.code = f.province_code"
+            f" WHERE {where_sql} ORDER BY f.name, f.code LIMIT ? OFFSET ?",
+            [*args, query.per_page, (query.page - 1) * query.per_page],
+        )
+    )
+    return Page(rows, int(total), query.page, query.per_page)
+
+
+def get_facility(db: sqlite_utils.Database, code: str) -> dict[str, Any]:
+    rows = list(
+        db.query(
+            "SELECT f.*, c.name AS commune_name, p.name AS province_name FROM facilities f"
+            " JOIN communes c ON c.code = f.commune_code"
+            " JOIN provinces p ON p.code = f.province_code WHERE f.code = ?",
+            [code],
+        )
+    )
+    if not rows:
+        raise AppError(ErrorCode.FACILITY_NOT_FOUND, f"no facility with code {code!r}")
+    return rows[0]
+
+
+def get_facility_for(db: sqlite_utils.Database, who: Principal, code: str) -> dict[str, Any]:
+    row = get_facility(db, code)
+    who.require_facility(row["code"], row["province_code"], row["commune_code"])
+    return row
+
+
+def provinces(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT code, name, name_en FROM provinces ORDER BY code"))
+
+
+def communes(db: sqlite_utils.Database, province: str | None) -> list[dict[str, Any]]:
+    if province:
+        return list(
+            db.query(
+                "SELECT code, province_code, name FROM communes WHERE province_code = ?"
+                " ORDER BY name",
+                [province],
+            )
+        )
+    return list(db.query("SELECT code, province_code, name FROM communes ORDER BY code"))
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    communes_created: int = 0
+    codes: list[str] = field(default_factory=list)
+
+
+def upsert_facilities(
+    db: sqlite_utils.Database,
+    facilities: Sequence[dict[str, Any]],
+    new_communes: Iterable[tuple[str, str, str]],
+) -> UpsertResult:
+    """Write validated facilities and their new communes in one transaction. A facility
+    already registered under the same code is updated in place, never duplicated."""
+    result = UpsertResult()
+    now = utcnow()
+    with transaction(db):
+        for code, province_code, name in new_communes:
+            db.execute(
+                "INSERT INTO communes (code, province_code, name) VALUES (?, ?, ?)",
+                [code, province_code, name],
+            )
+            result.communes_created += 1
+        for row in facilities:
+            values = {column: row.get(column) for column in FACILITY_COLUMNS}
+            values["search_text"] = search_text(values)
+            existing = db.execute(
+                f"SELECT {', '.join(FACILITY_COLUMNS)} FROM facilities WHERE code = ?",
+                [values["code"]],
+            ).fetchone()
+            if existing is None:
+                columns = [*values, "created_at", "updated_at"]
+                db.execute(
+                    f"INSERT INTO facilities ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' for _ in columns)})",
+                    [*values.values(), now, now],
+                )
+                result.created += 1
+            elif tuple(existing) != tuple(values[c] for c in FACILITY_COLUMNS):
+                assignments = ", ".join(f"{c} = ?" for c in values if c != "code")
+                db.execute(
+                    f"UPDATE facilities SET {assignments}, updated_at = ? WHERE code = ?",
+                    [*(v for c, v in values.items() if c != "code"), now, values["code"]],
+                )
+                result.updated += 1
+            else:
+                result.unchanged += 1
+            result.codes.append(values["code"])
+    return result

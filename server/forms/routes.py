@@ -1,0 +1,113 @@
+"""Checklist definitions for the phone (downloaded once, used offline) and the JSON Schema
+for authors' editors. Everything is served from the in-memory registry built at start-up,
+so handlers do no I/O and run on the event loop."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get
+
+from server.forms.registry import FormRegistry
+from server.forms.schema import Checklist, FacilityKind, Text, json_schema
+
+# The brief's marker is "public"; the auth middleware (Litestar's authentication middleware)
+# reads "exclude_from_auth". Both are set so the schema stays reachable whichever is used.
+PUBLIC_OPT: dict[str, Any] = {"public": True, "exclude_from_auth": True}
+
+
+class FormSummary(msgspec.Struct):
+    id: str
+    version: int
+    title: Text
+    applies_to: list[FacilityKind]
+    latest: bool
+    """True for the highest version of this checklist: the one new inspections use."""
+    fingerprint: str
+    """sha256 of the version's canonical JSON; the phone sends it back with an inspection."""
+
+
+class FormDetail(msgspec.Struct):
+    id: str
+    version: int
+    latest: bool
+    fingerprint: str
+    definition: Checklist
+
+
+def registry(request: Request[Any, Any, Any]) -> FormRegistry:
+    forms = request.app.state.forms
+    if not isinstance(forms, FormRegistry):
+        raise RuntimeError("app.state.forms must hold the FormRegistry built at start-up")
+    return forms
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return json_schema()
+
+
+class FormsController(Controller):
+    path = "/api/forms"
+    tags = ["forms"]
+
+    @get(
+        "/",
+        sync_to_thread=False,
+        summary="List checklist versions",
+        description=(
+            "Every published version of every checklist, oldest versions included, since "
+            "an inspection is always scored by the version it used. `latest` marks the "
+            "version new inspections should use."
+        ),
+    )
+    def list_forms(self, request: Request[Any, Any, Any]) -> list[FormSummary]:
+        forms = registry(request)
+        return [
+            FormSummary(
+                id=checklist.id,
+                version=checklist.version,
+                title=checklist.title,
+                applies_to=list(checklist.applies_to),
+                latest=forms.is_latest(checklist),
+                fingerprint=forms.fingerprint(checklist.id, checklist.version),
+            )
+            for checklist in forms.all()
+        ]
+
+    @get(
+        "/schema.json",
+        sync_to_thread=False,
+        opt=PUBLIC_OPT,
+        summary="JSON Schema of checklist files",
+        description=(
+            "The JSON Schema generated from the server's checklist types, so an editor can "
+            "check a `forms/*.yaml` file while it is written. Rules a schema cannot express "
+            "are checked by `python -m server check-forms`. No sign-in needed."
+        ),
+    )
+    def schema(self) -> dict[str, Any]:
+        return _schema()
+
+    @get(
+        "/{form_id:str}/{version:int}",
+        sync_to_thread=False,
+        summary="Get one checklist version",
+        description=(
+            "The full definition of one checklist version with its fingerprint. A version "
+            "never changes once published, so clients may cache it forever. Error "
+            "`form.not_found` when the checklist or the version does not exist."
+        ),
+    )
+    def get_form(self, request: Request[Any, Any, Any], form_id: str, version: int) -> FormDetail:
+        forms = registry(request)
+        checklist = forms.get(form_id, version)
+        return FormDetail(
+            id=checklist.id,
+            version=checklist.version,
+            latest=forms.is_latest(checklist),
+            fingerprint=forms.fingerprint(form_id, version),
+            definition=checklist,
+        )

@@ -1,0 +1,184 @@
+"""The official score of one inspection (shared SCORING.md), as a pure function.
+
+``score()`` assumes answers that ``server.inspections.validation.answer_problems`` accepted:
+intake must reject answers with problems before scoring. Given invalid answers anyway it
+does not guess: a check answer other than ``pass``/``fail`` (a disallowed ``na``, a typo)
+counts in neither passed nor failed weight, exactly like ``na``.
+
+Decisions beyond SCORING.md, mirrored by ``pwa/js/scoring.js`` and the shared vectors:
+
+- Arithmetic is exact. Each weight and the threshold are read as the decimal they are
+  written as (``Fraction(str(x))``: ``0.1`` is one tenth), so ``100 × P ≥ threshold × (P + F)``
+  never flips because of binary floating point, and ``score_display`` rounds the exact
+  value half up (12.25 → "12.3"; 79.99 → "80.0" while the result is still failed).
+- ``score`` is the exact score converted to the nearest float, unrounded.
+- Per section: the same formula over the section's visible checks. A section is
+  ``not_assessed`` when its P + F = 0, ``failed`` when it misses the checklist threshold or
+  one of *its* visible mandatory checks failed, ``passed`` otherwise. ``min_passed`` counts
+  criteria across the whole checklist (TT 45/2021), so it applies only to the overall result.
+- ``missing_required`` does not change the result: such an inspection is a draft that
+  cannot be completed, but the phone still shows its live score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Literal
+
+import msgspec
+
+from server.forms.conditions import Answers, is_answered, visible_items
+from server.forms.schema import Checklist, Item
+
+Result = Literal["passed", "failed", "not_assessed"]
+
+
+class SectionScore(msgspec.Struct, forbid_unknown_fields=True):
+    """The section's checks alone; see the module docstring for what ``result`` means."""
+
+    id: str
+    passed_weight: float
+    failed_weight: float
+    score: float | None
+    score_display: str | None
+    result: Result
+    passed_count: int
+
+
+class FailedCheck(msgspec.Struct, forbid_unknown_fields=True):
+    item_id: str
+    section_id: str
+    mandatory: bool
+    weight: float
+    legal_ref: str | None
+
+
+class ScoreResult(msgspec.Struct, forbid_unknown_fields=True):
+    passed_weight: float
+    failed_weight: float
+    score: float | None
+    """100 × P / (P + F), unrounded; ``None`` when nothing was assessed."""
+    score_display: str | None
+    """The exact score rounded half up to one decimal, e.g. ``"83.3"``."""
+    result: Result
+    passed_count: int
+    """Visible checks answered ``pass`` (compared with ``min_passed``)."""
+    sections: list[SectionScore]
+    failed_checks: list[FailedCheck]
+    """Visible checks answered ``fail``: mandatory ones first, then in document order."""
+    missing_required: list[str]
+    """Visible required items without an answer, in document order."""
+
+
+def exact(number: float) -> Fraction:
+    """The decimal a form author wrote, exactly: ``exact(0.1) == Fraction(1, 10)``."""
+    return Fraction(str(number))
+
+
+def display(value: Fraction) -> str:
+    """Round a non-negative exact score half up to one decimal."""
+    tenths = int(value * 10 + Fraction(1, 2))  # floor, as the value is non-negative
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+class _Tally:
+    """Weights of the visible checks of one scope (a section or the whole checklist)."""
+
+    def __init__(self) -> None:
+        self.passed = Fraction(0)
+        self.failed = Fraction(0)
+        self.passed_count = 0
+        self.mandatory_failed = False
+
+    def add(self, item: Item, answer: object) -> None:
+        weight = exact(item.weight if item.weight is not None else 1.0)
+        if answer == "pass":
+            self.passed += weight
+            self.passed_count += 1
+        elif answer == "fail":
+            self.failed += weight
+            self.mandatory_failed = self.mandatory_failed or bool(item.mandatory)
+
+    def extend(self, other: _Tally) -> None:
+        self.passed += other.passed
+        self.failed += other.failed
+        self.passed_count += other.passed_count
+        self.mandatory_failed = self.mandatory_failed or other.mandatory_failed
+
+    def score(self) -> Fraction | None:
+        assessed = self.passed + self.failed
+        return None if assessed == 0 else 100 * self.passed / assessed
+
+    def result(self, threshold: Fraction, min_passed: int | None = None) -> Result:
+        assessed = self.passed + self.failed
+        if assessed == 0:
+            return "not_assessed"
+        if self.mandatory_failed or 100 * self.passed < threshold * assessed:
+            return "failed"
+        if min_passed is not None and self.passed_count < min_passed:
+            return "failed"
+        return "passed"
+
+
+def _section_score(section_id: str, tally: _Tally, threshold: Fraction) -> SectionScore:
+    value = tally.score()
+    return SectionScore(
+        id=section_id,
+        passed_weight=float(tally.passed),
+        failed_weight=float(tally.failed),
+        score=None if value is None else float(value),
+        score_display=None if value is None else display(value),
+        result=tally.result(threshold),
+        passed_count=tally.passed_count,
+    )
+
+
+def _ordered_failures(failures: Iterable[FailedCheck]) -> list[FailedCheck]:
+    """Mandatory first; ``sorted`` is stable, so document order is kept within each group."""
+    return sorted(failures, key=lambda failure: not failure.mandatory)
+
+
+def score(checklist: Checklist, answers: Answers) -> ScoreResult:
+    """Score the answers with this exact checklist version (hidden items are ignored)."""
+    visible = visible_items(checklist, answers)
+    threshold = exact(checklist.threshold)
+    total = _Tally()
+    sections: list[SectionScore] = []
+    failures: list[FailedCheck] = []
+    missing: list[str] = []
+    for section in checklist.sections:
+        tally = _Tally()
+        for item in section.items:
+            if item.id not in visible:
+                continue
+            answer = answers.get(item.id)
+            if item.required and not is_answered(answer):
+                missing.append(item.id)
+            if item.kind != "check":
+                continue
+            tally.add(item, answer)
+            if answer == "fail":
+                failures.append(
+                    FailedCheck(
+                        item_id=item.id,
+                        section_id=section.id,
+                        mandatory=bool(item.mandatory),
+                        weight=item.weight if item.weight is not None else 1.0,
+                        legal_ref=item.legal_ref,
+                    )
+                )
+        sections.append(_section_score(section.id, tally, threshold))
+        total.extend(tally)
+    value = total.score()
+    return ScoreResult(
+        passed_weight=float(total.passed),
+        failed_weight=float(total.failed),
+        score=None if value is None else float(value),
+        score_display=None if value is None else display(value),
+        result=total.result(threshold, checklist.min_passed),
+        passed_count=total.passed_count,
+        sections=sections,
+        failed_checks=_ordered_failures(failures),
+        missing_required=missing,
+    )

@@ -1,0 +1,134 @@
+"""The access matrix: every endpoint, every role, in scope and out of scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from server.app import create_app
+from server.db import connect_settings
+from server.auth.store import NewUser, create_user
+from tests.conftest import PASSWORD, USERS, VISIBLE, World, build_world, make_settings
+
+ROLES = list(USERS)
+ADMIN_ONLY = {"admin"}
+EVERYONE = set(ROLES)
+
+NEW_USER = {"username": "new-inspector", "password": "a long enough pw", "role": "inspector",
+            "province_code": "08"}  # fmt: skip
+CSV = "code,name,kind,ownership,province_code,commune_code,commune_name\nZ1,Z,primary,public,08,08001,Xã Một\n"
+
+# (method, path, body, roles allowed, status when allowed)
+ENDPOINTS: list[tuple[str, str, object, set[str], int]] = [
+    ("GET", "/api/auth/me", None, EVERYONE, 200),
+    ("GET", "/api/users", None, ADMIN_ONLY, 200),
+    ("POST", "/api/users", NEW_USER, ADMIN_ONLY, 201),
+    ("POST", "/api/users/{victim}/revoke-sessions", None, ADMIN_ONLY, 200),
+    ("GET", "/api/facilities", None, EVERYONE, 200),
+    ("POST", "/api/facilities/import", CSV, ADMIN_ONLY, 200),
+    ("GET", "/api/units/provinces", None, EVERYONE, 200),
+    ("GET", "/api/units/communes?province=08", None, EVERYONE, 200),
+    ("GET", "/api/forms", None, EVERYONE, 200),
+    ("GET", "/api/forms/preschool-safety/1", None, EVERYONE, 200),
+]
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[Litestar], World]]:
+    settings = make_settings(Path(tmp_path_factory.mktemp("access")))
+    app = create_app(settings)
+    db = connect_settings(settings)
+    world = build_world(db, settings)
+    world.user_ids["victim"] = create_user(
+        db,
+        NewUser(username="victim", password=PASSWORD, role="inspector", province_code="08"),
+        min_password_length=settings.password_min_length,
+    )
+    db.conn.close()
+    with TestClient(app) as client:
+        yield client, world
+
+
+def _call(client: TestClient[Litestar], world: World, method: str, path: str, body: object,
+          headers: dict[str, str]) -> int:  # fmt: skip
+    path = path.replace("{victim}", str(world.user_ids["victim"]))
+    if isinstance(body, str):
+        response = client.request(method, path, content=body.encode(),
+                                  headers={**headers, "Content-Type": "text/csv"})  # fmt: skip
+    else:
+        response = client.request(method, path, json=body, headers=headers)
+    return response.status_code
+
+
+@pytest.mark.parametrize(("method", "path", "body", "allowed", "status"), ENDPOINTS,
+                         ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS])  # fmt: skip
+@pytest.mark.parametrize("who", ROLES)
+def test_role_matrix(matrix: tuple[TestClient[Litestar], World], who: str, method: str,
+                     path: str, body: object, allowed: set[str], status: int) -> None:  # fmt: skip
+    client, world = matrix
+    got = _call(client, world, method, path, body, world.auth(who))
+    assert got == (status if who in allowed else 403)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "allowed", "status"), ENDPOINTS,
+                         ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS])  # fmt: skip
+def test_no_token_is_refused(matrix: tuple[TestClient[Litestar], World], method: str, path: str,
+                             body: object, allowed: set[str], status: int) -> None:  # fmt: skip
+    client, world = matrix
+    response = client.request(method, path.replace("{victim}", "1"))
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "auth.required"
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("code", ["A1", "A2", "B1"])
+def test_facility_scope(matrix: tuple[TestClient[Litestar], World], who: str, code: str) -> None:
+    client, world = matrix
+    response = client.get(f"/api/facilities/{code}", headers=world.auth(who))
+    if code in VISIBLE[who]:
+        assert response.status_code == 200
+        assert response.json()["code"] == code
+    else:
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "access.scope"
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_facility_list_is_scoped(matrix: tuple[TestClient[Litestar], World], who: str) -> None:
+    client, world = matrix
+    response = client.get("/api/facilities?per_page=500", headers=world.auth(who))
+    assert response.status_code == 200
+    codes = {item["code"] for item in response.json()["items"]} & {"A1", "A2", "B1"}
+    assert codes == VISIBLE[who]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_filter_cannot_widen_scope(matrix: tuple[TestClient[Litestar], World], who: str) -> None:
+    """Asking for another province's facilities returns none of them, never an error leak."""
+    client, world = matrix
+    response = client.get("/api/facilities?province=79", headers=world.auth(who))
+    codes = {item["code"] for item in response.json()["items"]}
+    assert codes == VISIBLE[who] & {"B1"}
+
+
+def test_public_endpoints_need_no_token(matrix: tuple[TestClient[Litestar], World]) -> None:
+    client, _ = matrix
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/schema/openapi.json").status_code == 200
+    assert client.get("/api/forms/schema.json").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer not-a-token", "Basic YWRtaW46eA==", "Bearer ", "bearer"],
+)
+def test_bad_tokens_are_refused(matrix: tuple[TestClient[Litestar], World], header: str) -> None:
+    client, _ = matrix
+    response = client.get("/api/auth/me", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] in {"auth.invalid_token", "auth.required"}
