@@ -8,6 +8,7 @@ was published under the same version number.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from server.forms.loader import (
 from server.forms.schema import Checklist
 
 FormKey = tuple[str, int]
+
+log = logging.getLogger(__name__)
 
 _decoder = msgspec.json.Decoder(Checklist)
 
@@ -182,5 +185,7 @@ def load_and_publish(db: sqlite_utils.Database, forms_dir: Path | str) -> FormRe
     """Start-up: validate ``forms_dir``, publish new versions, and serve every version the
     database holds. Raises FormsInvalid (or its subclass FormChanged) to stop the server."""
     loaded = load_dir_with_files(forms_dir)
-    publish(db, [checklist for checklist, _ in loaded], [file for _, file in loaded])
+    new = publish(db, [checklist for checklist, _ in loaded], [file for _, file in loaded])
+    for form_id, version in new:
+        log.info("published checklist %s version %d", form_id, version)
     return FormRegistry.from_db(db)

@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
+from litestar.params import FromPath
 
 from server.forms.registry import FormRegistry
 from server.forms.schema import Checklist, FacilityKind, Text, json_schema
@@ -101,7 +102,9 @@ class FormsController(Controller):
             "`form.not_found` when the checklist or the version does not exist."
         ),
     )
-    def get_form(self, request: Request[Any, Any, Any], form_id: str, version: int) -> FormDetail:
+    def get_form(
+        self, request: Request[Any, Any, Any], form_id: FromPath[str], version: FromPath[int]
+    ) -> FormDetail:
         forms = registry(request)
         checklist = forms.get(form_id, version)
         return FormDetail(

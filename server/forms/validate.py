@@ -162,7 +162,8 @@ def _value_problem(target: Item, value: ConditionValue) -> str | None:
             )
     elif target.kind == "choice":
         allowed = [choice.value for choice in target.choices or []]
-        if not isinstance(value, str) or value not in allowed:
+        # Without choices the target itself is reported; say nothing more here.
+        if allowed and (not isinstance(value, str) or value not in allowed):
             return f"{shown} is not a choice of '{target.id}'; use one of {', '.join(allowed)}"
     elif target.kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
