@@ -1,0 +1,199 @@
+"""The server as a real process: start-up, the command line, and durability under kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.settings import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "SAFESCHOOL_DATA_DIR": str(data_dir),
+        **extra,
+    }
+
+
+def _cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        input=stdin, capture_output=True, text=True, env=_env(data_dir, **env),
+        cwd=REPO_ROOT, timeout=120,
+    )  # fmt: skip
+
+
+class Server:
+    def __init__(self, data_dir: Path, command: str = "serve") -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server", command, "--port", str(self.port)],
+            env=_env(data_dir), cwd=REPO_ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.proc.stdout.read()}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("server did not start")
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def admin_token(data_dir: Path) -> Iterator[str]:
+    made = _cli(data_dir, "create-user", "root", "--role", "admin", "--password-stdin",
+                stdin="a strong password\n")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    yield "a strong password"
+
+
+def test_help_lists_the_commands(data_dir: Path) -> None:
+    result = _cli(data_dir, "--help")
+    assert result.returncode == 0
+    for command in ("serve", "demo", "check-forms", "import-facilities", "create-user",
+                    "revoke-sessions", "forms-schema"):  # fmt: skip
+        assert command in result.stdout
+
+
+def test_acknowledged_writes_survive_kill_9(data_dir: Path, admin_token: str) -> None:
+    server = Server(data_dir)
+    try:
+        login = httpx.post(server.url + "/api/auth/login",
+                           json={"username": "root", "password": admin_token}).json()  # fmt: skip
+        headers = {"Authorization": f"Bearer {login['token']}"}
+        acknowledged: list[str] = []
+        stop = threading.Event()
+
+        def load() -> None:
+            with httpx.Client(base_url=server.url, headers=headers, timeout=5) as http:
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    name = f"user-{n:05d}"
+                    try:
+                        r = http.post("/api/users", json={"username": name, "role": "admin",
+                                                          "password": "long enough pw"})  # fmt: skip
+                    except httpx.HTTPError:
+                        return
+                    if r.status_code == 201:
+                        acknowledged.append(name)
+
+        threads = [threading.Thread(target=load) for _ in range(2)]
+        for t in threads:
+            t.start()
+        time.sleep(2.0)
+        server.kill()  # while requests are in flight
+        stop.set()
+        for t in threads:
+            t.join(timeout=10)
+    finally:
+        server.kill()
+    assert len(acknowledged) > 5
+
+    db = sqlite3.connect(data_dir / "safeschool.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = {r[0] for r in db.execute("SELECT username FROM users")}
+    assert set(acknowledged) <= stored
+    db.close()
+
+    restarted = Server(data_dir)
+    try:
+        again = httpx.get(restarted.url + "/api/auth/me", headers=headers)
+        assert again.status_code == 200  # the session acknowledged before the kill is there
+    finally:
+        restarted.kill()
+
+
+def test_invalid_checklist_stops_start_up(data_dir: Path, tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "broken-list.v1.yaml").write_text(
+        "id: broken-list\nversion: 1\ntitle: {vi: a, en: b}\napplies_to: [preschool]\n"
+        "sections:\n  - id: s\n    title: {vi: a, en: b}\n    items:\n"
+        "      - id: gate\n        kind: check\n        text: {vi: a, en: b}\n"
+        "        legal_ref: x\n        weight: -1\n"
+    )
+    result = _cli(data_dir, "serve", "--port", str(_free_port()), SAFESCHOOL_FORMS_DIR=str(forms))
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "broken-list.v1.yaml" in output and "gate" in output
+    check = _cli(data_dir, "check-forms", "--forms-dir", str(forms))
+    assert check.returncode == 1
+    assert "broken-list.v1.yaml" in check.stderr and "gate" in check.stderr
+    assert _cli(data_dir, "check-forms").returncode == 0
+
+
+def test_demo_creates_then_reuses_its_database(data_dir: Path) -> None:
+    first = _cli(data_dir, "demo", "--no-serve")
+    assert first.returncode == 0, first.stderr
+    for username in ("admin", "so-giaoduc", "thanhtra", "mamnon-demo"):
+        assert username in first.stdout
+    db = sqlite3.connect(data_dir / "safeschool.sqlite3")
+    counts = db.execute(
+        "SELECT count(*), count(DISTINCT kind), count(DISTINCT commune_code) FROM facilities"
+    ).fetchone()
+    assert counts == (300, 7, 30)
+    assert db.execute("SELECT count(DISTINCT role) FROM users").fetchone()[0] == 4
+    db.close()
+    second = _cli(data_dir, "demo", "--no-serve")
+    assert second.returncode == 0, second.stderr
+    db = sqlite3.connect(data_dir / "safeschool.sqlite3")
+    assert db.execute("SELECT count(*) FROM facilities").fetchone()[0] == 300
+    assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 4
+
+
+def test_demo_refuses_a_database_with_real_accounts(data_dir: Path, admin_token: str) -> None:
+    result = _cli(data_dir, "demo", "--no-serve")
+    assert result.returncode != 0
+    assert "not a demo database" in result.stderr
+
+
+def test_demo_logins_work_over_http(data_dir: Path) -> None:
+    assert _cli(data_dir, "demo", "--no-serve").returncode == 0
+    server = Server(data_dir, "serve")
+    try:
+        from server.demo import DEMO_LOGINS
+
+        for role, username, password in DEMO_LOGINS:
+            r = httpx.post(server.url + "/api/auth/login",
+                           json={"username": username, "password": password})  # fmt: skip
+            assert r.status_code == 201
+            assert r.json()["user"]["role"] == role
+    finally:
+        server.kill()
