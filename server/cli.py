@@ -191,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("create-user", help="create an account")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=["admin", "department", "inspector", "facility"])
+    p.add_argument(
+        "--role", required=True, choices=["admin", "department", "inspector", "facility"]
+    )
     p.add_argument("--name", help="display name")
     p.add_argument("--province", help="province code (department, inspector)")
     p.add_argument("--communes", help="comma-separated commune codes (inspector)")

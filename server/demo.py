@@ -70,7 +70,8 @@ def demo_facilities(seed: int = 2025) -> list[dict[str, object]]:
                     "province_code": PROVINCE,
                     "commune_code": commune_code,
                     "commune_name": commune_name,
-                    "address": f"Số {rng.randint(1, 300)}, thôn {rng.randint(1, 12)}, {commune_name}",
+                    "address": f"Số {rng.randint(1, 300)}, thôn {rng.randint(1, 12)}, "
+                    + commune_name,
                     "latitude": round(21.8 + rng.random() * 1.2, 5),
                     "longitude": round(104.9 + rng.random() * 0.8, 5),
                     "contact_phone": f"0{rng.randint(200, 299)}{rng.randint(1000000, 9999999)}",

@@ -12,20 +12,20 @@ from server.db import Migration
 
 
 def _v1_core(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
     # Administrative units are data: provinces ship with the server, communes arrive with
     # facility imports. The district tier was abolished in 2025 and survives only as a
     # free-text legacy field on facilities.
-    db["provinces"].create({"code": str, "name": str, "name_en": str}, pk="code")
-    db["communes"].create(
+    db.table("provinces").create({"code": str, "name": str, "name_en": str}, pk="code")
+    db.table("communes").create(
         {"code": str, "province_code": str, "name": str},
         pk="code",
         foreign_keys=[("province_code", "provinces", "code")],
     )
-    db["communes"].create_index(["province_code"], index_name="idx_communes_province")
+    db.table("communes").create_index(["province_code"], index_name="idx_communes_province")
 
-    db["facilities"].create(
+    db.table("facilities").create(
         {
             "code": str,
             "name": str,
@@ -51,10 +51,12 @@ def _v1_core(db: sqlite_utils.Database) -> None:
             ("commune_code", "communes", "code"),
         ],
     )
-    db["facilities"].create_index(["province_code", "commune_code"], index_name="idx_fac_unit")
-    db["facilities"].create_index(["province_code", "kind"], index_name="idx_fac_kind")
+    db.table("facilities").create_index(
+        ["province_code", "commune_code"], index_name="idx_fac_unit"
+    )
+    db.table("facilities").create_index(["province_code", "kind"], index_name="idx_fac_kind")
 
-    db["users"].create(
+    db.table("users").create(
         {
             "id": int,
             "username": str,
@@ -75,14 +77,14 @@ def _v1_core(db: sqlite_utils.Database) -> None:
             ("facility_code", "facilities", "code"),
         ],
     )
-    db["users"].create_index(["username"], unique=True, index_name="idx_users_username")
-    db["user_communes"].create(
+    db.table("users").create_index(["username"], unique=True, index_name="idx_users_username")
+    db.table("user_communes").create(
         {"user_id": int, "commune_code": str},
         pk=("user_id", "commune_code"),
         foreign_keys=[("user_id", "users", "id"), ("commune_code", "communes", "code")],
     )
 
-    db["sessions"].create(
+    db.table("sessions").create(
         {
             "id": int,
             "token_hash": str,
@@ -96,12 +98,12 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         not_null={"token_hash", "user_id", "created_at", "expires_at"},
         foreign_keys=[("user_id", "users", "id")],
     )
-    db["sessions"].create_index(["token_hash"], unique=True, index_name="idx_sessions_token")
-    db["sessions"].create_index(["user_id"], index_name="idx_sessions_user")
+    db.table("sessions").create_index(["token_hash"], unique=True, index_name="idx_sessions_token")
+    db.table("sessions").create_index(["user_id"], index_name="idx_sessions_user")
 
     # Every checklist version ever published, with its fingerprint: old inspections are
     # scored by the version they used, even after its file left forms/.
-    db["form_versions"].create(
+    db.table("form_versions").create(
         {
             "form_id": str,
             "version": int,

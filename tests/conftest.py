@@ -97,7 +97,11 @@ VISIBLE: dict[str, set[str]] = {
 
 def build_world(database: sqlite_utils.Database, settings: Settings) -> World:
     world = World()
-    rows = [facility("A1", "08", "08001"), facility("A2", "08", "08002"), facility("B1", "79", "79001")]
+    rows = [
+        facility("A1", "08", "08001"),
+        facility("A2", "08", "08002"),
+        facility("B1", "79", "79001"),
+    ]
     upsert_facilities(
         database,
         rows,

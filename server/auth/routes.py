@@ -10,9 +10,9 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter
 
 from server.auth import store
-from server.deps import Config, Db
 from server.auth.middleware import PUBLIC, require_role
 from server.auth.principal import Principal, Role
+from server.deps import Config, Db
 
 AuthedRequest = Request[Principal, str, State]
 
@@ -94,8 +94,13 @@ class AuthController(Controller):
         description="Exchange a username and password for a session token. The token works"
         " (offline too) until it expires or an admin revokes it.",
     )
-    def login(self, data: JSONBody[LoginRequest], db: Db, request: Request[Any, Any, Any],
-              settings: Config) -> LoginResponse:
+    def login(
+        self,
+        data: JSONBody[LoginRequest],
+        db: Db,
+        request: Request[Any, Any, Any],
+        settings: Config,
+    ) -> LoginResponse:
         issued = store.login(
             db,
             data.username,
@@ -142,9 +147,7 @@ class UserController(Controller):
         description="Create an account with a role and its scope: department (province and"
         " agency), inspector (province or communes), facility (one facility). Admin only.",
     )
-    def create_user(
-        self, data: JSONBody[CreateUserRequest], db: Db, settings: Config
-    ) -> UserOut:
+    def create_user(self, data: JSONBody[CreateUserRequest], db: Db, settings: Config) -> UserOut:
         user_id = store.create_user(
             db,
             store.NewUser(

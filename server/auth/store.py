@@ -43,7 +43,10 @@ def _token_hash(token: str) -> str:
 def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[str]:
     problems: list[str] = []
     province = user.province_code
-    if province and db.execute("SELECT 1 FROM provinces WHERE code = ?", [province]).fetchone() is None:
+    if (
+        province
+        and db.execute("SELECT 1 FROM provinces WHERE code = ?", [province]).fetchone() is None
+    ):
         problems.append(f"unknown province {province!r}")
     if user.role == "department":
         if not province:

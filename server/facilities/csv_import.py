@@ -66,7 +66,9 @@ class ImportRejected(AppError):
         )
 
 
-def _coordinate(raw: str, name: str, bounds: tuple[float, float], reasons: list[str]) -> float | None:
+def _coordinate(
+    raw: str, name: str, bounds: tuple[float, float], reasons: list[str]
+) -> float | None:
     try:
         value = float(raw)
     except ValueError:
@@ -87,15 +89,17 @@ def parse(
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing or unknown:
-        reasons = []
+        header_problems = []
         if missing:
-            reasons.append(f"missing column(s): {', '.join(missing)}")
+            header_problems.append(f"missing column(s): {', '.join(missing)}")
         if unknown:
-            reasons.append(f"unknown column(s): {', '.join(unknown)}")
-        raise ImportRejected([RowProblem(1, reasons)])
+            header_problems.append(f"unknown column(s): {', '.join(unknown)}")
+        raise ImportRejected([RowProblem(1, header_problems)])
 
     provinces = {r[0] for r in db.execute("SELECT code FROM provinces")}
-    known_communes = {r[0]: (r[1], r[2]) for r in db.execute("SELECT code, province_code, name FROM communes")}
+    known_communes = {
+        r[0]: (r[1], r[2]) for r in db.execute("SELECT code, province_code, name FROM communes")
+    }
     new_communes: dict[str, tuple[str, str]] = {}
     seen_codes: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
@@ -116,7 +120,9 @@ def parse(
                 reasons.append(f"{column} is empty")
         code = cells.get("code", "")
         if code and not CODE_RE.match(code):
-            reasons.append(f"code {code!r} must be 1-40 letters, digits, dots, dashes or underscores")
+            reasons.append(
+                f"code {code!r} must be 1-40 letters, digits, dots, dashes or underscores"
+            )
         if code in seen_codes:
             reasons.append(f"code {code!r} already appears on line {seen_codes[code]}")
         elif code:
@@ -141,7 +147,9 @@ def parse(
                 if commune_name:
                     new_communes[commune] = (province, commune_name)
             elif owner[0] != province:
-                reasons.append(f"commune {commune!r} belongs to province {owner[0]!r}, not {province!r}")
+                reasons.append(
+                    f"commune {commune!r} belongs to province {owner[0]!r}, not {province!r}"
+                )
         latitude = longitude = None
         if cells.get("latitude") or cells.get("longitude"):
             if not (cells.get("latitude") and cells.get("longitude")):

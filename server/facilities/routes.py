@@ -9,9 +9,9 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.params import PathParameter, QueryParameter, RawBody
 
-from server.deps import Config, Db
 from server.auth.middleware import require_role
 from server.auth.principal import Principal
+from server.deps import Db
 from server.facilities import csv_import, store
 from server.forms.schema import FacilityKind
 
@@ -127,7 +127,9 @@ class FacilityController(Controller):
             problem = csv_import.RowProblem(1, [f"the file is not UTF-8 text (byte {exc.start})"])
             raise csv_import.ImportRejected([problem]) from exc
         result = csv_import.import_csv(db, text)
-        return ImportResult(result.created, result.updated, result.unchanged, result.communes_created)
+        return ImportResult(
+            result.created, result.updated, result.unchanged, result.communes_created
+        )
 
 
 class UnitController(Controller):

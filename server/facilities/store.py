@@ -179,5 +179,5 @@ def upsert_facilities(
                 result.updated += 1
             else:
                 result.unchanged += 1
-            result.codes.append(values["code"])
+            result.codes.append(str(values["code"]))
     return result

@@ -10,17 +10,24 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.app import create_app
-from server.db import connect_settings
 from server.auth.store import NewUser, create_user
+from server.db import connect_settings
 from tests.conftest import PASSWORD, USERS, VISIBLE, World, build_world, make_settings
 
 ROLES = list(USERS)
 ADMIN_ONLY = {"admin"}
 EVERYONE = set(ROLES)
 
-NEW_USER = {"username": "new-inspector", "password": "a long enough pw", "role": "inspector",
-            "province_code": "08"}  # fmt: skip
-CSV = "code,name,kind,ownership,province_code,commune_code,commune_name\nZ1,Z,primary,public,08,08001,Xã Một\n"
+NEW_USER = {
+    "username": "new-inspector",
+    "password": "a long enough pw",
+    "role": "inspector",
+    "province_code": "08",
+}
+CSV = (
+    "code,name,kind,ownership,province_code,commune_code,commune_name\n"
+    "Z1,Z,primary,public,08,08001,Xã Một\n"
+)
 
 # (method, path, body, roles allowed, status when allowed)
 ENDPOINTS: list[tuple[str, str, object, set[str], int]] = [
@@ -38,7 +45,9 @@ ENDPOINTS: list[tuple[str, str, object, set[str], int]] = [
 
 
 @pytest.fixture(scope="module")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[Litestar], World]]:
+def matrix(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[TestClient[Litestar], World]]:
     settings = make_settings(Path(tmp_path_factory.mktemp("access")))
     app = create_app(settings)
     db = connect_settings(settings)
@@ -53,31 +62,57 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         yield client, world
 
 
-def _call(client: TestClient[Litestar], world: World, method: str, path: str, body: object,
-          headers: dict[str, str]) -> int:  # fmt: skip
+def _call(
+    client: TestClient[Litestar],
+    world: World,
+    method: str,
+    path: str,
+    body: object,
+    headers: dict[str, str],
+) -> int:
     path = path.replace("{victim}", str(world.user_ids["victim"]))
     if isinstance(body, str):
-        response = client.request(method, path, content=body.encode(),
-                                  headers={**headers, "Content-Type": "text/csv"})  # fmt: skip
+        response = client.request(
+            method, path, content=body.encode(), headers={**headers, "Content-Type": "text/csv"}
+        )
     else:
         response = client.request(method, path, json=body, headers=headers)
     return response.status_code
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed", "status"), ENDPOINTS,
-                         ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed", "status"),
+    ENDPOINTS,
+    ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS],
+)
 @pytest.mark.parametrize("who", ROLES)
-def test_role_matrix(matrix: tuple[TestClient[Litestar], World], who: str, method: str,
-                     path: str, body: object, allowed: set[str], status: int) -> None:  # fmt: skip
+def test_role_matrix(
+    matrix: tuple[TestClient[Litestar], World],
+    who: str,
+    method: str,
+    path: str,
+    body: object,
+    allowed: set[str],
+    status: int,
+) -> None:
     client, world = matrix
     got = _call(client, world, method, path, body, world.auth(who))
     assert got == (status if who in allowed else 403)
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed", "status"), ENDPOINTS,
-                         ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS])  # fmt: skip
-def test_no_token_is_refused(matrix: tuple[TestClient[Litestar], World], method: str, path: str,
-                             body: object, allowed: set[str], status: int) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed", "status"),
+    ENDPOINTS,
+    ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS],
+)
+def test_no_token_is_refused(
+    matrix: tuple[TestClient[Litestar], World],
+    method: str,
+    path: str,
+    body: object,
+    allowed: set[str],
+    status: int,
+) -> None:
     client, world = matrix
     response = client.request(method, path.replace("{victim}", "1"))
     assert response.status_code == 401

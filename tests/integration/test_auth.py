@@ -11,7 +11,9 @@ from tests.conftest import PASSWORD, World
 Client = TestClient[Litestar]
 
 
-def _login(client: Client, username: str, password: str = PASSWORD) -> tuple[int, dict[str, object]]:
+def _login(
+    client: Client, username: str, password: str = PASSWORD
+) -> tuple[int, dict[str, object]]:
     response = client.post("/api/auth/login", json={"username": username, "password": password})
     return response.status_code, response.json()
 
@@ -26,9 +28,11 @@ def test_login_returns_a_token_that_works(client: Client, world: World) -> None:
     assert me.json()["province_code"] == "08"
 
 
-def test_session_lasts_the_configured_days(client: Client, world: World, settings: Settings) -> None:
+def test_session_lasts_the_configured_days(
+    client: Client, world: World, settings: Settings
+) -> None:
     _, body = _login(client, "admin")
-    from datetime import datetime, timedelta, UTC
+    from datetime import UTC, datetime, timedelta
 
     expires = datetime.fromisoformat(str(body["expires_at"]).replace("Z", "+00:00"))
     expected = datetime.now(UTC) + timedelta(days=settings.session_days)
@@ -39,7 +43,9 @@ def test_session_lasts_the_configured_days(client: Client, world: World, setting
     ("username", "password"),
     [("admin", "wrong password"), ("nobody-here", PASSWORD), ("admin", "")],
 )
-def test_bad_credentials_are_refused(client: Client, world: World, username: str, password: str) -> None:
+def test_bad_credentials_are_refused(
+    client: Client, world: World, username: str, password: str
+) -> None:
     status, body = _login(client, username, password)
     assert status in (400, 401)
     if status == 401:
@@ -87,8 +93,7 @@ def test_expired_token_is_refused(client: Client, world: World, settings: Settin
     db = connect_settings(settings)
     with db.conn:
         db.execute(
-            "UPDATE sessions SET expires_at = '2020-01-01T00:00:00.000Z'"
-            " WHERE user_id = ?",
+            "UPDATE sessions SET expires_at = '2020-01-01T00:00:00.000Z' WHERE user_id = ?",
             [world.user_ids["fac_a1"]],
         )
     refused = client.get("/api/auth/me", headers=world.auth("fac_a1"))
@@ -112,7 +117,10 @@ def test_disabled_user_is_refused(client: Client, world: World, settings: Settin
         ({"role": "department", "province_code": "08"}, "agency"),
         ({"role": "department", "agency": "Sở Y tế"}, "province"),
         ({"role": "inspector"}, "province or a list of communes"),
-        ({"role": "inspector", "province_code": "79", "commune_codes": ["08001"]}, "not in province"),
+        (
+            {"role": "inspector", "province_code": "79", "commune_codes": ["08001"]},
+            "not in province",
+        ),
         ({"role": "inspector", "commune_codes": ["99999"]}, "unknown commune"),
         ({"role": "facility"}, "facility code"),
         ({"role": "facility", "facility_code": "NOPE"}, "unknown facility"),

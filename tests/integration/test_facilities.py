@@ -13,7 +13,10 @@ from server.facilities.csv_import import ImportRejected, import_csv
 from server.settings import REPO_ROOT, Settings
 from tests.conftest import World
 
-HEADER = "code,name,kind,ownership,province_code,commune_code,commune_name,latitude,longitude,contact_email\n"
+HEADER = (
+    "code,name,kind,ownership,province_code,commune_code,commune_name,"
+    "latitude,longitude,contact_email\n"
+)
 GOOD = (
     HEADER
     + "MN-001,Trường Mầm non Hoa Sen,preschool,công lập,08,08101,Phường Minh Xuân,21.82,105.21,\n"
@@ -101,8 +104,12 @@ def _run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]
     env = {"SAFESCHOOL_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
-        capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
 
 
 def test_cli_import_reports_lines_and_imports_nothing(tmp_path: Path, settings: Settings) -> None:
@@ -121,7 +128,9 @@ def test_cli_import_reports_lines_and_imports_nothing(tmp_path: Path, settings: 
     assert "0 created, 0 updated, 3 unchanged" in again.stdout
 
 
-def test_search_ignores_accents_and_filters(client: TestClient[Litestar], world: World, settings: Settings) -> None:
+def test_search_ignores_accents_and_filters(
+    client: TestClient[Litestar], world: World, settings: Settings
+) -> None:
     from server.db import connect_settings
 
     db = connect_settings(settings)

@@ -35,12 +35,18 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def _cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+def _cli(
+    data_dir: Path, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
-        input=stdin, capture_output=True, text=True, env=_env(data_dir, **env),
-        cwd=REPO_ROOT, timeout=120,
-    )  # fmt: skip
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=_env(data_dir, **env),
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
 
 
 class Server:
@@ -49,9 +55,12 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", command, "--port", str(self.port)],
-            env=_env(data_dir), cwd=REPO_ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            env=_env(data_dir),
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -77,8 +86,15 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def admin_token(data_dir: Path) -> Iterator[str]:
-    made = _cli(data_dir, "create-user", "root", "--role", "admin", "--password-stdin",
-                stdin="a strong password\n")  # fmt: skip
+    made = _cli(
+        data_dir,
+        "create-user",
+        "root",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a strong password\n",
+    )
     assert made.returncode == 0, made.stderr
     yield "a strong password"
 
@@ -86,16 +102,24 @@ def admin_token(data_dir: Path) -> Iterator[str]:
 def test_help_lists_the_commands(data_dir: Path) -> None:
     result = _cli(data_dir, "--help")
     assert result.returncode == 0
-    for command in ("serve", "demo", "check-forms", "import-facilities", "create-user",
-                    "revoke-sessions", "forms-schema"):  # fmt: skip
+    for command in (
+        "serve",
+        "demo",
+        "check-forms",
+        "import-facilities",
+        "create-user",
+        "revoke-sessions",
+        "forms-schema",
+    ):
         assert command in result.stdout
 
 
 def test_acknowledged_writes_survive_kill_9(data_dir: Path, admin_token: str) -> None:
     server = Server(data_dir)
     try:
-        login = httpx.post(server.url + "/api/auth/login",
-                           json={"username": "root", "password": admin_token}).json()  # fmt: skip
+        login = httpx.post(
+            server.url + "/api/auth/login", json={"username": "root", "password": admin_token}
+        ).json()
         headers = {"Authorization": f"Bearer {login['token']}"}
         acknowledged: list[str] = []
         stop = threading.Event()
@@ -107,8 +131,10 @@ def test_acknowledged_writes_survive_kill_9(data_dir: Path, admin_token: str) ->
                     n += 1
                     name = f"user-{n:05d}"
                     try:
-                        r = http.post("/api/users", json={"username": name, "role": "admin",
-                                                          "password": "long enough pw"})  # fmt: skip
+                        r = http.post(
+                            "/api/users",
+                            json={"username": name, "role": "admin", "password": "long enough pw"},
+                        )
                     except httpx.HTTPError:
                         return
                     if r.status_code == 201:
@@ -191,8 +217,9 @@ def test_demo_logins_work_over_http(data_dir: Path) -> None:
         from server.demo import DEMO_LOGINS
 
         for role, username, password in DEMO_LOGINS:
-            r = httpx.post(server.url + "/api/auth/login",
-                           json={"username": username, "password": password})  # fmt: skip
+            r = httpx.post(
+                server.url + "/api/auth/login", json={"username": username, "password": password}
+            )
             assert r.status_code == 201
             assert r.json()["user"]["role"] == role
     finally:
