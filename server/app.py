@@ -16,11 +16,11 @@ from litestar.static_files import create_static_files_router
 from server import __version__
 from server.auth.middleware import PUBLIC, BearerTokenMiddleware
 from server.auth.routes import AuthController, UserController
-from server.db import ConnectionPool, migrate
+from server.db import ConnectionPool, connect_settings, migrate
 from server.deps import DEPENDENCIES, Db
 from server.errors import EXCEPTION_HANDLERS
 from server.facilities.routes import FacilityController, UnitController
-from server.forms.registry import load_and_publish
+from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
 from server.settings import Settings
 
@@ -51,20 +51,20 @@ def healthz(db: Db) -> Health:
     return Health("ok", __version__)
 
 
-def prepare_database(settings: Settings) -> None:
-    """Migrate and publish the checklists before serving: a bad checklist or a changed
-    published version stops start-up here, with the file and item named."""
-    pool = ConnectionPool(settings, size=1)
-    with pool.connection() as db:
+def prepare_database(settings: Settings) -> FormRegistry:
+    """Migrate, then check and publish the checklists: a bad checklist or a changed
+    published version stops every command here, with the file and item named."""
+    db = connect_settings(settings)
+    try:
         migrate(db)
-    pool.close()
+        return load_and_publish(db, settings.forms_dir)
+    finally:
+        db.conn.close()
 
 
 def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> Litestar:
-    prepare_database(settings)
+    forms = prepare_database(settings)
     pool = ConnectionPool(settings)
-    with pool.connection() as db:
-        forms = load_and_publish(db, settings.forms_dir)
 
     settings.pwa_dir.mkdir(parents=True, exist_ok=True)
     static = create_static_files_router(

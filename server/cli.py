@@ -49,16 +49,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check_forms(args: argparse.Namespace) -> int:
+    from server.db import connect_settings
     from server.forms.loader import FormsInvalid
     from server.forms.registry import check_dir
 
     settings = _settings(args)
+    # Against the configured database too, when there is one: a published version whose
+    # file changed would stop the server at its next start, so say so now.
+    db = connect_settings(settings) if settings.database_path.exists() else None
     try:
-        checklists = check_dir(settings.forms_dir)
+        checklists = check_dir(settings.forms_dir, db)
     except FormsInvalid as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    finally:
+        if db is not None:
+            db.conn.close()
     for checklist in checklists:
         print(f"ok  {checklist.id} v{checklist.version}: {len(checklist.checks())} checks")
     return 0
@@ -209,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from server.forms.loader import FormsInvalid
+
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -216,4 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"settings: {exc}", file=sys.stderr)
         return 2
+    except FormsInvalid as exc:
+        print("checklists are invalid; the server will not start:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     return result

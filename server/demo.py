@@ -47,7 +47,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
         ("admin", "admin"),
         ("department", "so-giaoduc"),
         ("inspector", "thanhtra"),
-        ("facility", "mamnon-demo"),
+        ("facility", "mamnon-hoasen"),
     ]
 ]
 

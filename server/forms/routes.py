@@ -11,12 +11,12 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 
+from server.auth.middleware import PUBLIC
 from server.forms.registry import FormRegistry
 from server.forms.schema import Checklist, FacilityKind, Text, json_schema
 
 # The brief's marker is "public"; the auth middleware (Litestar's authentication middleware)
 # reads "exclude_from_auth". Both are set so the schema stays reachable whichever is used.
-PUBLIC_OPT: dict[str, Any] = {"public": True, "exclude_from_auth": True}
 
 
 class FormSummary(msgspec.Struct):
@@ -81,7 +81,7 @@ class FormsController(Controller):
     @get(
         "/schema.json",
         sync_to_thread=False,
-        opt=PUBLIC_OPT,
+        opt=PUBLIC,
         summary="JSON Schema of checklist files",
         description=(
             "The JSON Schema generated from the server's checklist types, so an editor can "

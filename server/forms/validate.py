@@ -6,6 +6,7 @@ one pass instead of one error per start-up.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Literal, NamedTuple
 
@@ -81,6 +82,8 @@ def _item_problems(item: Item) -> list[str]:
     if item.kind == "check":
         if item.legal_ref is None or not item.legal_ref.strip():
             problems.append("a check needs a legal_ref (the article it comes from)")
+        if item.weight is not None and not math.isfinite(item.weight):
+            problems.append("weight must be a finite number")
     else:
         # Item.__post_init__ fills these only for checks, so a value here was written.
         problems.extend(

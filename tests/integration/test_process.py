@@ -188,7 +188,7 @@ def test_invalid_checklist_stops_start_up(data_dir: Path, tmp_path: Path) -> Non
 def test_demo_creates_then_reuses_its_database(data_dir: Path) -> None:
     first = _cli(data_dir, "demo", "--no-serve")
     assert first.returncode == 0, first.stderr
-    for username in ("admin", "so-giaoduc", "thanhtra", "mamnon-demo"):
+    for username in ("admin", "so-giaoduc", "thanhtra", "mamnon-hoasen"):
         assert username in first.stdout
     db = sqlite3.connect(data_dir / "safeschool.sqlite3")
     counts = db.execute(
@@ -224,3 +224,22 @@ def test_demo_logins_work_over_http(data_dir: Path) -> None:
             assert r.json()["user"]["role"] == role
     finally:
         server.kill()
+
+
+def test_changed_published_checklist_stops_start_up(data_dir: Path, tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    original = (REPO_ROOT / "forms" / "preschool-safety.v1.yaml").read_text(encoding="utf-8")
+    (forms / "preschool-safety.v1.yaml").write_text(original, encoding="utf-8")
+    first = _cli(data_dir, "demo", "--no-serve", SAFESCHOOL_FORMS_DIR=str(forms))
+    assert first.returncode == 0, first.stderr
+    (forms / "preschool-safety.v1.yaml").write_text(
+        original.replace("threshold: 80", "threshold: 70"), encoding="utf-8"
+    )
+    result = _cli(data_dir, "serve", "--port", str(_free_port()), SAFESCHOOL_FORMS_DIR=str(forms))
+    assert result.returncode == 1
+    assert "preschool-safety.v1.yaml" in result.stderr
+    assert "a new file with version 2" in result.stderr
+    check = _cli(data_dir, "check-forms", SAFESCHOOL_FORMS_DIR=str(forms))
+    assert check.returncode == 1
+    assert "preschool-safety.v1.yaml" in check.stderr

@@ -407,6 +407,12 @@ CASES: list[tuple[str, dict[str, Any], str | None, str]] = [
         "show_if[1]: equals: a signature item can only be tested with 'answered'",
     ),
     (
+        "infinite weight",
+        mutated(gate_fence={"weight": float("inf")}),
+        "gate_fence",
+        "weight must be a finite number",
+    ),
+    (
         "min_passed above checks",
         mutated(checklist={"min_passed": 4}),
         None,
@@ -893,7 +899,7 @@ def test_schema_endpoint_is_public(client: TestClient[Litestar]) -> None:
     assert response.status_code == 200
     assert response.json() == json.loads(schema_text())
     handler = client.app.route_handler_method_map["/api/forms/schema.json"]["GET"]
-    assert handler.opt["public"] is True and handler.opt["exclude_from_auth"] is True
+    assert handler.opt["exclude_from_auth"] is True
 
 
 def test_every_form_route_is_documented(client: TestClient[Litestar]) -> None:
