@@ -1,0 +1,26 @@
+# The server with its checklists and app; data lives in the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    SAFESCHOOL_DATA_DIR=/data \
+    SAFESCHOOL_HOST=0.0.0.0 \
+    SAFESCHOOL_PORT=8000 \
+    SAFESCHOOL_FORMS_DIR=/app/forms \
+    SAFESCHOOL_PWA_DIR=/app/pwa
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY server ./server
+RUN pip install --no-cache-dir . \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
+    && mkdir -p /data && chown app:app /data
+COPY forms ./forms
+COPY pwa ./pwa
+
+USER app
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('SAFESCHOOL_PORT', '8000'), timeout=4)"
+CMD ["python", "-m", "server", "serve"]

@@ -1,0 +1,35 @@
+"""The promises README.md makes about setting up and testing."""
+
+from __future__ import annotations
+
+import re
+
+from server.settings import REPO_ROOT
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", README, re.S)
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    run, test = _commands()[:2]
+    assert "python -m server demo" in run
+    assert "pytest" in test and "[test]" in test
+    assert README.index(run) < README.index("## Settings")
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = _commands()[1]
+    assert test_command in ci.splitlines()
+    assert "chromium" in ci
+
+
+def test_dockerfile_runs_the_server_as_a_non_root_user() -> None:
+    docker = (REPO_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11-slim", docker, re.M)
+    assert re.search(r"^USER app$", docker, re.M)
+    assert "VOLUME" in docker and "HEALTHCHECK" in docker and "/healthz" in docker
+    assert 'CMD ["python", "-m", "server", "serve"]' in docker
