@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
 from server import __version__
+from server.audit.routes import AuditController
 from server.auth.middleware import PUBLIC, BearerTokenMiddleware
 from server.auth.routes import AuthController, UserController
 from server.db import ConnectionPool, connect_settings, migrate
@@ -22,6 +23,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
+from server.inspections.routes import InspectionController, KeptAsideController
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,9 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             FacilityController,
             UnitController,
             FormsController,
+            InspectionController,
+            KeptAsideController,
+            AuditController,
             static,
         ],
         dependencies=DEPENDENCIES,

@@ -50,6 +50,24 @@ class ErrorCode(Enum):
     FACILITY_IMPORT_INVALID = ("facility.import_invalid", 400, "The facility file has bad rows.")
     UNIT_NOT_FOUND = ("unit.not_found", 404, "No such administrative unit.")
 
+    SYNC_TOO_MANY_RECORDS = ("sync.too_many_records", 413, "Too many records in one sync.")
+    INSPECTION_CONFLICT = (
+        "inspection.conflict",
+        409,
+        "An inspection with this id but other content was received before; it was kept"
+        " unchanged and this version was set aside for review.",
+    )
+    INSPECTION_INVALID = ("inspection.invalid", 422, "The inspection was not accepted.")
+    INSPECTION_NOT_FOUND = ("inspection.not_found", 404, "No such inspection.")
+    KEPT_ASIDE_NOT_FOUND = ("kept_aside.not_found", 404, "No such kept-aside record.")
+    PHOTO_NOT_FOUND = ("photo.not_found", 404, "No such photo.")
+    PHOTO_HASH_MISMATCH = (
+        "photo.hash_mismatch",
+        400,
+        "The photo's SHA-256 does not match its address; it was damaged on the way.",
+    )
+    PHOTO_TYPE = ("photo.type", 415, "Only JPEG, PNG and WebP images are accepted.")
+
     FORM_NOT_FOUND = ("form.not_found", 404, "No such checklist or checklist version.")
     FORM_INVALID = ("form.invalid", 500, "A checklist definition is invalid.")
     FORM_CHANGED = ("form.changed", 500, "A published checklist version changed.")

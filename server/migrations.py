@@ -123,6 +123,101 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_inspections(db: sqlite_utils.Database) -> None:
+    # One row per accepted inspection, keyed by the phone's UUID. `seq` orders arrivals
+    # (ties on completion time go to the one received last); `payload` is the record as
+    # accepted, canonical JSON, and `content_hash` its SHA-256.
+    db.execute(
+        """CREATE TABLE inspections (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            facility_code TEXT NOT NULL REFERENCES facilities(code),
+            form_id TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            inspector_id INTEGER NOT NULL REFERENCES users(id),
+            started_at TEXT NOT NULL,
+            completed_at TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            score REAL,
+            score_display TEXT,
+            result TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            supersedes TEXT REFERENCES inspections(id),
+            superseded_by TEXT REFERENCES inspections(id),
+            expires_at TEXT NOT NULL,
+            FOREIGN KEY (form_id, form_version) REFERENCES form_versions(form_id, version)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX idx_insp_current ON inspections"
+        " (facility_code, form_id, completed_at, seq) WHERE superseded_by IS NULL"
+    )
+    db.execute("CREATE INDEX idx_insp_facility ON inspections (facility_code, completed_at)")
+    db.execute("CREATE INDEX idx_insp_inspector ON inspections (inspector_id)")
+
+    # The current inspection per facility and checklist (SCORING.md "One facility"),
+    # maintained in the intake transaction so status lists never rescan history.
+    db.execute(
+        """CREATE TABLE current_inspections (
+            facility_code TEXT NOT NULL REFERENCES facilities(code),
+            form_id TEXT NOT NULL,
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            completed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            result TEXT NOT NULL,
+            score REAL,
+            PRIMARY KEY (facility_code, form_id)
+        ) WITHOUT ROWID"""
+    )
+
+    # Payloads that were not accepted as they are: conflicts (same id, other content) and
+    # rejections. Kept for an admin to review; nothing a phone sent is dropped.
+    db.execute(
+        """CREATE TABLE kept_aside (
+            id INTEGER PRIMARY KEY,
+            record_id TEXT,
+            reason TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            received_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            problems TEXT NOT NULL,
+            resolved_at TEXT,
+            resolved_by INTEGER REFERENCES users(id),
+            UNIQUE (record_id, content_hash, reason)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_kept_aside_open ON kept_aside (resolved_at, received_at)")
+
+    db.execute(
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            subject TEXT,
+            details TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    db.execute("CREATE INDEX idx_audit_at ON audit_log (at)")
+    db.execute("CREATE INDEX idx_audit_action ON audit_log (action, at)")
+
+    db.execute(
+        """CREATE TABLE photos (
+            sha256 TEXT PRIMARY KEY,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            uploaded_by INTEGER NOT NULL REFERENCES users(id),
+            uploaded_at TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
+    Migration(
+        2, "inspections, current inspections, kept-aside payloads, audit, photos", _v2_inspections
+    ),
 ]

@@ -52,6 +52,15 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(
         2_000_000, ge=1024, description="Largest request body accepted; larger ones get 413."
     )
+    sync_max_records: int = Field(
+        50, ge=1, le=1000, description="Most inspections accepted in one sync request."
+    )
+    clock_skew_seconds: int = Field(
+        300, ge=0, description="How far in the future a phone's completion time may be."
+    )
+    photo_max_bytes: int = Field(
+        3_000_000, ge=1024, description="Largest photo accepted (phones shrink photos first)."
+    )
     forms_dir: Path = Field(
         REPO_ROOT / "forms", description="Directory holding the checklist definition files."
     )

@@ -119,7 +119,7 @@ class AuthController(Controller):
     )
     def logout(self, request: AuthedRequest, db: Db) -> None:
         if request.user.session_id is not None:
-            store.revoke_session(db, request.user.session_id)
+            store.revoke_session(db, request.user.session_id, request.user.user_id)
 
     @get(
         "/me",
@@ -147,7 +147,9 @@ class UserController(Controller):
         description="Create an account with a role and its scope: department (province and"
         " agency), inspector (province or communes), facility (one facility). Admin only.",
     )
-    def create_user(self, data: JSONBody[CreateUserRequest], db: Db, settings: Config) -> UserOut:
+    def create_user(
+        self, request: AuthedRequest, data: JSONBody[CreateUserRequest], db: Db, settings: Config
+    ) -> UserOut:
         user_id = store.create_user(
             db,
             store.NewUser(
@@ -161,6 +163,7 @@ class UserController(Controller):
                 agency=data.agency,
             ),
             min_password_length=settings.password_min_length,
+            actor_id=request.user.user_id,
         )
         return _user_out(store.get_user(db, user_id))
 
@@ -172,6 +175,11 @@ class UserController(Controller):
         description="Sign a user out everywhere, e.g. after a phone is lost. Admin only.",
     )
     def revoke_sessions(
-        self, user_id: Annotated[int, PathParameter(description="User id")], db: Db
+        self,
+        request: AuthedRequest,
+        user_id: Annotated[int, PathParameter(description="User id")],
+        db: Db,
     ) -> RevokeResponse:
-        return RevokeResponse(store.revoke_user_sessions(db, user_id))
+        return RevokeResponse(
+            store.revoke_user_sessions(db, user_id, actor_id=request.user.user_id)
+        )

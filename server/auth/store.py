@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.audit import store as audit
 from server.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from server.auth.principal import ROLES, Principal, Role
 from server.db import transaction, utcnow
@@ -77,7 +78,13 @@ def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[str]:
     return problems
 
 
-def create_user(db: sqlite_utils.Database, user: NewUser, *, min_password_length: int) -> int:
+def create_user(
+    db: sqlite_utils.Database,
+    user: NewUser,
+    *,
+    min_password_length: int,
+    actor_id: int | None = None,
+) -> int:
     problems: list[str] = []
     if not USERNAME_RE.match(user.username):
         problems.append(
@@ -122,6 +129,13 @@ def create_user(db: sqlite_utils.Database, user: NewUser, *, min_password_length
         db.conn.executemany(
             "INSERT INTO user_communes (user_id, commune_code) VALUES (?, ?)",
             [(user_id, code) for code in user.commune_codes],
+        )
+        audit.record(
+            db,
+            "user_created",
+            user_id=actor_id,
+            subject=user.username,
+            details={"role": user.role, "user_id": user_id},
         )
     return user_id
 
@@ -181,15 +195,27 @@ def login(
     session_days: int,
     user_agent: str = "",
 ) -> IssuedSession:
-    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip().lower()]))
-    if not rows:
+    username = username.strip().lower()
+    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
+    row = rows[0] if rows else None
+    refusal: ErrorCode | None = None
+    if row is None:
         verify_password(password, DUMMY_HASH)
-        raise AppError(ErrorCode.AUTH_BAD_CREDENTIALS)
-    row = rows[0]
-    if not verify_password(password, row["password_hash"]):
-        raise AppError(ErrorCode.AUTH_BAD_CREDENTIALS)
-    if row["disabled"]:
-        raise AppError(ErrorCode.AUTH_USER_DISABLED)
+        refusal = ErrorCode.AUTH_BAD_CREDENTIALS
+    elif not verify_password(password, row["password_hash"]):
+        refusal = ErrorCode.AUTH_BAD_CREDENTIALS
+    elif row["disabled"]:
+        refusal = ErrorCode.AUTH_USER_DISABLED
+    if refusal is not None or row is None:
+        with transaction(db):
+            audit.record(
+                db,
+                "login_failed",
+                user_id=row["id"] if row else None,
+                subject=username,
+                details={"reason": (refusal or ErrorCode.AUTH_BAD_CREDENTIALS).code},
+            )
+        raise AppError(refusal or ErrorCode.AUTH_BAD_CREDENTIALS)
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     expires_at = (now + timedelta(days=session_days)).isoformat(timespec="milliseconds")
@@ -200,6 +226,7 @@ def login(
             " VALUES (?, ?, ?, ?, ?)",
             [_token_hash(token), row["id"], utcnow(), expires_at, user_agent[:200]],
         )
+        audit.record(db, "login", user_id=row["id"], subject=username)
     session_id = int(cursor.lastrowid or 0)
     return IssuedSession(token, expires_at, _principal(row, _communes(db, row["id"]), session_id))
 
@@ -226,21 +253,31 @@ def authenticate(db: sqlite_utils.Database, token: str) -> Principal:
     return _principal(row, _communes(db, row["id"]), row["session_id"])
 
 
-def revoke_session(db: sqlite_utils.Database, session_id: int) -> None:
+def revoke_session(db: sqlite_utils.Database, session_id: int, user_id: int) -> None:
     with transaction(db):
         db.execute(
             "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
             [utcnow(), session_id],
         )
+        audit.record(db, "logout", user_id=user_id, details={"session_id": session_id})
 
 
-def revoke_user_sessions(db: sqlite_utils.Database, user_id: int) -> int:
+def revoke_user_sessions(
+    db: sqlite_utils.Database, user_id: int, *, actor_id: int | None = None
+) -> int:
     """Revoke every live session of a user (a lost or stolen phone); returns how many."""
-    get_user(db, user_id)
+    user = get_user(db, user_id)
     with transaction(db):
         cursor = db.execute(
             "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
             [utcnow(), user_id],
+        )
+        audit.record(
+            db,
+            "sessions_revoked",
+            user_id=actor_id,
+            subject=user["username"],
+            details={"user_id": user_id, "revoked": cursor.rowcount},
         )
     return int(cursor.rowcount)
 

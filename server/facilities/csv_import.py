@@ -188,9 +188,11 @@ def parse(
     return rows, communes
 
 
-def import_csv(db: sqlite_utils.Database, text: str) -> UpsertResult:
+def import_csv(
+    db: sqlite_utils.Database, text: str, *, actor_id: int | None = None
+) -> UpsertResult:
     rows, communes = parse(db, text)
-    return upsert_facilities(db, rows, communes)
+    return upsert_facilities(db, rows, communes, actor_id=actor_id)
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:

@@ -120,13 +120,13 @@ class FacilityController(Controller):
         description="Validate every row first; if any row is bad nothing is imported and each"
         " bad line is reported. Facilities already registered are updated by code. Admin only.",
     )
-    def import_facilities(self, db: Db, body: RawBody) -> ImportResult:
+    def import_facilities(self, request: AuthedRequest, db: Db, body: RawBody) -> ImportResult:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             problem = csv_import.RowProblem(1, [f"the file is not UTF-8 text (byte {exc.start})"])
             raise csv_import.ImportRejected([problem]) from exc
-        result = csv_import.import_csv(db, text)
+        result = csv_import.import_csv(db, text, actor_id=request.user.user_id)
         return ImportResult(
             result.created, result.updated, result.unchanged, result.communes_created
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.audit import store as audit
 from server.auth.principal import Principal
 from server.db import transaction, utcnow
 from server.errors import AppError, ErrorCode
@@ -143,6 +144,8 @@ def upsert_facilities(
     db: sqlite_utils.Database,
     facilities: Sequence[dict[str, Any]],
     new_communes: Iterable[tuple[str, str, str]],
+    *,
+    actor_id: int | None = None,
 ) -> UpsertResult:
     """Write validated facilities and their new communes in one transaction. A facility
     already registered under the same code is updated in place, never duplicated."""
@@ -180,4 +183,15 @@ def upsert_facilities(
             else:
                 result.unchanged += 1
             result.codes.append(str(values["code"]))
+        audit.record(
+            db,
+            "facilities_imported",
+            user_id=actor_id,
+            details={
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "communes_created": result.communes_created,
+            },
+        )
     return result

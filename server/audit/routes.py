@@ -1,0 +1,60 @@
+"""The audit trail, for admins."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.params import QueryParameter
+
+from server.audit import store
+from server.auth.middleware import require_role
+from server.deps import Db
+
+
+class AuditEntry(msgspec.Struct):
+    id: int
+    at: str
+    user_id: int | None
+    username: str | None
+    action: str
+    subject: str | None
+    details: dict[str, Any]
+
+
+class AuditPage(msgspec.Struct):
+    items: list[AuditEntry]
+    total: int
+    page: int
+    per_page: int
+
+
+class AuditController(Controller):
+    path = "/api/audit"
+    tags = ["audit"]
+    guards = [require_role("admin")]
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Audit trail",
+        description="Who did what, newest first: sign-ins, revocations, accounts, imports,"
+        " inspections created, amended, in conflict or rejected. Filter by action, user,"
+        " subject (e.g. an inspection id) and time range. Admin only.",
+    )
+    def list_audit(
+        self,
+        db: Db,
+        action: Annotated[str | None, QueryParameter(description="One action")] = None,
+        user_id: Annotated[int | None, QueryParameter(description="Who")] = None,
+        subject: Annotated[str | None, QueryParameter(description="What it was about")] = None,
+        since: Annotated[str | None, QueryParameter(description="ISO time, inclusive")] = None,
+        until: Annotated[str | None, QueryParameter(description="ISO time, exclusive")] = None,
+        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+    ) -> AuditPage:
+        rows, total = store.query(
+            db, store.AuditQuery(action, user_id, subject, since, until, page, per_page)
+        )
+        return AuditPage([AuditEntry(**row) for row in rows], total, page, per_page)

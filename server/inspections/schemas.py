@@ -1,0 +1,73 @@
+"""What a phone sends when it syncs, and what it gets back for each record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="Lower-case UUID")]
+Outcome = Literal["created", "duplicate", "conflict", "rejected", "retry"]
+
+
+class Location(msgspec.Struct, forbid_unknown_fields=True):
+    lat: Annotated[float, Meta(ge=-90, le=90)]
+    lon: Annotated[float, Meta(ge=-180, le=180)]
+    accuracy: Annotated[float, Meta(ge=0)] | None = None
+
+
+class InspectionRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """One completed inspection as the phone recorded it. ``id`` is made on the phone, so a
+    record sent twice (a lost response) is recognised and stored once."""
+
+    id: Uuid
+    facility_code: Annotated[str, Meta(min_length=1, max_length=40)]
+    form_id: Annotated[str, Meta(min_length=1, max_length=64)]
+    form_version: Annotated[int, Meta(ge=1)]
+    started_at: datetime
+    completed_at: datetime
+    answers: dict[str, Any]
+    notes: dict[str, Annotated[str, Meta(max_length=5000)]] = msgspec.field(default_factory=dict)
+    location: Location | None = None
+    supersedes: Uuid | None = None
+    """The id of an earlier inspection this one amends."""
+
+
+class SyncRequest(msgspec.Struct, forbid_unknown_fields=True):
+    records: list[Any]
+    """Each record is decoded on its own, so one malformed record is rejected alone."""
+
+
+class Receipt(msgspec.Struct):
+    id: str
+    received_at: str
+    content_hash: str
+    score: float | None
+    score_display: str | None
+    result: str
+
+
+class Detail(msgspec.Struct):
+    item: str | None
+    code: str
+    message: str
+
+
+class RecordError(msgspec.Struct):
+    code: str
+    message: str
+    details: list[Detail] = msgspec.field(default_factory=list)
+
+
+class RecordResult(msgspec.Struct):
+    id: str | None
+    outcome: Outcome
+    receipt: Receipt | None = None
+    error: RecordError | None = None
+
+
+class SyncResponse(msgspec.Struct):
+    results: list[RecordResult]
