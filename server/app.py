@@ -24,6 +24,7 @@ from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
 from server.inspections.routes import InspectionController, KeptAsideController
+from server.photos.routes import photo_router
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             InspectionController,
             KeptAsideController,
             AuditController,
+            photo_router(settings),
             static,
         ],
         dependencies=DEPENDENCIES,

@@ -1,0 +1,78 @@
+"""Photo upload and download, addressed by the SHA-256 of the bytes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Request, Response, Router, get, head, put
+from litestar.datastructures import State
+from litestar.params import PathParameter, RawBody
+
+from server.auth.middleware import require_role
+from server.auth.principal import Principal
+from server.deps import Config, Db
+from server.errors import AppError, ErrorCode
+from server.photos import store
+from server.settings import Settings
+
+Sha256 = Annotated[str, PathParameter(pattern="^[0-9a-f]{64}$", description="SHA-256, hex")]
+
+
+@put(
+    "/{sha256:str}",
+    guards=[require_role("inspector", "admin")],
+    sync_to_thread=True,
+    summary="Upload a photo",
+    description="Store a JPEG, PNG or WebP photo under the SHA-256 of its bytes: 201 when"
+    " new, 200 when the server already had it (so an interrupted upload is simply sent"
+    " again). The type is read from the bytes, not the name; a hash that does not match is"
+    " refused (photo.hash_mismatch).",
+)
+def upload_photo(
+    request: Request[Principal, str, State],
+    db: Db,
+    settings: Config,
+    sha256: Sha256,
+    body: RawBody,
+) -> Response[None]:
+    created = store.save(db, settings.data_dir / "photos", sha256, body, request.user.user_id)
+    return Response(None, status_code=201 if created else 200)
+
+
+@head(
+    "/{sha256:str}",
+    sync_to_thread=True,
+    summary="Does the server have this photo",
+    description="200 when the photo was received, 404 when it still has to be uploaded.",
+)
+def has_photo(db: Db, sha256: Sha256) -> None:
+    if not store.exists(db, sha256):
+        raise AppError(ErrorCode.PHOTO_NOT_FOUND)
+
+
+@get(
+    "/{sha256:str}",
+    sync_to_thread=True,
+    summary="Download a photo",
+    description="The photo's bytes, for its uploader, an admin, or whoever may see an"
+    " inspection citing it. Cached for a long time: the address is the content.",
+)
+def get_photo(
+    request: Request[Principal, str, State], db: Db, settings: Config, sha256: Sha256
+) -> Response[bytes]:
+    data, media_type = store.load_for(db, settings.data_dir / "photos", request.user, sha256)
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+    )
+
+
+def photo_router(settings: Settings) -> Router:
+    """Photos are larger than other requests, so their size limit is their own."""
+    return Router(
+        path="/api/photos",
+        route_handlers=[upload_photo, has_photo, get_photo],
+        tags=["photos"],
+        request_max_body_size=settings.photo_max_bytes,
+    )

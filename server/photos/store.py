@@ -1,0 +1,99 @@
+"""Photo evidence, stored by content hash: an upload is idempotent (the same bytes have the
+same address) and a damaged upload is detected (its hash differs)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+from server.auth.principal import Principal
+from server.db import transaction, utcnow
+from server.errors import AppError, ErrorCode
+
+# The image types phones produce; recognised by their first bytes, never by a name.
+_SIGNATURES: list[tuple[bytes, int, str]] = [
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"WEBP", 8, "image/webp"),
+]
+
+
+def sniff(data: bytes) -> str | None:
+    for magic, offset, media_type in _SIGNATURES:
+        if data[offset : offset + len(magic)] == magic:
+            if media_type == "image/webp" and not data.startswith(b"RIFF"):
+                continue
+            return media_type
+    return None
+
+
+def photo_path(photos_dir: Path, sha256: str) -> Path:
+    return photos_dir / sha256[:2] / sha256
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """Write to a temporary name, fsync, rename, fsync the directory: after this returns
+    the photo survives a crash, and a half-written file never has the real name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".part")
+    with open(temporary, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def exists(db: sqlite_utils.Database, sha256: str) -> bool:
+    return db.execute("SELECT 1 FROM photos WHERE sha256 = ?", [sha256]).fetchone() is not None
+
+
+def save(
+    db: sqlite_utils.Database, photos_dir: Path, sha256: str, data: bytes, user_id: int
+) -> bool:
+    """Store a photo; returns False when it was already there."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise AppError(ErrorCode.PHOTO_HASH_MISMATCH)
+    media_type = sniff(data)
+    if media_type is None:
+        raise AppError(ErrorCode.PHOTO_TYPE)
+    if exists(db, sha256):
+        return False
+    _write_durably(photo_path(photos_dir, sha256), data)
+    with transaction(db):
+        db.execute(
+            "INSERT OR IGNORE INTO photos (sha256, media_type, size, uploaded_by, uploaded_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [sha256, media_type, len(data), user_id, utcnow()],
+        )
+    return True
+
+
+def load_for(
+    db: sqlite_utils.Database, photos_dir: Path, who: Principal, sha256: str
+) -> tuple[bytes, str]:
+    """A photo's bytes and type, for its uploader, an admin, or anyone who may see an
+    inspection that cites it."""
+    row = db.execute(
+        "SELECT media_type, uploaded_by FROM photos WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    if row is None:
+        raise AppError(ErrorCode.PHOTO_NOT_FOUND)
+    media_type, uploaded_by = row
+    if who.role != "admin" and uploaded_by != who.user_id:
+        scope, args = who.facility_filter("f")
+        cited = db.execute(
+            f"SELECT 1 FROM inspections i JOIN facilities f ON f.code = i.facility_code"
+            f" WHERE {scope} AND instr(i.payload, ?) > 0 LIMIT 1",
+            [*args, sha256],
+        ).fetchone()
+        if cited is None:
+            raise AppError(ErrorCode.FORBIDDEN_SCOPE)
+    return photo_path(photos_dir, sha256).read_bytes(), str(media_type)
