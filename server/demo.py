@@ -1,5 +1,6 @@
-"""Demo data: one province, about 30 communes, about 300 facilities of every kind and one
-user of each role. Everything goes through the same import and account code as real data.
+"""Demo data: one province, about 30 communes, about 300 facilities of every kind, one user
+of each role, and a few months of inspections. Everything goes through the same import,
+account and intake code as real data.
 
 The communes and facilities are invented (plausible names, synthetic codes); the province
 is real. Running it again reuses the database as it is.
@@ -8,11 +9,19 @@ is real. Running it again reuses the database as it is.
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
 
 from server.app import prepare_database
-from server.auth.store import NewUser, create_user
+from server.auth.principal import Principal
+from server.auth.store import NewUser, create_user, principal_for
 from server.db import connect_settings
 from server.facilities.csv_import import import_csv, to_csv
+from server.forms.registry import FormRegistry
+from server.inspections import synthetic
+from server.inspections.intake import IntakeRules, ingest
 from server.settings import Settings
 
 PROVINCE = "08"  # Tuyên Quang
@@ -80,10 +89,42 @@ def demo_facilities(seed: int = 2025) -> list[dict[str, object]]:
     return rows
 
 
+def demo_inspections(
+    db: sqlite_utils.Database, forms: FormRegistry, inspector: Principal, seed: int = 2025
+) -> int:
+    """A few months of inspections, sent through the real intake in phone-sized batches:
+    most facilities inspected once or twice, some failing, some long ago, some never."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    records: list[dict[str, Any]] = []
+    for code, kind in db.execute("SELECT code, kind FROM facilities ORDER BY code").fetchall():
+        roll = rng.random()
+        if roll < 0.15:
+            continue  # never inspected
+        fail_rate = rng.choice([0.0, 0.0, 0.02, 0.05, 0.15])
+        for checklist in forms.for_kind(kind):
+            if roll < 0.25:
+                ages = [rng.randint(380, 450)]  # inspected long ago: overdue
+            else:
+                ages = sorted(rng.sample(range(1, 150), k=rng.randint(1, 2)), reverse=True)
+            for age in ages:
+                completed = now - timedelta(days=age, minutes=rng.randint(0, 600))
+                records.append(
+                    synthetic.record(checklist, code, rng, completed_at=completed,
+                                     fail_rate=fail_rate)
+                )  # fmt: skip
+    rules = IntakeRules(clock_skew=timedelta(minutes=5))
+    created = 0
+    for start in range(0, len(records), 50):
+        results = ingest(db, forms, inspector, records[start : start + 50], rules)
+        created += sum(result.outcome == "created" for result in results)
+    return created
+
+
 def ensure_demo_data(settings: Settings) -> bool:
     """Create the demo data unless it is already there; returns True when it was created.
     Refuses to write demo accounts into a database that holds real accounts."""
-    prepare_database(settings)
+    forms = prepare_database(settings)
     db = connect_settings(settings)
     try:
         marker = db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
@@ -106,12 +147,15 @@ def ensure_demo_data(settings: Settings) -> bool:
             "inspector": {"province_code": PROVINCE},
             "facility": {"facility_code": str(first_preschool["code"])},
         }
-        for role, username, password in DEMO_LOGINS:
-            create_user(
+        user_ids = {
+            role: create_user(
                 db,
                 NewUser(username=username, password=password, role=role, **scopes[role]),  # type: ignore[arg-type]
                 min_password_length=settings.password_min_length,
             )
+            for role, username, password in DEMO_LOGINS
+        }
+        demo_inspections(db, forms, principal_for(db, user_ids["inspector"]))
         with db.conn:
             db.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
         return True

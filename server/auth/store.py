@@ -173,6 +173,12 @@ def get_user(db: sqlite_utils.Database, user_id: int) -> dict[str, Any]:
     return row
 
 
+def principal_for(db: sqlite_utils.Database, user_id: int) -> Principal:
+    """A user acting without a session: the command line and the demo."""
+    row = get_user(db, user_id)
+    return _principal(row, row["commune_codes"], None)
+
+
 def list_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     users = list(db.query("SELECT * FROM users ORDER BY username"))
     for row in users:

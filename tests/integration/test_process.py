@@ -196,6 +196,14 @@ def test_demo_creates_then_reuses_its_database(data_dir: Path) -> None:
     ).fetchone()
     assert counts == (300, 7, 30)
     assert db.execute("SELECT count(DISTINCT role) FROM users").fetchone()[0] == 4
+    results = dict(db.execute("SELECT result, count(*) FROM inspections GROUP BY result"))
+    assert results.get("passed", 0) > 10 and results.get("failed", 0) > 5
+    # They came through intake: each has its audit entry and nothing was set aside.
+    audited = db.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'inspection_created'"
+    ).fetchone()[0]
+    assert audited == sum(results.values())
+    assert db.execute("SELECT count(*) FROM kept_aside").fetchone()[0] == 0
     db.close()
     second = _cli(data_dir, "demo", "--no-serve")
     assert second.returncode == 0, second.stderr
