@@ -251,3 +251,80 @@ def test_changed_published_checklist_stops_start_up(data_dir: Path, tmp_path: Pa
     check = _cli(data_dir, "check-forms", SAFESCHOOL_FORMS_DIR=str(forms))
     assert check.returncode == 1
     assert "preschool-safety.v1.yaml" in check.stderr
+
+
+def test_acknowledged_inspections_survive_kill_9_during_sync_load(data_dir: Path) -> None:
+    import random
+
+    from server.demo import DEMO_LOGINS, demo_facilities
+    from server.forms.loader import load_file
+    from server.inspections import synthetic
+
+    assert _cli(data_dir, "demo", "--no-serve").returncode == 0
+    checklist = load_file(REPO_ROOT / "forms" / "preschool-safety.v1.yaml")
+    preschools = [str(f["code"]) for f in demo_facilities() if f["kind"] == "preschool"]
+    _, username, password = next(login for login in DEMO_LOGINS if login[0] == "inspector")
+    server = Server(data_dir)
+    acknowledged: dict[str, str] = {}
+    sent: dict[str, dict[str, object]] = {}
+    try:
+        token = httpx.post(
+            server.url + "/api/auth/login", json={"username": username, "password": password}
+        ).json()["token"]
+        stop = threading.Event()
+
+        def load(seed: int) -> None:
+            rng = random.Random(seed)
+            with httpx.Client(
+                base_url=server.url, timeout=10, headers={"Authorization": f"Bearer {token}"}
+            ) as http:
+                while not stop.is_set():
+                    batch = [
+                        synthetic.record(checklist, rng.choice(preschools), rng) for _ in range(10)
+                    ]
+                    for record in batch:
+                        sent[str(record["id"])] = record
+                    try:
+                        response = http.post("/api/sync/inspections", json={"records": batch})
+                    except httpx.HTTPError:
+                        return
+                    for result in response.json()["results"]:
+                        if result["outcome"] in ("created", "duplicate"):
+                            acknowledged[result["id"]] = result["receipt"]["content_hash"]
+
+        threads = [threading.Thread(target=load, args=(seed,)) for seed in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(2.5)
+        server.kill()
+        stop.set()
+        for t in threads:
+            t.join(timeout=15)
+    finally:
+        server.kill()
+    assert len(acknowledged) >= 20
+
+    db = sqlite3.connect(data_dir / "safeschool.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = dict(db.execute("SELECT id, content_hash FROM inspections"))
+    db.close()
+    missing = [i for i in acknowledged if i not in stored]
+    assert not missing, f"{len(missing)} acknowledged inspections lost"
+    assert all(stored[i] == h for i, h in acknowledged.items())
+
+    # After a restart, phones resending what they never heard back about get exact answers.
+    restarted = Server(data_dir)
+    try:
+        unanswered = [sent[i] for i in sent if i not in acknowledged][:40]
+        again = [sent[i] for i in list(acknowledged)[:10]]
+        response = httpx.post(
+            restarted.url + "/api/sync/inspections",
+            json={"records": again + unanswered},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        outcomes = [r["outcome"] for r in response.json()["results"]]
+        assert outcomes[: len(again)] == ["duplicate"] * len(again)
+        assert set(outcomes[len(again) :]) <= {"created", "duplicate"}
+    finally:
+        restarted.kill()
