@@ -22,8 +22,11 @@ Decisions beyond SCORING.md, mirrored by ``pwa/js/scoring.js`` and the shared ve
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 import msgspec
@@ -71,6 +74,7 @@ class ScoreResult(msgspec.Struct, forbid_unknown_fields=True):
     """Visible required items without an answer, in document order."""
 
 
+@lru_cache(maxsize=4096)
 def exact(number: float) -> Fraction:
     """The decimal a form author wrote, exactly: ``exact(0.1) == Fraction(1, 10)``."""
     return Fraction(str(number))
@@ -82,22 +86,52 @@ def display(value: Fraction) -> str:
     return f"{tenths // 10}.{tenths % 10}"
 
 
+class _Units:
+    """Every check weight of one checklist as a whole number of 1/denominator units, so
+    tallies add integers (exact and fast) and fractions appear only in the final ratios."""
+
+    def __init__(self, checklist: Checklist) -> None:
+        weights = {item.id: exact(_weight(item)) for item in checklist.checks()}
+        self.denominator = math.lcm(1, *(w.denominator for w in weights.values()))
+        self.of = {item_id: int(w * self.denominator) for item_id, w in weights.items()}
+
+
+def _weight(item: Item) -> float:
+    return item.weight if item.weight is not None else 1.0
+
+
+# Checklists are immutable once loaded; remember their units by identity (the stored
+# checklist object is kept, so an id is never reused while its entry lives).
+_UNITS: OrderedDict[int, tuple[Checklist, _Units]] = OrderedDict()
+
+
+def _units_of(checklist: Checklist) -> _Units:
+    cached = _UNITS.get(id(checklist))
+    if cached is not None and cached[0] is checklist:
+        _UNITS.move_to_end(id(checklist))
+        return cached[1]
+    units = _Units(checklist)
+    _UNITS[id(checklist)] = (checklist, units)
+    if len(_UNITS) > 256:
+        _UNITS.popitem(last=False)
+    return units
+
+
 class _Tally:
-    """Weights of the visible checks of one scope (a section or the whole checklist)."""
+    """Weights (in units) of the visible checks of one scope: a section or the whole."""
 
     def __init__(self) -> None:
-        self.passed = Fraction(0)
-        self.failed = Fraction(0)
+        self.passed = 0
+        self.failed = 0
         self.passed_count = 0
         self.mandatory_failed = False
 
-    def add(self, item: Item, answer: object) -> None:
-        weight = exact(item.weight if item.weight is not None else 1.0)
+    def add(self, item: Item, units: int, answer: object) -> None:
         if answer == "pass":
-            self.passed += weight
+            self.passed += units
             self.passed_count += 1
         elif answer == "fail":
-            self.failed += weight
+            self.failed += units
             self.mandatory_failed = self.mandatory_failed or bool(item.mandatory)
 
     def extend(self, other: _Tally) -> None:
@@ -108,7 +142,7 @@ class _Tally:
 
     def score(self) -> Fraction | None:
         assessed = self.passed + self.failed
-        return None if assessed == 0 else 100 * self.passed / assessed
+        return None if assessed == 0 else Fraction(100 * self.passed, assessed)
 
     def result(self, threshold: Fraction, min_passed: int | None = None) -> Result:
         assessed = self.passed + self.failed
@@ -121,12 +155,14 @@ class _Tally:
         return "passed"
 
 
-def _section_score(section_id: str, tally: _Tally, threshold: Fraction) -> SectionScore:
+def _section_score(
+    section_id: str, tally: _Tally, threshold: Fraction, denominator: int
+) -> SectionScore:
     value = tally.score()
     return SectionScore(
         id=section_id,
-        passed_weight=float(tally.passed),
-        failed_weight=float(tally.failed),
+        passed_weight=float(Fraction(tally.passed, denominator)),
+        failed_weight=float(Fraction(tally.failed, denominator)),
         score=None if value is None else float(value),
         score_display=None if value is None else display(value),
         result=tally.result(threshold),
@@ -143,6 +179,7 @@ def score(checklist: Checklist, answers: Answers) -> ScoreResult:
     """Score the answers with this exact checklist version (hidden items are ignored)."""
     visible = visible_items(checklist, answers)
     threshold = exact(checklist.threshold)
+    units = _units_of(checklist)
     total = _Tally()
     sections: list[SectionScore] = []
     failures: list[FailedCheck] = []
@@ -157,23 +194,23 @@ def score(checklist: Checklist, answers: Answers) -> ScoreResult:
                 missing.append(item.id)
             if item.kind != "check":
                 continue
-            tally.add(item, answer)
+            tally.add(item, units.of[item.id], answer)
             if answer == "fail":
                 failures.append(
                     FailedCheck(
                         item_id=item.id,
                         section_id=section.id,
                         mandatory=bool(item.mandatory),
-                        weight=item.weight if item.weight is not None else 1.0,
+                        weight=_weight(item),
                         legal_ref=item.legal_ref,
                     )
                 )
-        sections.append(_section_score(section.id, tally, threshold))
+        sections.append(_section_score(section.id, tally, threshold, units.denominator))
         total.extend(tally)
     value = total.score()
     return ScoreResult(
-        passed_weight=float(total.passed),
-        failed_weight=float(total.failed),
+        passed_weight=float(Fraction(total.passed, units.denominator)),
+        failed_weight=float(Fraction(total.failed, units.denominator)),
         score=None if value is None else float(value),
         score_display=None if value is None else display(value),
         result=total.result(threshold, checklist.min_passed),
