@@ -30,6 +30,7 @@ from server.audit import store as audit
 from server.auth.principal import Principal
 from server.db import transaction, utcnow
 from server.errors import AppError, ErrorCode
+from server.forms.conditions import visible_items
 from server.forms.registry import FormRegistry
 from server.forms.schema import Checklist
 from server.inspections import scoring
@@ -165,11 +166,11 @@ def _ingest_one(
             return RecordResult(record.id, "duplicate", receipt=receipt)
         return _keep_aside(db, who, item, digest, "conflict", [])
 
-    checklist, problems = _validate(db, forms, who, record, rules)
+    checklist, visible, problems = _validate(db, forms, who, record, rules)
     if problems or checklist is None:
         return _keep_aside(db, who, item, digest, "rejected", problems)
 
-    result = scoring.score(checklist, record.answers)
+    result = scoring.score(checklist, record.answers, visible)
     received_at = utcnow()
     completed_at = iso_utc(record.completed_at)
     expires_at = iso_utc(record.completed_at + timedelta(days=checklist.validity_days))
@@ -255,8 +256,9 @@ def _validate(
     who: Principal,
     record: InspectionRecord,
     rules: IntakeRules,
-) -> tuple[Checklist | None, list[Detail]]:
+) -> tuple[Checklist | None, set[str], list[Detail]]:
     problems: list[Detail] = []
+    visible: set[str] = set()
     facility = db.execute(
         "SELECT kind, province_code, commune_code FROM facilities WHERE code = ?",
         [record.facility_code],
@@ -293,8 +295,10 @@ def _validate(
                     f"checklist {record.form_id!r} does not apply to a {facility[0]}",
                 )
             )
+        visible = visible_items(checklist, record.answers)
         problems += [
-            Detail(p.item_id, p.code, p.message) for p in answer_problems(checklist, record.answers)
+            Detail(p.item_id, p.code, p.message)
+            for p in answer_problems(checklist, record.answers, visible)
         ]
         item_ids = {i.id for i in checklist.items()}
         problems += [
@@ -304,7 +308,7 @@ def _validate(
     problems += _time_problems(record, rules)
     if record.supersedes:
         problems += _amendment_problems(db, who, record)
-    return checklist, problems
+    return checklist, visible, problems
 
 
 def _time_problems(record: InspectionRecord, rules: IntakeRules) -> list[Detail]:

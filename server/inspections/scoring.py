@@ -82,7 +82,13 @@ def exact(number: float) -> Fraction:
 
 def display(value: Fraction) -> str:
     """Round a non-negative exact score half up to one decimal."""
-    tenths = int(value * 10 + Fraction(1, 2))  # floor, as the value is non-negative
+    return _display_ratio(value.numerator, 100 * value.denominator)
+
+
+def _display_ratio(passed: int, assessed: int) -> str:
+    """100 × passed / assessed rounded half up to one decimal, in integers only:
+    tenths = floor(1000 P / A + 1/2) = (2000 P + A) // (2 A)."""
+    tenths = (2000 * passed + assessed) // (2 * assessed)
     return f"{tenths // 10}.{tenths % 10}"
 
 
@@ -140,15 +146,21 @@ class _Tally:
         self.passed_count += other.passed_count
         self.mandatory_failed = self.mandatory_failed or other.mandatory_failed
 
-    def score(self) -> Fraction | None:
+    def score(self) -> float | None:
+        """The exact score as the nearest float (integer true division rounds correctly)."""
         assessed = self.passed + self.failed
-        return None if assessed == 0 else Fraction(100 * self.passed, assessed)
+        return None if assessed == 0 else 100 * self.passed / assessed
+
+    def display(self) -> str | None:
+        assessed = self.passed + self.failed
+        return None if assessed == 0 else _display_ratio(self.passed, assessed)
 
     def result(self, threshold: Fraction, min_passed: int | None = None) -> Result:
         assessed = self.passed + self.failed
         if assessed == 0:
             return "not_assessed"
-        if self.mandatory_failed or 100 * self.passed < threshold * assessed:
+        below = 100 * self.passed * threshold.denominator < threshold.numerator * assessed
+        if self.mandatory_failed or below:
             return "failed"
         if min_passed is not None and self.passed_count < min_passed:
             return "failed"
@@ -158,13 +170,12 @@ class _Tally:
 def _section_score(
     section_id: str, tally: _Tally, threshold: Fraction, denominator: int
 ) -> SectionScore:
-    value = tally.score()
     return SectionScore(
         id=section_id,
-        passed_weight=float(Fraction(tally.passed, denominator)),
-        failed_weight=float(Fraction(tally.failed, denominator)),
-        score=None if value is None else float(value),
-        score_display=None if value is None else display(value),
+        passed_weight=tally.passed / denominator,
+        failed_weight=tally.failed / denominator,
+        score=tally.score(),
+        score_display=tally.display(),
         result=tally.result(threshold),
         passed_count=tally.passed_count,
     )
@@ -175,9 +186,10 @@ def _ordered_failures(failures: Iterable[FailedCheck]) -> list[FailedCheck]:
     return sorted(failures, key=lambda failure: not failure.mandatory)
 
 
-def score(checklist: Checklist, answers: Answers) -> ScoreResult:
+def score(checklist: Checklist, answers: Answers, visible: set[str] | None = None) -> ScoreResult:
     """Score the answers with this exact checklist version (hidden items are ignored)."""
-    visible = visible_items(checklist, answers)
+    if visible is None:  # intake passes the set it validated with
+        visible = visible_items(checklist, answers)
     threshold = exact(checklist.threshold)
     units = _units_of(checklist)
     total = _Tally()
@@ -207,12 +219,11 @@ def score(checklist: Checklist, answers: Answers) -> ScoreResult:
                 )
         sections.append(_section_score(section.id, tally, threshold, units.denominator))
         total.extend(tally)
-    value = total.score()
     return ScoreResult(
-        passed_weight=float(Fraction(total.passed, units.denominator)),
-        failed_weight=float(Fraction(total.failed, units.denominator)),
-        score=None if value is None else float(value),
-        score_display=None if value is None else display(value),
+        passed_weight=total.passed / units.denominator,
+        failed_weight=total.failed / units.denominator,
+        score=total.score(),
+        score_display=total.display(),
         result=total.result(threshold, checklist.min_passed),
         passed_count=total.passed_count,
         sections=sections,

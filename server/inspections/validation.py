@@ -154,9 +154,12 @@ def value_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
     return None
 
 
-def answer_problems(checklist: Checklist, answers: Answers) -> list[Problem]:
+def answer_problems(
+    checklist: Checklist, answers: Answers, visible: set[str] | None = None
+) -> list[Problem]:
     """Every problem with these answers; an empty list means they may be scored and stored."""
-    visible = visible_items(checklist, answers)
+    if visible is None:  # callers that also score pass it in, to compute it once
+        visible = visible_items(checklist, answers)
     problems: list[Problem] = []
     known: set[str] = set()
     for item in checklist.items():

@@ -1,0 +1,199 @@
+"""Sync ingest: our intake over HTTP against a bare SQLite insert of the same rows.
+
+A real server process on loopback receives batches of 50 inspections from 4 concurrent
+clients (phones), on top of the national data set. The baseline inserts the very same
+rows into a table of the same shape, in the same batches, with the same durability
+settings (WAL, synchronous FULL, one transaction per batch), measured in the same run.
+Prints inspections per second for both, medians over rounds, and the ratio.
+
+    python -m bench.sync_ingest [--small] [--rounds 5] [--per-round 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+
+from bench.national import NATIONAL, PASSWORD, SMALL, build
+from server.db import connect
+from server.forms.registry import FormRegistry
+from server.inspections import synthetic
+from server.migrations import MIGRATIONS
+from server.settings import REPO_ROOT, Settings
+
+BATCH = 50
+CLIENTS = 4
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "SAFESCHOOL_DATA_DIR": str(settings.data_dir),
+               "SAFESCHOOL_LOG_LEVEL": "WARNING"}  # fmt: skip
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
+            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        for _ in range(600):
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+def token(url: str, username: str) -> str:
+    response = httpx.post(url + "/api/auth/login", json={"username": username, "password": PASSWORD})
+    return str(response.json()["token"])
+
+
+def make_rounds(
+    settings: Settings, province: str, rounds: int, per_round: int
+) -> list[list[list[dict[str, Any]]]]:
+    """Fresh records (new ids) for facilities of one province, cut into phone batches."""
+    db = connect(settings.database_path)
+    forms = FormRegistry.from_db(db)
+    facilities = [
+        (code, kind)
+        for code, kind in db.execute(
+            "SELECT code, kind FROM facilities WHERE province_code = ?", [province]
+        )
+        if forms.for_kind(kind)
+    ]
+    db.conn.close()
+    rng = random.Random(99)
+    result = []
+    for _ in range(rounds):
+        records = []
+        for _ in range(per_round):
+            code, kind = rng.choice(facilities)
+            records.append(synthetic.record(rng.choice(forms.for_kind(kind)), code, rng))
+        result.append([records[i : i + BATCH] for i in range(0, len(records), BATCH)])
+    return result
+
+
+def http_round(url: str, bearer: str, batches: list[list[dict[str, Any]]]) -> float:
+    """Seconds to deliver every batch with CLIENTS concurrent senders; all must be created."""
+    encoded = [msgspec.json.encode({"records": batch}) for batch in batches]
+
+    def send(body: bytes) -> int:
+        with httpx.Client(timeout=120) as http:
+            response = http.post(
+                url + "/api/sync/inspections",
+                content=body,
+                headers={"Authorization": f"Bearer {bearer}", "Content-Type": "application/json"},
+            )
+            outcomes = [r["outcome"] for r in response.json()["results"]]
+            assert set(outcomes) == {"created"}, outcomes[:3]
+            return len(outcomes)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        assert sum(pool.map(send, encoded)) == sum(len(b) for b in batches)
+    return time.perf_counter() - started
+
+
+def bare_round(path: Path, batches: list[list[dict[str, Any]]]) -> float:
+    """The same rows straight into an inspections table of the same shape: no HTTP, no
+    validation, no scoring, no audit; one transaction per batch, same pragmas."""
+    rows = [
+        [
+            [r["id"], r["facility_code"], r["form_id"], r["form_version"], 1,
+             r["started_at"], r["completed_at"], "2026-01-01T00:00:00.000Z", "0" * 64,
+             msgspec.json.encode(r).decode(), 90.0, "90.0", "passed", "{}", None,
+             "2027-01-01T00:00:00.000Z"]
+            for r in batch
+        ]
+        for batch in batches
+    ]  # fmt: skip
+    db = connect(path, synchronous="FULL")
+    started = time.perf_counter()
+    for batch in rows:
+        with db.conn:
+            db.conn.executemany(
+                "INSERT INTO inspections (id, facility_code, form_id, form_version,"
+                " inspector_id, started_at, completed_at, received_at, content_hash, payload,"
+                " score, score_display, result, summary, supersedes, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                batch,
+            )
+    elapsed = time.perf_counter() - started
+    db.conn.close()
+    return elapsed
+
+
+def bare_database(settings: Settings, directory: Path) -> Path:
+    """A copy of the national database, so the baseline inserts into tables and indexes of
+    the same size; foreign keys off (the baseline checks nothing)."""
+    target = directory / "bare.sqlite3"
+    source = connect(settings.database_path)
+    source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    source.conn.close()
+    shutil.copy(settings.database_path, target)
+    db = connect(target)
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.conn.close()
+    assert MIGRATIONS  # same schema: the copy carries it
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", action="store_true", help="a tenth of national scale")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--per-round", type=int, default=2000)
+    args = parser.parse_args()
+    scale = SMALL if args.small else NATIONAL
+    settings = build(scale)
+    province = "79"
+    rounds = make_rounds(settings, province, args.rounds, args.per_round)
+    per_round = sum(len(b) for b in rounds[0])
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bare_path = bare_database(settings, Path(tmp))
+        bare = [per_round / bare_round(bare_path, batches) for batches in rounds]
+
+    server = ServerProcess(settings)
+    try:
+        bearer = token(server.url, f"insp-{province}")
+        ours = [per_round / http_round(server.url, bearer, batches) for batches in rounds]
+    finally:
+        server.stop()
+
+    ours_median, bare_median = statistics.median(ours), statistics.median(bare)
+    print(f"scale: {scale.facilities} facilities, {scale.inspections} inspections (+ new)")
+    print(f"rounds: {args.rounds} x {per_round} inspections, batches of {BATCH}, {CLIENTS} clients")
+    print(f"bare SQLite insert (same rows, WAL, synchronous=FULL): {bare_median:,.0f} inspections/s")
+    print(f"our intake over HTTP:                                 {ours_median:,.0f} inspections/s")
+    print(f"ratio ours / bare (median):                           {ours_median / bare_median:.2f}")
+
+
+if __name__ == "__main__":
+    main()
