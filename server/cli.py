@@ -79,6 +79,39 @@ def cmd_forms_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_xlsform(args: argparse.Namespace) -> int:
+    from server.forms.xlsform import ImportConflict, XLSFormRejected, import_to_dir
+
+    output_dir = args.output_dir or _settings(args).forms_dir
+    try:
+        path, written = import_to_dir(args.file, output_dir)
+    except XLSFormRejected as exc:
+        print(f"{args.file}: refused, nothing written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except ImportConflict as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{'wrote' if written else 'unchanged (same content)'} {path}")
+    return 0
+
+
+def cmd_export_xlsform(args: argparse.Namespace) -> int:
+    from server.forms.loader import FormsInvalid
+    from server.forms.xlsform import export_from_dir, write_xlsform
+
+    try:
+        checklist = export_from_dir(_settings(args).forms_dir, args.id, args.version)
+        output = args.output or Path(f"{args.id}.v{args.version}.xlsx")
+        write_xlsform(checklist, output)
+    except (FileNotFoundError, ValueError, FormsInvalid) as exc:
+        print(f"export-xlsform: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {output}")
+    return 0
+
+
 def cmd_import_facilities(args: argparse.Namespace) -> int:
     from server.app import prepare_database
     from server.db import connect_settings
@@ -191,6 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("forms-schema", help="write the checklist JSON Schema")
     p.add_argument("--output", default="forms/checklist.schema.json")
     p.set_defaults(func=cmd_forms_schema)
+
+    p = commands.add_parser("import-xlsform", help="turn an XLSForm workbook into a checklist file")
+    p.add_argument("file", help="the .xlsx workbook (see forms/README.md for the subset)")
+    p.add_argument(
+        "--output-dir", type=Path, help="where to write <id>.v<version>.yaml (default: forms dir)"
+    )
+    p.set_defaults(func=cmd_import_xlsform)
+
+    p = commands.add_parser("export-xlsform", help="write a checklist as an XLSForm workbook")
+    p.add_argument("id", help="checklist id, e.g. preschool-safety")
+    p.add_argument("version", type=int, help="checklist version number")
+    p.add_argument("--output", type=Path, help="workbook to write (default: <id>.v<version>.xlsx)")
+    p.add_argument("--forms-dir", type=Path, help="directory to read (SAFESCHOOL_FORMS_DIR)")
+    p.set_defaults(func=cmd_export_xlsform)
 
     p = commands.add_parser("import-facilities", help="import or update facilities from CSV")
     p.add_argument("file", help="CSV file (see README.md for the columns)")

@@ -1,0 +1,1272 @@
+"""XLSForm import and export: checklists as the spreadsheets ODK and KoboToolbox users author.
+
+A department edits a checklist in a spreadsheet (``survey``, ``choices`` and ``settings``
+sheets) and imports it back. Only a documented subset of XLSForm maps onto our format (see
+``forms/README.md``); anything outside it is refused with its sheet, row and reason, never
+dropped, and every problem of a workbook is collected before refusing it. An imported
+checklist must also pass ``server.forms.validate``, whose problems are reported against the
+row that defined the item.
+
+Export writes the same subset, so ``read_xlsform(write_xlsform(c))`` has the fingerprint of
+``c`` for every checklist whose content the subset can express; it refuses the rest rather
+than writing something that would import differently (the one normalisation: ``integer:
+false`` is written as ``decimal`` and reads back as absent, which means the same).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import msgspec
+import openpyxl  # type: ignore[import-untyped]
+import yaml
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+
+from server.forms.loader import FormsInvalid, fingerprint, load_file
+from server.forms.schema import (
+    FACILITY_KINDS,
+    Checklist,
+    Condition,
+    ConditionValue,
+    Item,
+    Section,
+    Text,
+)
+from server.forms.validate import expected_file_name, validate
+
+SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
+LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt (vi)", "en": "English (en)"}
+"""Language code → the column suffix export writes, e.g. ``label::Tiếng Việt (vi)``."""
+LANGUAGE_NAMES = {"vi": "vi", "vietnamese": "vi", "tiếng việt": "vi", "en": "en", "english": "en"}
+
+CHECK_LISTS = {"pass_fail_na": True, "pass_fail": False}
+"""Names export gives to the answer lists of checks, with whether they allow N/A."""
+CHECK_LABELS = {
+    "pass": Text(vi="Đạt", en="Pass"),
+    "fail": Text(vi="Không đạt", en="Fail"),
+    "na": Text(vi="Không áp dụng", en="Not applicable"),
+}
+
+SURVEY_COLUMNS = (
+    "type",
+    "name",
+    "label:vi",
+    "label:en",
+    "hint:vi",
+    "hint:en",
+    "required",
+    "relevant",
+    "appearance",
+    "weight",
+    "mandatory",
+    "legal_ref",
+    "inferred",
+    "min",
+    "max",
+    "unit:vi",
+    "unit:en",
+)
+CHOICES_COLUMNS = ("list_name", "name", "label:vi", "label:en")
+SETTINGS_COLUMNS = (
+    "form_id",
+    "version",
+    "form_title:vi",
+    "form_title:en",
+    "description:vi",
+    "description:en",
+    "applies_to",
+    "threshold",
+    "min_passed",
+    "validity_days",
+    "legal_basis",
+)
+COLUMNS = {SURVEY: SURVEY_COLUMNS, CHOICES: CHOICES_COLUMNS, SETTINGS: SETTINGS_COLUMNS}
+ALIASES = {
+    "list name": "list_name",
+    "title_vi": "form_title:vi",
+    "title_en": "form_title:en",
+    "description_vi": "description:vi",
+    "description_en": "description:en",
+}
+"""Other spellings accepted on import (``list name`` is pyxform's; the others are ours)."""
+LANGUAGE_BASES = ("label", "hint", "unit", "form_title", "description")
+
+UNSUPPORTED_COLUMNS = {
+    "constraint": "constraints are not supported; use the min and max columns for numbers",
+    "constraint_message": "constraints are not supported",
+    "choice_filter": "choice filters (cascading selects) are not supported",
+    "calculation": "calculations are not supported",
+    "default": "default answers are not supported",
+    "read_only": "read-only questions are not supported",
+    "repeat_count": "repeat groups are not supported",
+    "required_message": "required messages are not supported; the app names missing items",
+    "guidance_hint": "guidance hints are not supported; use the hint columns",
+    "parameters": "parameters are not supported",
+    "trigger": "triggers are not supported",
+    "media": "media columns are not supported",
+    "image": "media columns are not supported",
+    "audio": "media columns are not supported",
+    "video": "media columns are not supported",
+    "big-image": "media columns are not supported",
+}
+
+SIMPLE_TYPES = {
+    "integer": "number",
+    "decimal": "number",
+    "text": "text",
+    "image": "photo",
+    "geopoint": "location",
+    "date": "date",
+}
+METADATA_TYPES = (
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+)
+UNSUPPORTED_TYPES = {
+    "calculate": "calculations are not supported",
+    "note": "notes are not supported; put guidance in a hint",
+    "begin repeat": "repeat groups are not supported",
+    "end repeat": "repeat groups are not supported",
+    "rank": "rank questions are not supported",
+    "range": "range questions are not supported; use integer with min and max",
+    "acknowledge": "acknowledge questions are not supported; use a check",
+    "time": "time questions are not supported",
+    "datetime": "date-time questions are not supported; use date",
+    "geotrace": "geotrace is not supported; use geopoint",
+    "geoshape": "geoshape is not supported; use geopoint",
+    "audio": "audio is not supported",
+    "video": "video is not supported",
+    "file": "file uploads are not supported",
+    "barcode": "barcodes are not supported",
+    "hidden": "hidden questions are not supported",
+    "xml-external": "external data is not supported",
+}
+
+TRUE_WORDS = ("yes", "true", "true()", "1")
+FALSE_WORDS = ("no", "false", "false()", "0")
+
+
+class SheetProblem(msgspec.Struct, frozen=True):
+    """One reason a workbook was refused, located for a spreadsheet user."""
+
+    sheet: str
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row is not None else "")
+        return f"{where}: {self.message}"
+
+
+class XLSFormRejected(Exception):
+    """A workbook outside the supported subset, or whose checklist is invalid; carries every
+    problem found, so the author fixes the spreadsheet in one pass."""
+
+    def __init__(self, problems: Iterable[SheetProblem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = [f"{count} XLSForm problem{'s' if count != 1 else ''}:"]
+        lines += [f"  {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class ImportConflict(Exception):
+    """The target file exists with other content: a published version never changes."""
+
+
+# --- reading cells ----------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[str, Any]
+    """Column key (``type``, ``label:vi``) → non-empty value."""
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[_Row] = field(default_factory=list)
+
+
+def _clean(value: Any) -> Any:
+    """Blank strings are empty cells; surrounding spaces are typing noise."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _column_key(header: str) -> tuple[str | None, str | None]:
+    """(our key, None) for a supported column, (None, reason) for one we refuse."""
+    text = " ".join(header.split())
+    base, sep, rest = text.partition("::")
+    base = base.strip().lower()
+    if base in UNSUPPORTED_COLUMNS:
+        return None, f"column '{header}': {UNSUPPORTED_COLUMNS[base]}"
+    if sep:
+        found = re.search(r"\(([A-Za-z_-]+)\)\s*$", rest)
+        name = found[1] if found else rest
+        language = LANGUAGE_NAMES.get(name.strip().lower())
+        if language is None:
+            return None, f"column '{header}': only Vietnamese (vi) and English (en) are supported"
+        if base not in LANGUAGE_BASES:
+            return None, f"column '{header}' is not part of the supported subset"
+        return f"{base}:{language}", None
+    key = ALIASES.get(base, base)
+    if base in LANGUAGE_BASES:
+        return None, (
+            f"column '{header}' needs a language: use {base}::{LANGUAGES['vi']} "
+            f"and {base}::{LANGUAGES['en']}"
+        )
+    return key, None
+
+
+def _read_sheet(worksheet: Any, problems: list[SheetProblem]) -> _Sheet:
+    """Rows of one worksheet keyed by column; refuses formulas, duplicate columns and
+    content in columns outside the subset, row by row."""
+    name = str(worksheet.title).strip().lower()
+    sheet = _Sheet(name)
+    known = set(COLUMNS[name])
+    keys: dict[int, str] = {}
+    refused: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        values: dict[str, Any] = {}
+        for index, cell in enumerate(cells):
+            if getattr(cell, "data_type", None) == "f":
+                problems.append(
+                    SheetProblem(
+                        name, number, f"cell {cell.coordinate} holds a formula; type the value"
+                    )
+                )
+                continue
+            value = _clean(cell.value)
+            if number == 1:
+                if value is None:
+                    continue
+                header = str(value)
+                key, reason = _column_key(header)
+                if key is not None and key not in known:
+                    key, reason = None, f"column '{header}' is not part of the supported subset"
+                if key is None:
+                    refused[index] = reason or f"column '{header}' is not supported"
+                elif key in seen:
+                    problems.append(
+                        SheetProblem(name, 1, f"columns '{seen[key]}' and '{header}' say the same")
+                    )
+                else:
+                    keys[index] = key
+                    seen[key] = header
+                continue
+            if value is None:
+                continue
+            if index in refused:
+                problems.append(SheetProblem(name, number, refused[index]))
+            elif index in keys:
+                values[keys[index]] = value
+            else:
+                problems.append(
+                    SheetProblem(name, number, f"cell {cell.coordinate} has no column heading")
+                )
+        if number > 1 and values:
+            sheet.rows.append(_Row(number, values))
+    return sheet
+
+
+# --- values -----------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """A cell value that cannot be read; the message is shown with the sheet and row."""
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, bool):
+        raise _Bad(f"expected text, found {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _number(value: Any, column: str) -> float:
+    if isinstance(value, bool):
+        raise _Bad(f"{column}: expected a number, found {value!r}")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value))
+        except ValueError:
+            raise _Bad(f"{column}: expected a number, found '{value}'") from None
+    if not math.isfinite(number):
+        raise _Bad(f"{column}: expected a finite number, found '{value}'")
+    return number
+
+
+def _integer(value: Any, column: str) -> int:
+    number = _number(value, column)
+    if not number.is_integer():
+        raise _Bad(f"{column}: expected a whole number, found '{value}'")
+    return int(number)
+
+
+def _flag(value: Any, column: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = _string(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise _Bad(f"{column}: expected yes or no, found '{value}'")
+
+
+def _text(cells: Mapping[str, Any], base: str, required: bool) -> dict[str, str] | None:
+    """Both languages of ``base`` (``label``, ``hint``…), or None when both are empty."""
+    texts = {
+        lang: _string(cells[f"{base}:{lang}"]) for lang in LANGUAGES if f"{base}:{lang}" in cells
+    }
+    if not texts and not required:
+        return None
+    missing = [f"{base}::{LANGUAGES[lang]}" for lang in LANGUAGES if lang not in texts]
+    if missing:
+        raise _Bad(f"{' and '.join(missing)} is empty; give the text in Vietnamese and English")
+    return texts
+
+
+def _validation_message(exc: msgspec.ValidationError, columns: Mapping[str, str]) -> str:
+    """msgspec's wording with its ``$.field`` path turned into the column to fix."""
+    text = str(exc)
+    message, _, path = text.partition(" - at `$")
+    path = path.rstrip("`").lstrip(".")
+    head = re.split(r"[.\[]", path, maxsplit=1)[0] if path else ""
+    column = columns.get(head, path)
+    message = (
+        message.replace("Object missing required field", "missing")
+        .replace("Object contains unknown field", "unknown field")
+        .replace("Expected", "expected")
+    )
+    if message.startswith("Invalid enum value") and head == "applies_to":
+        message = message.replace("Invalid enum value", "invalid facility kind")
+        message += "; use one of " + ", ".join(FACILITY_KINDS)
+    if head == "id" and "regex" in message:
+        message = "must be lower-case letters, digits and " + (
+            "dashes" if column == "form_id" else "underscores, starting with a letter"
+        )
+    return f"{column}: {message}" if column else message
+
+
+ITEM_COLUMNS = {
+    "id": "name",
+    "text": "label",
+    "help": "hint",
+    "show_if": "relevant",
+    "min": "min",
+    "max": "max",
+    "weight": "weight",
+    "unit": "unit",
+}
+SECTION_COLUMNS = {"id": "name", "title": "label", "help": "hint"}
+SETTINGS_FIELDS = {
+    "id": "form_id",
+    "version": "version",
+    "title": "form_title",
+    "description": "description",
+    "applies_to": "applies_to",
+    "threshold": "threshold",
+    "min_passed": "min_passed",
+    "validity_days": "validity_days",
+    "legal_basis": "legal_basis",
+}
+
+
+# --- relevant ---------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<ref>\$\{[^}]*\})
+      | (?P<string>'[^']*'|"[^"]*")
+      | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<op>!=|>=|<=|=)
+      | (?P<punct>[(),])
+      | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+    )""",
+    re.VERBOSE,
+)
+_REF = re.compile(r"^\$\{([a-z][a-z0-9_]*)\}$")
+
+
+def _tokens(expression: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    while position < len(expression):
+        if not expression[position:].strip():
+            break
+        match = _TOKEN.match(expression, position)
+        if match is None or match.lastgroup is None:
+            raise _Bad(f"relevant: cannot read '{expression[position:].strip()}'")
+        tokens.append((match.lastgroup, match[match.lastgroup]))
+        position = match.end()
+    return tokens
+
+
+class _RelevantParser:
+    """The subset of XPath that maps onto conditions: atoms joined by ``and``; an ``or`` only
+    between equalities on one question, in parentheses (our ``in``)."""
+
+    def __init__(self, expression: str) -> None:
+        self.expression = expression
+        self.tokens = _tokens(expression)
+        self.position = 0
+
+    def fail(self, why: str) -> _Bad:
+        return _Bad(f"relevant '{self.expression}' is outside the supported subset: {why}")
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self, kind: str, text: str | None = None) -> str:
+        token = self.peek()
+        if token is None or token[0] != kind or (text is not None and token[1] != text):
+            wanted = text or kind
+            found = "the end" if token is None else f"'{token[1]}'"
+            raise self.fail(f"expected {wanted}, found {found}")
+        self.position += 1
+        return token[1]
+
+    def parse(self) -> list[dict[str, Any]]:
+        conditions = [self.conjunct()]
+        while self.peek() is not None:
+            self.take("word", "and")
+            conditions.append(self.conjunct())
+        return conditions
+
+    def conjunct(self) -> dict[str, Any]:
+        if self.peek() != ("punct", "("):
+            return self.atom()
+        self.take("punct", "(")
+        atoms = [self.atom()]
+        while self.peek() == ("word", "or"):
+            self.take("word", "or")
+            atoms.append(self.atom())
+        self.take("punct", ")")
+        items = {atom["item"] for atom in atoms}
+        if all("equals" in atom for atom in atoms) and len(items) == 1:
+            return {"item": atoms[0]["item"], "in": [atom["equals"] for atom in atoms]}
+        if len(atoms) == 1:
+            return atoms[0]
+        raise self.fail("'or' is supported only between equalities on the same question")
+
+    def reference(self) -> str:
+        text = self.take("ref")
+        match = _REF.match(text)
+        if match is None:
+            raise self.fail(f"'{text}' is not a question name")
+        return match[1]
+
+    def literal(self) -> ConditionValue:
+        token = self.peek()
+        if token is not None and token[0] == "string":
+            self.position += 1
+            return token[1][1:-1]
+        return float(self.take("number"))
+
+    def selected(self) -> dict[str, Any]:
+        self.take("word", "selected")
+        self.take("punct", "(")
+        item = self.reference()
+        self.take("punct", ",")
+        value = self.literal()
+        self.take("punct", ")")
+        if not isinstance(value, str) or value == "":
+            raise self.fail("selected() needs a choice name in quotes")
+        return {"item": item, "equals": value}
+
+    def atom(self) -> dict[str, Any]:
+        token = self.peek()
+        if token == ("word", "selected"):
+            return self.selected()
+        if token == ("word", "not"):
+            self.take("word", "not")
+            self.take("punct", "(")
+            if self.peek() != ("word", "selected"):
+                raise self.fail("not() is supported only around selected()")
+            condition = self.selected()
+            self.take("punct", ")")
+            return {"item": condition["item"], "not_equals": condition["equals"]}
+        if token is not None and token[0] == "word":
+            raise self.fail(f"'{token[1]}' is not supported")
+        item = self.reference()
+        operator = self.take("op")
+        value = self.literal()
+        if value == "":
+            if operator not in ("=", "!="):
+                raise self.fail(f"'{operator} ''' means nothing")
+            return {"item": item, "answered": operator == "!="}
+        if operator in (">=", "<="):
+            if isinstance(value, str):
+                raise self.fail(f"'{operator}' needs a number")
+            return {"item": item, "at_least" if operator == ">=" else "at_most": value}
+        return {"item": item, "equals" if operator == "=" else "not_equals": value}
+
+
+def parse_relevant(expression: str) -> list[dict[str, Any]]:
+    """Conditions (as raw mappings) for an XLSForm ``relevant``; raises ``ValueError`` with
+    the reason when the expression is outside the subset."""
+    try:
+        return _RelevantParser(expression).parse()
+    except _Bad as exc:
+        raise ValueError(str(exc)) from None
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Import:
+    """State of one import: what was read so far and every problem found."""
+
+    problems: list[SheetProblem] = field(default_factory=list)
+    lists: dict[str, list[tuple[int, str, dict[str, str] | None]]] = field(default_factory=dict)
+    list_rows: dict[str, int] = field(default_factory=dict)
+    used_lists: set[str] = field(default_factory=set)
+    item_rows: dict[str, int] = field(default_factory=dict)
+    section_rows: dict[str, int] = field(default_factory=dict)
+    settings_row: int | None = None
+    refused: set[str] = field(default_factory=set)
+    """Names of questions left out because of a problem (conditions on them are not
+    reported as pointing to unknown items)."""
+    bad_settings: set[str] = field(default_factory=set)
+
+    def problem(self, sheet: str, row: int | None, message: str) -> None:
+        self.problems.append(SheetProblem(sheet, row, message))
+
+
+def _read_choices(sheet: _Sheet, state: _Import) -> None:
+    for row in sheet.rows:
+        try:
+            list_name = _string(row.cells.get("list_name", "")).strip()
+            name = _string(row.cells.get("name", "")).strip()
+            if not list_name or not name:
+                raise _Bad("a choice needs both list_name and name")
+            label = _text(row.cells, "label", required=True)
+        except _Bad as exc:
+            state.problem(CHOICES, row.number, str(exc))
+            continue
+        entries = state.lists.setdefault(list_name, [])
+        state.list_rows.setdefault(list_name, row.number)
+        if any(existing == name for _, existing, _ in entries):
+            state.problem(CHOICES, row.number, f"list '{list_name}' already has a choice '{name}'")
+            continue
+        entries.append((row.number, name, label))
+
+
+def _check_list(entries: list[tuple[int, str, dict[str, str] | None]]) -> bool | None:
+    """True/False (allow N/A or not) when the list holds exactly the answers of a check."""
+    names = sorted(name for _, name, _ in entries)
+    if names == ["fail", "na", "pass"]:
+        return True
+    if names == ["fail", "pass"]:
+        return False
+    return None
+
+
+def _item_type(text: str) -> tuple[str, str | None]:
+    """(type word, list name) of a survey ``type`` cell; raises _Bad outside the subset."""
+    words = text.split()
+    if not words:
+        raise _Bad("type is empty")
+    if len(words) == 1 and words[0].lower() in (
+        "begin_group",
+        "end_group",
+        "begin_repeat",
+        "end_repeat",
+    ):
+        words = words[0].lower().split("_")
+    head = words[0].lower()
+    if head in ("select_one", "select_multiple"):
+        if len(words) == 3 and words[2] == "or_other":
+            raise _Bad(f"'{text}': or_other is not supported; add an 'other' choice")
+        if len(words) != 2:
+            raise _Bad(f"'{text}': write {head} followed by one list name")
+        return head, words[1]
+    if head.startswith("select_"):
+        raise _Bad(f"type '{text}' is not supported; use select_one or select_multiple")
+    joined = " ".join(word.lower() for word in words)
+    if joined in ("begin group", "end group"):
+        return joined, None
+    if joined in UNSUPPORTED_TYPES:
+        raise _Bad(f"type '{text}': {UNSUPPORTED_TYPES[joined]}")
+    if joined in METADATA_TYPES:
+        raise _Bad(f"type '{text}': metadata questions are not supported (the app records them)")
+    if len(words) == 1 and head in SIMPLE_TYPES:
+        return head, None
+    raise _Bad(f"unknown or unsupported type '{text}'")
+
+
+GROUP_COLUMNS = {"type", "name", "label:vi", "label:en", "hint:vi", "hint:en"}
+
+
+def _item(row: _Row, type_word: str, list_name: str | None, state: _Import) -> dict[str, Any]:
+    """The raw item of one survey row; raises _Bad with the first thing wrong."""
+    cells = row.cells
+    name = _string(cells.get("name", "")).strip()
+    if not name:
+        raise _Bad("name is empty")
+    raw: dict[str, Any] = {"id": name}
+    appearance = _string(cells["appearance"]).strip() if "appearance" in cells else None
+    if appearance is not None and (appearance != "signature" or type_word != "image"):
+        raise _Bad(f"appearance '{appearance}' is not supported (only 'signature' on image)")
+    if list_name is not None:
+        entries = state.lists.get(list_name)
+        if entries is None:
+            raise _Bad(f"list '{list_name}' is not in the choices sheet")
+        state.used_lists.add(list_name)
+        allow_na = _check_list(entries)
+        if type_word == "select_one" and allow_na is not None:
+            raw["kind"] = "check"
+            if allow_na:
+                raw["allow_na"] = True
+        else:
+            raw["kind"] = "choice"
+            raw["choices"] = [{"value": value, "label": label} for _, value, label in entries]
+            if type_word == "select_multiple":
+                raw["multiple"] = True
+    elif type_word == "image" and appearance == "signature":
+        raw["kind"] = "signature"
+    else:
+        raw["kind"] = SIMPLE_TYPES[type_word]
+        if type_word == "integer":
+            raw["integer"] = True
+    raw["text"] = _text(cells, "label", required=True)
+    if (help_ := _text(cells, "hint", required=False)) is not None:
+        raw["help"] = help_
+    if "legal_ref" in cells:
+        raw["legal_ref"] = _string(cells["legal_ref"])
+    for flag in ("inferred", "required", "mandatory"):
+        if flag in cells:
+            raw[flag] = _flag(cells[flag], flag)
+    if "relevant" in cells:
+        try:
+            raw["show_if"] = parse_relevant(_string(cells["relevant"]))
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
+    for column in ("weight", "min", "max"):
+        if column in cells:
+            raw[column] = _number(cells[column], column)
+    if (unit := _text(cells, "unit", required=False)) is not None:
+        raw["unit"] = unit
+    return raw
+
+
+def _read_survey(sheet: _Sheet, state: _Import) -> list[dict[str, Any]]:
+    """Sections (raw) from the survey rows; groups are sections, questions their items."""
+    sections: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    current_row = 0
+    nested = 0
+    for row in sheet.rows:
+        try:
+            if "type" not in row.cells:
+                raise _Bad("type is empty")
+            type_word, list_name = _item_type(_string(row.cells["type"]))
+        except _Bad as exc:
+            state.problem(SURVEY, row.number, str(exc))
+            if isinstance(refused := row.cells.get("name"), str):
+                state.refused.add(refused.strip())
+            if current is not None:
+                current["questions"] += 1
+            continue
+        if type_word in ("begin group", "end group"):
+            extra = sorted(set(row.cells) - GROUP_COLUMNS)
+            if type_word == "end group":
+                extra = sorted(set(row.cells) - {"type", "name"})
+            for key in extra:
+                column = key.replace(":", "::")
+                state.problem(
+                    SURVEY, row.number, f"column '{column}' is not supported on {type_word}"
+                )
+        if type_word == "begin group":
+            if current is not None:
+                nested += 1
+                state.problem(SURVEY, row.number, "nested groups are not supported")
+                continue
+            try:
+                name = _string(row.cells.get("name", "")).strip()
+                if not name:
+                    raise _Bad("name is empty (it becomes the section id)")
+                current = {"id": name, "title": _text(row.cells, "label", required=True)}
+                if (help_ := _text(row.cells, "hint", required=False)) is not None:
+                    current["help"] = help_
+            except _Bad as exc:
+                state.problem(SURVEY, row.number, str(exc))
+                current = {"id": "", "title": None}
+            current["items"], current["questions"] = [], 0
+            current_row = row.number
+            continue
+        if type_word == "end group":
+            if nested:
+                nested -= 1
+            elif current is None:
+                state.problem(SURVEY, row.number, "end group without a begin group")
+            else:
+                _close_section(current, current_row, sections, state)
+                current = None
+            continue
+        if current is None:
+            state.problem(
+                SURVEY, row.number, "questions must be inside a group (each group is a section)"
+            )
+            continue
+        current["questions"] += 1
+        try:
+            item = _item(row, type_word, list_name, state)
+        except _Bad as exc:
+            state.problem(SURVEY, row.number, str(exc))
+            if isinstance(refused := row.cells.get("name"), str):
+                state.refused.add(refused.strip())
+            continue
+        if item["id"] in state.item_rows:
+            state.problem(
+                SURVEY,
+                row.number,
+                f"name '{item['id']}' is already used on row {state.item_rows[item['id']]}",
+            )
+            continue
+        state.item_rows[item["id"]] = row.number
+        try:
+            msgspec.convert(item, Item)
+        except msgspec.ValidationError as exc:
+            state.problem(SURVEY, row.number, _validation_message(exc, ITEM_COLUMNS))
+            state.refused.add(item["id"])
+            continue
+        current["items"].append(item)
+    if current is not None:
+        state.problem(SURVEY, current_row, "begin group has no matching end group")
+        state.refused.update(item["id"] for item in current["items"])
+    return sections
+
+
+_PROBE_ITEM = {"id": "probe", "kind": "text", "text": {"vi": "x", "en": "x"}}
+
+
+def _close_section(
+    section: dict[str, Any], row: int, sections: list[dict[str, Any]], state: _Import
+) -> None:
+    """Keep a finished group as a section, or report why not (its questions are then
+    left out of the partial checklist that is still validated)."""
+    questions = section.pop("questions")
+    problem: str | None = None
+    if not questions:
+        problem = f"group '{section['id']}' has no questions"
+    elif section["id"] in state.section_rows:
+        first = state.section_rows[section["id"]]
+        problem = f"group name '{section['id']}' is already used on row {first}"
+    elif section["id"]:
+        try:
+            msgspec.convert({**section, "items": [_PROBE_ITEM]}, Section)
+        except msgspec.ValidationError as exc:
+            problem = _validation_message(exc, SECTION_COLUMNS)
+    if problem is not None:
+        state.problem(SURVEY, row, problem)
+    if problem is not None or not section["id"]:
+        state.refused.update(item["id"] for item in section["items"])
+        return
+    state.section_rows[section["id"]] = row
+    if section["items"]:
+        sections.append(section)
+
+
+_PROBE_CHECKLIST: dict[str, Any] = {
+    "id": "probe",
+    "version": 1,
+    "title": {"vi": "x", "en": "x"},
+    "applies_to": ["preschool"],
+    "sections": [{"id": "probe", "title": {"vi": "x", "en": "x"}, "items": [_PROBE_ITEM]}],
+}
+
+
+def _read_settings(sheet: _Sheet | None, state: _Import) -> dict[str, Any]:
+    """Checklist-level fields from the settings row; each field is checked on its own so
+    every bad one is named."""
+    if sheet is None or not sheet.rows:
+        state.problem(SETTINGS, None, "needs a row with form_id, version and the title")
+        return {}
+    row, *others = sheet.rows
+    state.settings_row = row.number
+    for other in others:
+        state.problem(SETTINGS, other.number, "only one row of settings is supported")
+    cells = row.cells
+    raw: dict[str, Any] = {}
+    readers: dict[str, Callable[[], Any]] = {
+        "id": lambda: _string(cells["form_id"]).strip(),
+        "version": lambda: _integer(cells["version"], "version"),
+        "threshold": lambda: _number(cells["threshold"], "threshold"),
+        "min_passed": lambda: _integer(cells["min_passed"], "min_passed"),
+        "validity_days": lambda: _integer(cells["validity_days"], "validity_days"),
+        "applies_to": lambda: re.split(r"[\s,;]+", _string(cells["applies_to"]).strip()),
+        "legal_basis": lambda: [
+            line.strip() for line in _string(cells["legal_basis"]).splitlines() if line.strip()
+        ],
+    }
+    column_of = {"id": "form_id"}
+    for name, read in readers.items():
+        column = column_of.get(name, name)
+        if column not in cells:
+            if name in ("id", "version", "applies_to"):
+                state.problem(SETTINGS, row.number, f"{column} is empty")
+            continue
+        try:
+            raw[name] = read()
+        except _Bad as exc:
+            state.problem(SETTINGS, row.number, str(exc))
+            state.bad_settings.add(name)
+    for name, base, required in (
+        ("title", "form_title", True),
+        ("description", "description", False),
+    ):
+        try:
+            text = _text(cells, base, required=required)
+        except _Bad as exc:
+            state.problem(SETTINGS, row.number, str(exc))
+            state.bad_settings.add(name)
+            continue
+        if text is not None:
+            raw[name] = text
+    for name, value in raw.items():
+        try:
+            msgspec.convert({**_PROBE_CHECKLIST, name: value}, Checklist)
+        except msgspec.ValidationError as exc:
+            state.problem(SETTINGS, row.number, _validation_message(exc, SETTINGS_FIELDS))
+            state.bad_settings.add(name)
+    return raw
+
+
+def _validate_rows(checklist: Checklist, state: _Import, partial: bool) -> None:
+    """``server.forms.validate`` problems, each put on the row that defined its item. On a
+    ``partial`` checklist (rows already refused were left out) only the problems that do
+    not depend on the missing parts are kept."""
+    for problem in validate(checklist):
+        message = problem.message.replace("show_if[", "relevant condition [")
+        if message.startswith("duplicate"):
+            continue  # reported while reading, with both rows
+        if partial and (
+            problem.item is None or any(f"'{name}'" in message for name in state.refused)
+        ):
+            continue
+        if problem.item is None:
+            if "min_passed" in message:
+                state.problem(SETTINGS, state.settings_row, message)
+            else:
+                state.problem(SURVEY, None, message)
+            continue
+        rows = state.section_rows if problem.where == "section" else state.item_rows
+        state.problem(SURVEY, rows.get(problem.item), f"'{problem.item}': {message}")
+
+
+def checklist_from_workbook(workbook: Any) -> Checklist:
+    """The checklist a workbook describes; raises XLSFormRejected listing every problem."""
+    state = _Import()
+    sheets: dict[str, _Sheet] = {}
+    for worksheet in workbook.worksheets:
+        name = str(worksheet.title).strip().lower()
+        if name not in COLUMNS:
+            if any(cell.value is not None for row in worksheet.iter_rows() for cell in row):
+                state.problem(str(worksheet.title), None, "this sheet is not part of the subset")
+            continue
+        sheets[name] = _read_sheet(worksheet, state.problems)
+    if CHOICES in sheets:
+        _read_choices(sheets[CHOICES], state)
+    if SURVEY not in sheets:
+        state.problem(SURVEY, None, "the workbook has no survey sheet")
+        sections: list[dict[str, Any]] = []
+    else:
+        sections = _read_survey(sheets[SURVEY], state)
+    for list_name, row in state.list_rows.items():
+        if list_name not in state.used_lists:
+            state.problem(CHOICES, row, f"list '{list_name}' is not used by any question")
+    settings = _read_settings(sheets.get(SETTINGS), state)
+    # Validate what could be read even when rows were refused, so one pass lists every
+    # problem; refused settings fall back to placeholders that are never reported.
+    partial = bool(state.problems)
+    usable = {k: v for k, v in settings.items() if k not in state.bad_settings}
+    head = {k: v for k, v in _PROBE_CHECKLIST.items() if k != "sections"} if partial else {}
+    try:
+        checklist = msgspec.convert({**head, **usable, "sections": sections}, Checklist)
+    except msgspec.ValidationError as exc:
+        if not partial:
+            message = _validation_message(exc, SETTINGS_FIELDS)
+            state.problem(SETTINGS, state.settings_row, message)
+        raise XLSFormRejected(state.problems) from None
+    _validate_rows(checklist, state, partial)
+    if state.problems:
+        raise XLSFormRejected(state.problems)
+    return checklist
+
+
+def read_xlsform(source: str | Path | IO[bytes]) -> Checklist:
+    """Load an ``.xlsx`` XLSForm file (path or binary file) as a validated checklist."""
+    try:
+        workbook = openpyxl.load_workbook(source, data_only=False)
+    except Exception as exc:  # openpyxl raises many unrelated types for a bad file
+        raise XLSFormRejected(
+            [SheetProblem("workbook", None, f"cannot read it as an .xlsx workbook: {exc}")]
+        ) from None
+    return checklist_from_workbook(workbook)
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _header(key: str) -> str:
+    base, _, language = key.partition(":")
+    return f"{base}::{LANGUAGES[language]}" if language else base
+
+
+def _cell_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
+
+
+def _number_text(value: float) -> str:
+    number = _cell_number(value)
+    return str(number) if isinstance(number, int) else repr(float(number))
+
+
+def _quote(value: str) -> str:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    raise ValueError(f"the value {value!r} has both kinds of quote; XLSForm cannot hold it")
+
+
+def _condition_text(condition: Condition, items: Mapping[str, Item]) -> str:
+    target = items.get(condition.item)
+    multiple = target is not None and target.kind == "choice" and bool(target.multiple)
+    ref = "${" + condition.item + "}"
+
+    def literal(value: ConditionValue) -> str:
+        if isinstance(value, bool) or value == "":
+            raise ValueError(f"condition on '{condition.item}' compares with {value!r}")
+        return _quote(value) if isinstance(value, str) else _number_text(value)
+
+    def equality(value: ConditionValue) -> str:
+        if multiple and isinstance(value, str):
+            return f"selected({ref}, {literal(value)})"
+        return f"{ref} = {literal(value)}"
+
+    operators = condition.operators()
+    if len(operators) != 1:
+        raise ValueError(f"a condition on '{condition.item}' needs exactly one operator")
+    if condition.equals is not None:
+        return equality(condition.equals)
+    if condition.not_equals is not None:
+        if multiple and isinstance(condition.not_equals, str):
+            return f"not(selected({ref}, {literal(condition.not_equals)}))"
+        return f"{ref} != {literal(condition.not_equals)}"
+    if condition.in_ is not None:
+        return "(" + " or ".join(equality(value) for value in condition.in_) + ")"
+    if condition.at_least is not None:
+        return f"{ref} >= {_number_text(condition.at_least)}"
+    if condition.at_most is not None:
+        return f"{ref} <= {_number_text(condition.at_most)}"
+    return f"{ref} != ''" if condition.answered else f"{ref} = ''"
+
+
+def _text_cells(key: str, text: Text | None) -> dict[str, Any]:
+    if text is None:
+        return {}
+    return {f"{key}:vi": text.vi, f"{key}:en": text.en}
+
+
+def _list_names(checklist: Checklist) -> dict[str, str]:
+    """Choice item id → the name of its list, clear of the check lists' names."""
+    taken = set(CHECK_LISTS)
+    names: dict[str, str] = {}
+    for item in checklist.items():
+        if item.kind != "choice":
+            continue
+        candidate, number = item.id, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{item.id}_{number}"
+        taken.add(candidate)
+        names[item.id] = candidate
+    return names
+
+
+def _survey_row(item: Item, list_name: str | None, items: Mapping[str, Item]) -> dict[str, Any]:
+    cells: dict[str, Any] = {"name": item.id, **_text_cells("label", item.text)}
+    cells.update(_text_cells("hint", item.help))
+    if item.kind == "check":
+        cells["type"] = "select_one " + ("pass_fail_na" if item.allow_na else "pass_fail")
+        if item.weight is not None and item.weight != 1:
+            cells["weight"] = _cell_number(item.weight)
+        if item.mandatory:
+            cells["mandatory"] = "yes"
+    elif item.kind == "choice":
+        values = sorted(choice.value for choice in item.choices or [])
+        if not item.multiple and values in (["fail", "na", "pass"], ["fail", "pass"]):
+            raise ValueError(
+                f"choice item '{item.id}' has exactly the answers of a check, which XLSForm "
+                "import reads as a check; rename one of its values"
+            )
+        cells["type"] = f"select_{'multiple' if item.multiple else 'one'} {list_name}"
+    elif item.kind == "number":
+        cells["type"] = "integer" if item.integer else "decimal"
+    elif item.kind == "signature":
+        cells["type"], cells["appearance"] = "image", "signature"
+    else:
+        cells["type"] = {"text": "text", "photo": "image", "location": "geopoint"}.get(
+            item.kind, item.kind
+        )
+    if item.required:
+        cells["required"] = "yes"
+    elif item.kind == "check":
+        cells["required"] = "no"
+    if item.show_if:
+        cells["relevant"] = " and ".join(_condition_text(c, items) for c in item.show_if)
+    if item.legal_ref is not None:
+        cells["legal_ref"] = item.legal_ref
+    if item.inferred:
+        cells["inferred"] = "yes"
+    for column in ("min", "max"):
+        value = getattr(item, column)
+        if value is not None:
+            cells[column] = _cell_number(value)
+    cells.update(_text_cells("unit", item.unit))
+    return cells
+
+
+def _write_sheet(worksheet: Any, columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    keys = list(columns)
+    worksheet.append([_header(key) for key in keys])
+    for row in rows:
+        worksheet.append([row.get(key) for key in keys])
+    for index, key in enumerate(keys, start=1):
+        letter = openpyxl.utils.get_column_letter(index)
+        wide = key.startswith(("label", "hint", "form_title", "description")) or key in (
+            "legal_ref",
+            "legal_basis",
+            "relevant",
+        )
+        worksheet.column_dimensions[letter].width = 60 if wide else 18
+        worksheet.cell(row=1, column=index).font = Font(bold=True)
+        if wide:
+            for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    worksheet.freeze_panes = "C2" if keys[0] == "type" else "A2"
+
+
+def _survey_rows(checklist: Checklist) -> Iterator[dict[str, Any]]:
+    items = {item.id: item for item in checklist.items()}
+    lists = _list_names(checklist)
+    for section in checklist.sections:
+        yield {
+            "type": "begin group",
+            "name": section.id,
+            **_text_cells("label", section.title),
+            **_text_cells("hint", section.help),
+        }
+        for item in section.items:
+            yield _survey_row(item, lists.get(item.id), items)
+        yield {"type": "end group", "name": section.id}
+
+
+def _choice_rows(checklist: Checklist) -> Iterator[dict[str, Any]]:
+    checks = checklist.checks()
+    for list_name, allow_na in CHECK_LISTS.items():
+        if any(bool(item.allow_na) == allow_na for item in checks):
+            for value, label in CHECK_LABELS.items():
+                if value != "na" or allow_na:
+                    yield {"list_name": list_name, "name": value, **_text_cells("label", label)}
+    lists = _list_names(checklist)
+    for item in checklist.items():
+        for choice in (item.choices or []) if item.kind == "choice" else []:
+            yield {
+                "list_name": lists[item.id],
+                "name": choice.value,
+                **_text_cells("label", choice.label),
+            }
+
+
+def _settings_row(checklist: Checklist) -> dict[str, Any]:
+    for entry in checklist.legal_basis:
+        if "\n" in entry:
+            raise ValueError("a legal_basis entry spans several lines; XLSForm keeps one a line")
+    row: dict[str, Any] = {
+        "form_id": checklist.id,
+        "version": checklist.version,
+        **_text_cells("form_title", checklist.title),
+        **_text_cells("description", checklist.description),
+        "applies_to": " ".join(checklist.applies_to),
+        "threshold": _cell_number(checklist.threshold),
+        "validity_days": checklist.validity_days,
+    }
+    if checklist.min_passed is not None:
+        row["min_passed"] = checklist.min_passed
+    if checklist.legal_basis:
+        row["legal_basis"] = "\n".join(checklist.legal_basis)
+    return row
+
+
+def workbook_from_checklist(checklist: Checklist) -> Any:
+    """An openpyxl workbook holding ``checklist`` in the supported XLSForm subset; raises
+    ``ValueError`` for the rare content the subset cannot express exactly."""
+    workbook = openpyxl.Workbook()
+    survey = workbook.active
+    survey.title = SURVEY
+    _write_sheet(survey, SURVEY_COLUMNS, _survey_rows(checklist))
+    _write_sheet(workbook.create_sheet(CHOICES), CHOICES_COLUMNS, _choice_rows(checklist))
+    _write_sheet(workbook.create_sheet(SETTINGS), SETTINGS_COLUMNS, [_settings_row(checklist)])
+    return workbook
+
+
+def write_xlsform(checklist: Checklist, destination: str | Path | IO[bytes]) -> None:
+    workbook_from_checklist(checklist).save(destination)
+
+
+def xlsform_bytes(checklist: Checklist) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsform(checklist, buffer)
+    return buffer.getvalue()
+
+
+# --- YAML files -------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, unicode as is, prose in double quotes, no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Indent list items under their key, as hand-written files do."""
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = None if re.fullmatch(r"[a-z0-9_-]+", value) else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+CHECKLIST_ORDER = (
+    "id",
+    "version",
+    "title",
+    "description",
+    "applies_to",
+    "legal_basis",
+    "threshold",
+    "min_passed",
+    "validity_days",
+    "sections",
+)
+
+
+def _plain(value: Any) -> Any:
+    """Whole floats as integers (``weight: 2``, not ``2.0``); loading restores the floats."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_plain(element) for element in value]
+    if isinstance(value, dict):
+        return {key: _plain(element) for key, element in value.items()}
+    return value
+
+
+def _item_mapping(item: Item) -> dict[str, Any]:
+    """Schema order, without the values the format fills in by itself."""
+    raw: dict[str, Any] = msgspec.to_builtins(item)
+    defaults: dict[str, Any] = {"required": item.kind == "check"}
+    if item.kind == "check":
+        defaults.update(weight=1.0, mandatory=False, allow_na=False)
+    if item.kind == "choice":
+        defaults["multiple"] = False
+    return {key: value for key, value in raw.items() if defaults.get(key, object()) != value}
+
+
+def checklist_yaml(checklist: Checklist, source: str | None = None) -> str:
+    """The checklist as a file an author would write: header comment, block style, keys in
+    schema order (sections last so the header reads first), defaults left out."""
+    raw: dict[str, Any] = msgspec.to_builtins(checklist)
+    raw["sections"] = []
+    for section in checklist.sections:
+        mapping: dict[str, Any] = {"id": section.id, "title": msgspec.to_builtins(section.title)}
+        if section.help is not None:
+            mapping["help"] = msgspec.to_builtins(section.help)
+        mapping["items"] = [_item_mapping(item) for item in section.items]
+        raw["sections"].append(mapping)
+    ordered = {key: raw[key] for key in CHECKLIST_ORDER if key in raw}
+    body = yaml.dump(
+        _plain(ordered),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+        indent=2,
+    )
+    header = "# yaml-language-server: $schema=checklist.schema.json\n"
+    if source is not None:
+        header += f"# Imported from {source} with python -m server import-xlsform.\n"
+    return header + body
+
+
+def import_to_dir(source: str | Path, output_dir: str | Path) -> tuple[Path, bool]:
+    """Import ``source`` into ``output_dir/<id>.v<version>.yaml``; returns the path and
+    whether it was written. An existing file with the same content is left as it is (its
+    comments are kept); one with other content raises ImportConflict."""
+    checklist = read_xlsform(source)
+    output_dir = Path(output_dir)
+    target = output_dir / expected_file_name(checklist)
+    if target.exists():
+        try:
+            same = fingerprint(load_file(target)) == fingerprint(checklist)
+        except FormsInvalid:
+            same = False
+        if same:
+            return target, False
+        raise ImportConflict(
+            f"{target} already exists with different content; a published version never "
+            f"changes: raise the version in the settings sheet (now {checklist.version})"
+        )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    temporary = output_dir / f".{target.name}.tmp"
+    temporary.write_text(checklist_yaml(checklist, Path(source).name), encoding="utf-8")
+    os.replace(temporary, target)
+    if fingerprint(load_file(target)) != fingerprint(checklist):  # pragma: no cover
+        target.unlink()
+        raise RuntimeError(f"{target} did not read back as the imported checklist")
+    return target, True
+
+
+def export_from_dir(forms_dir: str | Path, form_id: str, version: int) -> Checklist:
+    """The checklist of ``forms_dir/<id>.v<version>.yaml``, validated (FormsInvalid)."""
+    path = Path(forms_dir) / f"{form_id}.v{version}.yaml"
+    if not path.exists():
+        others = sorted(p.name for p in Path(forms_dir).glob(f"{form_id}.v*.yaml"))
+        hint = f"; found: {', '.join(others)}" if others else ""
+        raise FileNotFoundError(f"no file {path}{hint}")
+    return load_file(path)
