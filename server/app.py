@@ -17,6 +17,7 @@ from server import __version__
 from server.audit.routes import AuditController
 from server.auth.middleware import PUBLIC, BearerTokenMiddleware
 from server.auth.routes import AuthController, UserController
+from server.compliance.routes import ComplianceController
 from server.db import ConnectionPool, connect_settings, migrate
 from server.deps import DEPENDENCIES, Db
 from server.errors import EXCEPTION_HANDLERS
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             InspectionController,
             KeptAsideController,
             AuditController,
+            ComplianceController,
             photo_router(settings),
             static,
         ],

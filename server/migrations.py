@@ -215,9 +215,16 @@ def _v2_inspections(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v3_commune_index(db: sqlite_utils.Database) -> None:
+    # Inspectors scoped to communes, and the commune filter, look facilities up by commune
+    # alone; without this they read every facility of the country.
+    db.execute("CREATE INDEX idx_fac_commune ON facilities (commune_code)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
     Migration(
         2, "inspections, current inspections, kept-aside payloads, audit, photos", _v2_inspections
     ),
+    Migration(3, "index facilities by commune", _v3_commune_index),
 ]

@@ -49,6 +49,8 @@ ENDPOINTS: list[tuple[str, str, object, set[str], int]] = [
     ("HEAD", f"/api/photos/{NO_PHOTO}", None, EVERYONE, 404),
     ("GET", f"/api/photos/{NO_PHOTO}", None, EVERYONE, 404),
     ("GET", "/api/inspections/unknown", None, EVERYONE, 404),
+    ("GET", "/api/compliance/facilities", None, EVERYONE - {"fac_a1"}, 200),
+    ("GET", "/api/compliance/facilities.csv", None, EVERYONE - {"fac_a1"}, 200),
 ]
 
 
@@ -139,6 +141,24 @@ def test_facility_scope(matrix: tuple[TestClient[Litestar], World], who: str, co
     else:
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "access.scope"
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("code", ["A1", "A2", "B1"])
+def test_compliance_view_scope(
+    matrix: tuple[TestClient[Litestar], World], who: str, code: str
+) -> None:
+    client, world = matrix
+    response = client.get(f"/api/compliance/facilities/{code}", headers=world.auth(who))
+    assert response.status_code == (200 if code in VISIBLE[who] else 403)
+
+
+@pytest.mark.parametrize("who", sorted(set(ROLES) - {"fac_a1"}))
+def test_compliance_list_is_scoped(matrix: tuple[TestClient[Litestar], World], who: str) -> None:
+    client, world = matrix
+    response = client.get("/api/compliance/facilities?per_page=500", headers=world.auth(who))
+    codes = {item["facility"]["code"] for item in response.json()["items"]} & {"A1", "A2", "B1"}
+    assert codes == VISIBLE[who]
 
 
 @pytest.mark.parametrize("who", ROLES)

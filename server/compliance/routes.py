@@ -1,0 +1,241 @@
+"""Compliance endpoints: one facility's status and inspections, the department list of
+facilities with their status, and the same list as a streamed CSV file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import Stream
+
+from server.auth.middleware import require_role
+from server.auth.principal import Principal
+from server.compliance import store
+from server.compliance.status import Status
+from server.db import connect_settings, utcnow
+from server.deps import Config, Db
+from server.facilities.routes import FacilityOut, Ownership, facility_out
+from server.forms.registry import FormRegistry
+from server.forms.schema import FacilityKind
+from server.settings import Settings
+
+AuthedRequest = Request[Principal, str, State]
+LISTERS = require_role("department", "inspector", "admin")
+
+
+class FacilityCompliance(msgspec.Struct):
+    facility: FacilityOut
+    status: Status
+    as_of: str
+    """The moment validity periods were measured against."""
+    checklists: list[store.ChecklistState]
+    """Every checklist that applies to the facility's kind, with its current inspection."""
+    history: list[store.HistoryEntry]
+    """Every inspection of the facility, newest first, amended ones included."""
+
+
+class ComplianceRow(msgspec.Struct):
+    facility: FacilityOut
+    status: Status
+    worst_score: float | None
+    worst_score_display: str | None
+    last_inspected_at: str | None
+    reasons: list[store.Reason]
+    """For a non-compliant facility, its failing current inspections, newest first."""
+
+
+class CompliancePage(msgspec.Struct):
+    items: list[ComplianceRow]
+    total: int
+    page: int
+    per_page: int
+    as_of: str
+
+
+def provide_filters(
+    status: Annotated[
+        Status | None, QueryParameter(description="Only facilities with this status")
+    ] = None,
+    province: Annotated[
+        str | None, QueryParameter(description="Province code (within your scope)")
+    ] = None,
+    commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+    kind: Annotated[FacilityKind | None, QueryParameter(description="Facility kind")] = None,
+    ownership: Annotated[Ownership | None, QueryParameter(description="Ownership")] = None,
+    checklist: Annotated[
+        str | None,
+        QueryParameter(
+            description="Checklist id: only facilities it applies to, status over it alone"
+        ),
+    ] = None,
+    q: Annotated[
+        str | None, QueryParameter(description="Search name, code or address", max_length=100)
+    ] = None,
+    sort: Annotated[
+        store.Sort,
+        QueryParameter(description="status (most severe first), score, date or name"),
+    ] = "status",
+    order: Annotated[
+        store.Order | None,
+        QueryParameter(description="asc or desc; default: the sort's natural direction"),
+    ] = None,
+    page: Annotated[int, QueryParameter(ge=1, description="Page number")] = 1,
+    per_page: Annotated[int, QueryParameter(ge=1, le=500, description="Page size")] = 50,
+) -> store.ListQuery:
+    """The list's filters, declared once for the JSON list and the CSV export."""
+    return store.ListQuery(
+        status, province, commune, kind, ownership, checklist, q, sort, order, page, per_page
+    )
+
+
+def _row(item: store.Listed) -> ComplianceRow:
+    return ComplianceRow(
+        facility=facility_out(item.facility),
+        status=item.status,
+        worst_score=item.worst_score,
+        worst_score_display=item.worst_score_display,
+        last_inspected_at=item.last_completed_at,
+        reasons=item.reasons,
+    )
+
+
+CSV_COLUMNS = (
+    "code",
+    "name",
+    "kind",
+    "ownership",
+    "province",
+    "commune",
+    "status",
+    "worst_score",
+    "last_inspected",
+    "failing_checklists",
+    "failed_mandatory_checks",
+)
+
+
+def csv_cells(item: store.Listed) -> list[str]:
+    """One CSV row; texts in Vietnamese, the language of the department reading it."""
+    facility = item.facility
+    failing = "; ".join(
+        f"{r.title.vi} v{r.form_version} ({r.score_display or '-'}, {r.completed_at[:10]})"
+        for r in item.reasons
+    )
+    checks = "; ".join(
+        f"{check.item_id}: {check.text.vi}" for r in item.reasons for check in r.failed_mandatory
+    )
+    return [
+        facility["code"],
+        facility["name"],
+        facility["kind"],
+        facility["ownership"],
+        facility["province_name"],
+        facility["commune_name"],
+        item.status,
+        item.worst_score_display or "",
+        item.last_completed_at or "",
+        failing,
+        checks,
+    ]
+
+
+def _csv_lines(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_stream(
+    settings: Settings, who: Principal, forms: FormRegistry, query: store.ListQuery, now: str
+) -> Iterator[str]:
+    """The CSV, a chunk of rows at a time from one cursor. It owns its connection: the
+    request's ``db`` goes back to the pool before a streamed body is sent."""
+    yield "\ufeff" + _csv_lines([list(CSV_COLUMNS)])
+    db = connect_settings(settings)
+    try:
+        for items in store.iter_facilities(db, who, forms, query, now):
+            yield _csv_lines([csv_cells(item) for item in items])
+    finally:
+        db.conn.close()
+
+
+class ComplianceController(Controller):
+    path = "/api/compliance"
+    tags = ["compliance"]
+    dependencies = {"filters": Provide(provide_filters, sync_to_thread=False)}
+
+    @get(
+        "/facilities/{code:str}",
+        sync_to_thread=True,
+        summary="A facility's compliance",
+        description="The facility's status (non_compliant, overdue, not_inspected or"
+        " compliant, per the shared SCORING.md), the current inspection of every checklist"
+        " that applies to its kind (score, result, section scores, failed checks mandatory"
+        " first, in the words of the checklist version used, and when it expires) and every"
+        " inspection it had, newest first, amended ones marked. Facility accounts see their"
+        " own facility, departments their province, inspectors their area, admins all.",
+    )
+    def facility(
+        self, request: AuthedRequest, db: Db, code: Annotated[str, PathParameter()]
+    ) -> FacilityCompliance:
+        now = utcnow()
+        forms: FormRegistry = request.app.state.forms
+        view = store.facility_view(db, request.user, forms, code, now)
+        return FacilityCompliance(
+            facility_out(view.facility), view.status, now, view.checklists, view.history
+        )
+
+    @get(
+        "/facilities",
+        guards=[LISTERS],
+        sync_to_thread=True,
+        summary="Facilities with their compliance status",
+        description="Facilities in the caller's scope with their status, filtered by status,"
+        " province, commune, kind, ownership, checklist and text, sorted by status (most"
+        " severe first, newest inspection first: the default), worst current score, date of"
+        " the latest current inspection or name, and paged. Non-compliant facilities carry"
+        " their reasons: each failing current inspection with its score and failed mandatory"
+        " checks. Departments, inspectors and admins.",
+    )
+    def list_facilities(
+        self, request: AuthedRequest, db: Db, filters: store.ListQuery
+    ) -> CompliancePage:
+        now = utcnow()
+        forms: FormRegistry = request.app.state.forms
+        result = store.list_facilities(db, request.user, forms, filters, now)
+        return CompliancePage(
+            [_row(item) for item in result.items], result.total, result.page, result.per_page, now
+        )
+
+    @get(
+        "/facilities.csv",
+        guards=[LISTERS],
+        sync_to_thread=False,  # builds the stream only; the rows are read as it is sent
+        summary="Facilities with their compliance status, as CSV",
+        description="The same list and filters as /api/compliance/facilities, every row"
+        " (page and per_page are ignored), as UTF-8 CSV with a byte order mark so"
+        " spreadsheet programs read Vietnamese. Streamed as it is read from the database."
+        " Departments, inspectors and admins.",
+        media_type="text/csv",
+    )
+    def export_csv(
+        self, request: AuthedRequest, settings: Config, filters: store.ListQuery
+    ) -> Stream:
+        now = utcnow()
+        forms: FormRegistry = request.app.state.forms
+        store.applicable_pairs(forms, filters.checklist)  # an unknown checklist fails here
+        return Stream(
+            csv_stream(settings, request.user, forms, filters, now),
+            media_type="text/csv",
+            headers={
+                "Content-Disposition": 'attachment; filename="compliance.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
