@@ -144,6 +144,7 @@ def _inspections(
     rules = IntakeRules(clock_skew=timedelta(minutes=5))
     pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
     made = 0
+    next_report = 50_000
     while made < total:
         facility = rng.choice(candidates)
         checklist = rng.choice(forms.for_kind(facility["kind"]))
@@ -157,8 +158,9 @@ def _inspections(
         if len(batch) >= 1000:
             ingest(db, forms, inspectors[facility["province_code"]], batch, rules)
             batch.clear()
-            if made % 50_000 < 1000:
+            if made >= next_report:
                 say(f"{made} inspections")
+                next_report += 50_000
     for province, batch in pending.items():
         if batch:
             ingest(db, forms, inspectors[province], batch, rules)

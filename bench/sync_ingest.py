@@ -52,17 +52,21 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SAFESCHOOL_DATA_DIR": str(settings.data_dir),
                "SAFESCHOOL_LOG_LEVEL": "WARNING"}  # fmt: skip
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         for _ in range(600):
+            if self.proc.poll() is not None:
+                break
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        self.log.seek(0)
+        raise RuntimeError(f"server did not start:\n{self.log.read().decode()[-2000:]}")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -70,7 +74,9 @@ class ServerProcess:
 
 
 def token(url: str, username: str) -> str:
-    response = httpx.post(url + "/api/auth/login", json={"username": username, "password": PASSWORD})
+    response = httpx.post(
+        url + "/api/auth/login", json={"username": username, "password": PASSWORD}
+    )
     return str(response.json()["token"])
 
 
@@ -190,7 +196,9 @@ def main() -> None:
     ours_median, bare_median = statistics.median(ours), statistics.median(bare)
     print(f"scale: {scale.facilities} facilities, {scale.inspections} inspections (+ new)")
     print(f"rounds: {args.rounds} x {per_round} inspections, batches of {BATCH}, {CLIENTS} clients")
-    print(f"bare SQLite insert (same rows, WAL, synchronous=FULL): {bare_median:,.0f} inspections/s")
+    print(
+        f"bare SQLite insert (same rows, WAL, synchronous=FULL): {bare_median:,.0f} inspections/s"
+    )
     print(f"our intake over HTTP:                                 {ours_median:,.0f} inspections/s")
     print(f"ratio ours / bare (median):                           {ours_median / bare_median:.2f}")
 

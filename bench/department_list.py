@@ -1,0 +1,135 @@
+"""Department list: the non-compliant sites of one province over HTTP against the bare SQL
+query returning the same rows, on the national data set, measured in the same run.
+
+Then the benchmark's own check: every facility's status in the list API equals the status
+computed independently by a slow, obviously-correct reference that reads only the
+inspections table (server.compliance.reference), for the whole country.
+
+    python -m bench.department_list [--small] [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import time
+from typing import Any
+
+import httpx
+
+from bench.national import NATIONAL, SMALL, build
+from bench.sync_ingest import ServerProcess, token
+from server.compliance.reference import reference_statuses
+from server.db import connect, utcnow
+from server.forms.registry import FormRegistry
+
+PROVINCE = "79"
+
+# The same rows, straight from the tables: facilities of the province whose current
+# inspection failed (intake only stores checklists that apply to the facility's kind).
+BARE_SQL = """
+SELECT f.code, f.name, f.kind, f.ownership, f.commune_code, c.name,
+       ci.form_id, ci.score, ci.completed_at, ci.inspection_id
+FROM facilities f
+JOIN communes c ON c.code = f.commune_code
+JOIN current_inspections ci ON ci.facility_code = f.code
+WHERE f.province_code = ? AND ci.result = 'failed'
+ORDER BY ci.completed_at DESC
+"""
+
+
+def timed(action: Any, repeat: int) -> tuple[float, Any]:
+    """Median seconds of ``repeat`` runs (after one warm-up), and the last result."""
+    result = action()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples), result
+
+
+def fetch_all(http: httpx.Client, query: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        body = http.get(f"/api/compliance/facilities?{query}&per_page=500&page={page}").json()
+        items += body["items"]
+        if len(items) >= body["total"]:
+            return items
+        page += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", action="store_true", help="a tenth of national scale")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    scale = SMALL if args.small else NATIONAL
+    settings = build(scale)
+
+    server = ServerProcess(settings)  # applies any new migration before we read directly
+    try:
+        headers = {"Authorization": f"Bearer {token(server.url, f'dept-{PROVINCE}')}"}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=120) as http:
+            page_seconds, page = timed(
+                lambda: http.get("/api/compliance/facilities?status=non_compliant").json(),
+                args.repeat,
+            )
+            all_seconds, listed = timed(
+                lambda: fetch_all(http, "status=non_compliant"), args.repeat
+            )
+        bare_db = sqlite3.connect(settings.database_path)
+        bare_page_seconds, bare_page = timed(
+            lambda: bare_db.execute(BARE_SQL + " LIMIT 50", [PROVINCE]).fetchall(), args.repeat
+        )
+        bare_all_seconds, bare_rows = timed(
+            lambda: bare_db.execute(BARE_SQL, [PROVINCE]).fetchall(), args.repeat
+        )
+        bare_db.close()
+        assert {i["facility"]["code"] for i in listed} == {r[0] for r in bare_rows}, (
+            "the API and the bare query disagree on which sites are non-compliant"
+        )
+        assert [i["facility"]["code"] for i in page["items"]] == [r[0] for r in bare_page], (
+            "the first page differs from the bare query's first 50 rows"
+        )
+        print(f"scale: {scale.facilities} facilities, {scale.inspections} inspections")
+        print(f"province {PROVINCE}: {len(listed)} non-compliant sites; medians of {args.repeat}")
+        for label, ours, bare in (
+            ("first page (50 rows)", page_seconds, bare_page_seconds),
+            (f"whole list ({len(listed)} rows)", all_seconds, bare_all_seconds),
+        ):
+            print(
+                f"{label:<24} HTTP {ours * 1000:7.2f} ms   bare SQL {bare * 1000:6.2f} ms"
+                f"   ratio {ours / bare:.2f}"
+            )
+
+        admin = {"Authorization": f"Bearer {token(server.url, 'bench-admin')}"}
+        with httpx.Client(base_url=server.url, headers=admin, timeout=600) as http:
+            started = time.perf_counter()
+            api = {i["facility"]["code"]: i["status"] for i in fetch_all(http, "sort=name")}
+            api_seconds = time.perf_counter() - started
+    finally:
+        server.stop()
+
+    db = connect(settings.database_path)
+    forms = FormRegistry.from_db(db)
+    started = time.perf_counter()
+    reference = reference_statuses(db, forms, utcnow())
+    reference_seconds = time.perf_counter() - started
+    db.conn.close()
+    differing = [code for code in reference if api.get(code) != reference[code]]
+    counts: dict[str, int] = {}
+    for status in api.values():
+        counts[status] = counts.get(status, 0) + 1
+    print(
+        f"status check: {len(api)} facilities from the API ({api_seconds:.1f} s) against the"
+        f" reference ({reference_seconds:.1f} s): {len(differing)} differ; {counts}"
+    )
+    if differing or len(api) != len(reference):
+        raise SystemExit(f"status mismatch, e.g. {differing[:5]}")
+
+
+if __name__ == "__main__":
+    main()
