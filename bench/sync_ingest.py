@@ -94,7 +94,7 @@ def make_rounds(
         if forms.for_kind(kind)
     ]
     db.conn.close()
-    rng = random.Random(99)
+    rng = random.Random(time.time_ns())  # new ids every run: earlier runs stored theirs
     result = []
     for _ in range(rounds):
         records = []

@@ -57,19 +57,31 @@ def connect_settings(settings: Settings) -> sqlite_utils.Database:
     )
 
 
+# SQLite has one writer at a time. Threads of this process queue here instead of in
+# SQLite's busy handler, which sleeps in steps of up to 100 ms and wastes most of the wait.
+_WRITER = threading.Lock()
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so a read-then-write
     unit never fails half way with SQLITE_BUSY. Use raw SQL inside: sqlite-utils' own
-    write helpers commit on their own and would end the transaction early."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    write helpers commit on their own and would end the transaction early. Waiting longer
+    than the busy timeout raises "database is locked", as SQLite itself would."""
+    timeout_ms = db.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    if not _WRITER.acquire(timeout=timeout_ms / 1000):
+        raise sqlite3.OperationalError("database is locked (writers queued in this process)")
     try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    else:
-        db.conn.commit()
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        else:
+            db.conn.commit()
+    finally:
+        _WRITER.release()
 
 
 def applied_versions(db: sqlite_utils.Database) -> list[int]:
