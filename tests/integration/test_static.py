@@ -1,0 +1,27 @@
+"""The app shell is served with a strict Content-Security-Policy and revalidated."""
+
+from __future__ import annotations
+
+import re
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from server.settings import REPO_ROOT
+
+
+def test_app_shell_has_a_strict_policy_and_revalidates(client: TestClient[Litestar]) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "object-src 'none'" in policy
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_pages_carry_no_inline_script() -> None:
+    for page in REPO_ROOT.joinpath("pwa").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script in {page}"
+        assert not re.search(r"\son[a-z]+\s*=", html), f"inline event handler in {page}"
