@@ -22,7 +22,7 @@ import sqlite_utils
 
 from server.auth.principal import Principal
 from server.compliance.status import Current, Status, facility_status, is_expired
-from server.facilities.store import fold, get_facility_for
+from server.facilities.store import facility_conditions, get_facility_for
 from server.forms.registry import FormRegistry
 from server.forms.schema import FACILITY_KINDS, Checklist, Item, Text
 from server.inspections.scoring import FailedCheck, ScoreResult
@@ -341,11 +341,6 @@ def _greatest(exprs: list[str]) -> str:
     return exprs[0] if len(exprs) == 1 else f"max({', '.join(exprs)})"
 
 
-def _like(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def status_sql(
     who: Principal, forms: FormRegistry, query: ListQuery, now: str
 ) -> tuple[str, list[Any]]:
@@ -383,26 +378,19 @@ def status_sql(
         [f"CASE WHEN c{n}.result IS 'failed' THEN c{n}.completed_at ELSE '' END" for n in ns]
     )
 
-    scope_sql, scope_args = who.facility_filter("f")
-    where = [scope_sql]
-    where_args: list[Any] = list(scope_args)
+    where, where_args = facility_conditions(
+        who,
+        province=query.province,
+        commune=query.commune,
+        kind=query.kind,
+        ownership=query.ownership,
+        text=query.text,
+    )
     if query.checklist:
         # Only the facilities the checklist applies to are listed.
         kinds = sorted(columns[0])
         where.append(f"f.kind IN ({_marks(kinds)})" if kinds else "0")
         where_args += kinds
-    for column, value in (
-        ("province_code", query.province),
-        ("commune_code", query.commune),
-        ("kind", query.kind),
-        ("ownership", query.ownership),
-    ):
-        if value:
-            where.append(f"f.{column} = ?")
-            where_args.append(value)
-    for word in fold(query.text or "").split():
-        where.append("f.search_text LIKE ? ESCAPE '\\'")
-        where_args.append(_like(word))
 
     sql = (
         "WITH s AS (SELECT f.code AS code, f.name AS name, f.kind AS kind,"

@@ -63,24 +63,45 @@ class Page:
     per_page: int
 
 
-def list_facilities(db: sqlite_utils.Database, who: Principal, query: FacilityQuery) -> Page:
-    scope_sql, params = who.facility_filter("f")
+def facility_conditions(
+    who: Principal,
+    *,
+    province: str | None = None,
+    commune: str | None = None,
+    kind: str | None = None,
+    ownership: str | None = None,
+    text: str | None = None,
+) -> tuple[list[str], list[Any]]:
+    """WHERE conditions over ``facilities f``: the caller's scope first, then the filters
+    (text matches name, code or address word by word, accents optional)."""
+    scope_sql, scope_args = who.facility_filter("f")
     where = [scope_sql]
-    args: list[Any] = list(params)
+    args: list[Any] = list(scope_args)
     for column, value in (
-        ("province_code", query.province),
-        ("commune_code", query.commune),
-        ("kind", query.kind),
-        ("ownership", query.ownership),
+        ("province_code", province),
+        ("commune_code", commune),
+        ("kind", kind),
+        ("ownership", ownership),
     ):
         if value:
             where.append(f"f.{column} = ?")
             args.append(value)
-    if query.text and query.text.strip():
-        for word in fold(query.text).split():
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("f.search_text LIKE ? ESCAPE '\\'")
-            args.append(f"%{escaped}%")
+    for word in fold(text or "").split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("f.search_text LIKE ? ESCAPE '\\'")
+        args.append(f"%{escaped}%")
+    return where, args
+
+
+def list_facilities(db: sqlite_utils.Database, who: Principal, query: FacilityQuery) -> Page:
+    where, args = facility_conditions(
+        who,
+        province=query.province,
+        commune=query.commune,
+        kind=query.kind,
+        ownership=query.ownership,
+        text=query.text,
+    )
     where_sql = " AND ".join(where)
     total = db.execute(f"SELECT count(*) FROM facilities f WHERE {where_sql}", args).fetchone()[0]
     rows = list(
