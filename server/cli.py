@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import sqlite_utils
+
 from server.settings import Settings, SettingsError
 
 
@@ -18,6 +20,17 @@ def _settings(args: argparse.Namespace) -> Settings:
         port=getattr(args, "port", None),
         forms_dir=getattr(args, "forms_dir", None),
     )
+
+
+def _database(args: argparse.Namespace) -> tuple[Settings, sqlite_utils.Database]:
+    """Settings and a connection to a migrated database with the checklists published,
+    for the commands that change data."""
+    from server.app import prepare_database
+    from server.db import connect_settings
+
+    settings = _settings(args)
+    prepare_database(settings)
+    return settings, connect_settings(settings)
 
 
 def _serve(settings: Settings) -> int:
@@ -113,13 +126,9 @@ def cmd_export_xlsform(args: argparse.Namespace) -> int:
 
 
 def cmd_import_facilities(args: argparse.Namespace) -> int:
-    from server.app import prepare_database
-    from server.db import connect_settings
     from server.facilities.csv_import import ImportRejected, import_csv
 
-    settings = _settings(args)
-    prepare_database(settings)
-    db = connect_settings(settings)
+    _, db = _database(args)
     try:
         text = Path(args.file).read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -140,13 +149,9 @@ def cmd_import_facilities(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from server.app import prepare_database
     from server.auth.store import NewUser, create_user
-    from server.db import connect_settings
-    from server.errors import AppError
 
-    settings = _settings(args)
-    prepare_database(settings)
+    settings, db = _database(args)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -155,43 +160,29 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             print("passwords differ", file=sys.stderr)
             return 1
     communes = tuple(c.strip() for c in (args.communes or "").split(",") if c.strip())
-    db = connect_settings(settings)
-    try:
-        user_id = create_user(
-            db,
-            NewUser(
-                username=args.username,
-                password=password,
-                role=args.role,
-                display_name=args.name or "",
-                province_code=args.province,
-                commune_codes=communes,
-                facility_code=args.facility,
-                agency=args.agency,
-            ),
-            min_password_length=settings.password_min_length,
-        )
-    except AppError as exc:
-        print(f"{exc.error.code}: {exc.message}", file=sys.stderr)
-        return 1
+    user_id = create_user(
+        db,
+        NewUser(
+            username=args.username,
+            password=password,
+            role=args.role,
+            display_name=args.name or "",
+            province_code=args.province,
+            commune_codes=communes,
+            facility_code=args.facility,
+            agency=args.agency,
+        ),
+        min_password_length=settings.password_min_length,
+    )
     print(f"created user {args.username} (id {user_id}, role {args.role})")
     return 0
 
 
 def cmd_revoke_sessions(args: argparse.Namespace) -> int:
-    from server.app import prepare_database
     from server.auth.store import revoke_user_sessions, user_id_by_name
-    from server.db import connect_settings
-    from server.errors import AppError
 
-    settings = _settings(args)
-    prepare_database(settings)
-    db = connect_settings(settings)
-    try:
-        count = revoke_user_sessions(db, user_id_by_name(db, args.username))
-    except AppError as exc:
-        print(f"{exc.error.code}: {exc.message}", file=sys.stderr)
-        return 1
+    _, db = _database(args)
+    count = revoke_user_sessions(db, user_id_by_name(db, args.username))
     print(f"revoked {count} session(s) of {args.username}")
     return 0
 
@@ -263,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from server.errors import AppError
     from server.forms.loader import FormsInvalid
 
     args = build_parser().parse_args(argv)
@@ -276,5 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("checklists are invalid; the server will not start:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return 1
+    except AppError as exc:
+        print(f"{exc.error.code}: {exc.message}", file=sys.stderr)
         return 1
     return result

@@ -328,3 +328,13 @@ def test_acknowledged_inspections_survive_kill_9_during_sync_load(data_dir: Path
         assert set(outcomes[len(again) :]) <= {"created", "duplicate"}
     finally:
         restarted.kill()
+
+
+def test_cli_errors_name_the_code(data_dir: Path, admin_token: str) -> None:
+    bad = _cli(data_dir, "create-user", "x", "--role", "admin", "--password-stdin", stdin="short\n")
+    assert bad.returncode == 1
+    assert "user.invalid" in bad.stderr and "at least 10 characters" in bad.stderr
+    unknown = _cli(data_dir, "revoke-sessions", "nobody")
+    assert unknown.returncode == 1 and "user.not_found" in unknown.stderr
+    revoked = _cli(data_dir, "revoke-sessions", "root")
+    assert revoked.returncode == 0 and "revoked 0 session(s) of root" in revoked.stdout
