@@ -52,7 +52,7 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SAFESCHOOL_DATA_DIR": str(settings.data_dir),
                "SAFESCHOOL_LOG_LEVEL": "WARNING"}  # fmt: skip
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
             cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,

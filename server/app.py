@@ -4,13 +4,17 @@ own settings and collaborators."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
-from litestar import Litestar, Response, get
+from litestar import Litestar, Request, Response, get
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.response.file import create_etag_for_file
 from litestar.static_files import create_static_files_router
 
 from server import __version__
@@ -70,6 +74,28 @@ def _app_headers(response: Response[Any]) -> Response[Any]:
     return response
 
 
+def _not_modified(pwa_dir: Path) -> Callable[[Request[Any, Any, Any]], Response[None] | None]:
+    """Answer a revalidation of an unchanged app file with 304, using the same ETag the
+    static file response sends; so a phone re-downloads only what changed."""
+    root = pwa_dir.resolve()
+
+    def check(request: Request[Any, Any, Any]) -> Response[None] | None:
+        tags = request.headers.get("if-none-match")
+        if not tags:
+            return None
+        relative = request.url.path.lstrip("/") or "index.html"
+        path = (root / relative).resolve()
+        if root not in path.parents or not path.is_file():
+            return None
+        stat = path.stat()
+        etag = create_etag_for_file(str(path), stat.st_mtime, stat.st_size)
+        if etag not in (tag.strip() for tag in tags.split(",")):
+            return None
+        return Response(None, status_code=304, headers={"ETag": etag})
+
+    return check
+
+
 def prepare_database(settings: Settings) -> FormRegistry:
     """Migrate, then check and publish the checklists: a bad checklist or a changed
     published version stops every command here, with the file and item named."""
@@ -93,6 +119,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
         opt=PUBLIC,
         include_in_schema=False,
         name="pwa",
+        before_request=_not_modified(settings.pwa_dir),
         after_request=_app_headers,
         # Revalidated on every load (cheap: 304s), so a new version of the app is noticed
         # at once; offline, the service worker serves its own copy.
@@ -117,6 +144,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
         middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"])],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500),
         state=State(
             {"settings": settings, "pool": pool, "forms": forms, "push_sender": push_sender}
         ),

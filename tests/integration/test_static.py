@@ -25,3 +25,23 @@ def test_pages_carry_no_inline_script() -> None:
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script in {page}"
         assert not re.search(r"\son[a-z]+\s*=", html), f"inline event handler in {page}"
+
+
+def test_unchanged_files_revalidate_with_304_and_changed_ones_do_not(
+    client: TestClient[Litestar],
+) -> None:
+    first = client.get("/js/app.js")
+    etag = first.headers["etag"]
+    again = client.get("/js/app.js", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    root = client.get("/", headers={"If-None-Match": client.get("/").headers["etag"]})
+    assert root.status_code == 304
+    stale = client.get("/js/app.js", headers={"If-None-Match": '"0-1-2"'})
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+def test_app_files_are_compressed(client: TestClient[Litestar]) -> None:
+    response = client.get("/js/app.js", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"

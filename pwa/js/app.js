@@ -1,0 +1,400 @@
+// Start-up, the shell (top bar, banners, bottom navigation), the hash router, the service
+// worker's update flow, and the sync triggers (start, `online`, timer, button, Background
+// Sync). Screens live in js/views/, one module each.
+
+import { getSession, sessionUsable } from "./api.js";
+import { refreshAll } from "./data.js";
+import { h, replace } from "./dom.js";
+import { lang, setLang, t } from "./i18n.js";
+import { pendingCount, Scheduler } from "./outbox.js";
+import * as store from "./store.js";
+
+/**
+ * @typedef {{leave?: () => Promise<boolean>|boolean, blocksUpdate?: () => boolean,
+ *   onChange?: (stores: string[]) => void, onSync?: () => void}} ViewHandle
+ * @typedef {{session: import("./api.js").Session|undefined, navigate: (hash: string) => void,
+ *   confirm: (message: string, ok?: string) => Promise<boolean>, announce: (message: string) => void,
+ *   syncNow: () => Promise<void>, scheduler: Scheduler, refreshData: (force?: boolean) => Promise<any>,
+ *   rerender: () => void, setSession: (s: any) => Promise<void>, version: () => string}} Ctx
+ */
+
+const VIEWS = {
+  signin: () => import("./views/signin.js"),
+  facilities: () => import("./views/facilities.js"),
+  facility: () => import("./views/facility.js"),
+  inspection: () => import("./views/inspection.js"),
+  drafts: () => import("./views/drafts.js"),
+  outbox: () => import("./views/outbox.js"),
+  settings: () => import("./views/settings.js"),
+  status: () => import("./views/status.js"),
+};
+
+const root = /** @type {HTMLElement} */ (document.getElementById("view"));
+const banners = /** @type {HTMLElement} */ (document.getElementById("banners"));
+const nav = /** @type {HTMLElement} */ (document.getElementById("nav"));
+const netStatus = /** @type {HTMLElement} */ (document.getElementById("net"));
+const liveRegion = /** @type {HTMLElement} */ (document.getElementById("live"));
+const title = /** @type {HTMLElement} */ (document.getElementById("app-title"));
+
+/** @type {ViewHandle} */
+let view = {};
+/** @type {ServiceWorker|null} */
+let waitingWorker = null;
+let applyingUpdate = false;
+let swVersion = "";
+let lastRefresh = 0;
+
+const scheduler = new Scheduler((report) => {
+  if (report.auth) renderBanners();
+  view.onSync?.();
+  if (report.transient && !navigator.onLine) registerBackgroundSync();
+  updateBadge();
+});
+
+/** @type {Ctx} */
+const ctx = {
+  session: undefined,
+  navigate: (hash) => {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  confirm,
+  announce,
+  syncNow: () => scheduler.run("tap"),
+  scheduler,
+  refreshData,
+  rerender: () => route(),
+  setSession: async (s) => {
+    ctx.session = s;
+    renderShell();
+  },
+  version: () => swVersion,
+};
+
+// --- dialogs and announcements ------------------------------------------------------------
+
+/**
+ * An accessible confirmation (a modal <dialog>, focus kept inside, Escape cancels).
+ * @param {string} message @param {string} [okLabel]
+ * @returns {Promise<boolean>}
+ */
+function confirm(message, okLabel) {
+  return new Promise((resolve) => {
+    const text = h("p", { id: "confirm-text", text: message });
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-text" });
+    const finish = (/** @type {boolean} */ value) => {
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    dialog.append(
+      text,
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "secondary", text: t("common.cancel"), onclick: () => finish(false) }),
+        h("button", { type: "button", class: "danger", text: okLabel || t("common.ok"), onclick: () => finish(true) }),
+      ),
+    );
+    dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      finish(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** @param {string} message */
+function announce(message) {
+  liveRegion.textContent = "";
+  setTimeout(() => {
+    liveRegion.textContent = message;
+  }, 30);
+}
+
+// --- shell ---------------------------------------------------------------------------------
+
+function role() {
+  return ctx.session?.user?.role || "";
+}
+
+function renderShell() {
+  document.documentElement.lang = lang();
+  document.title = t("app.name");
+  title.textContent = t("app.name");
+  nav.setAttribute("aria-label", t("nav.label"));
+  const r = role();
+  /** @type {[string, string][]} */
+  let links = [];
+  if (r === "inspector" || r === "admin") {
+    links = [
+      ["#/facilities", t("nav.facilities")],
+      ["#/drafts", t("nav.drafts")],
+      ["#/outbox", t("nav.outbox")],
+      ["#/settings", t("nav.settings")],
+    ];
+  } else if (r === "facility" || r === "department") {
+    links = [
+      ["#/status", r === "facility" ? t("nav.status") : t("nav.list")],
+      ["#/settings", t("nav.settings")],
+    ];
+  }
+  replace(
+    nav,
+    h(
+      "ul",
+      null,
+      links.map(([href, label]) =>
+        h(
+          "li",
+          null,
+          h(
+            "a",
+            { href, dataset: { route: href.slice(2) } },
+            h("span", { class: "label", text: label }),
+            href === "#/outbox" ? h("span", { class: "badge", id: "badge", hidden: true }) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+  nav.hidden = links.length === 0;
+  markCurrentNav();
+  updateNet();
+  renderBanners();
+  updateBadge();
+}
+
+function markCurrentNav() {
+  const name = (location.hash.slice(2) || "").split("/")[0];
+  for (const a of nav.querySelectorAll("a")) {
+    const active = a.dataset.route === name || (name === "facility" && a.dataset.route === "facilities") ||
+      (name === "inspection" && a.dataset.route === "drafts");
+    if (active) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+function updateNet() {
+  const online = navigator.onLine;
+  netStatus.textContent = online ? t("net.online") : t("net.offline");
+  netStatus.className = online ? "net online" : "net offline";
+}
+
+async function updateBadge() {
+  const badge = document.getElementById("badge");
+  const n = await pendingCount();
+  if (badge) {
+    badge.hidden = n === 0;
+    badge.textContent = String(n);
+    badge.setAttribute("aria-label", t("badge.pending", { n }));
+    badge.setAttribute("title", t("badge.pending", { n }));
+  }
+  const nav = /** @type {any} */ (navigator);
+  try {
+    if (n && nav.setAppBadge) await nav.setAppBadge(n);
+    else if (nav.clearAppBadge) await nav.clearAppBadge();
+  } catch {
+    // not installed, or not allowed: the in-app badge is enough
+  }
+}
+
+async function renderBanners() {
+  const session = await getSession();
+  ctx.session = session;
+  /** @type {HTMLElement[]} */
+  const items = [];
+  if (session && session.expired) {
+    items.push(
+      h(
+        "div",
+        { class: "banner warn", role: "alert" },
+        h("p", { text: t("auth.expired") }),
+        h("a", { class: "button", href: "#/signin", text: t("auth.again") }),
+      ),
+    );
+  }
+  if (waitingWorker) {
+    items.push(
+      h(
+        "div",
+        { class: "banner info", role: "status", id: "update-banner" },
+        h("p", { text: t("update.available") }),
+        h("button", { type: "button", id: "update-apply", text: t("update.apply"), onclick: applyUpdate }),
+      ),
+    );
+  }
+  banners.replaceChildren(...items);
+}
+
+// --- router --------------------------------------------------------------------------------
+
+let routing = Promise.resolve();
+function route() {
+  routing = routing.then(doRoute, doRoute);
+  return routing;
+}
+
+async function doRoute() {
+  const session = await getSession();
+  ctx.session = session;
+  const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  let name = parts[0] || "";
+  if (!session || (!session.token && !session.expired)) name = "signin";
+  if (!name) {
+    const r = session?.user?.role;
+    name = r === "facility" || r === "department" ? "status" : "facilities";
+  }
+  if (!(name in VIEWS)) name = "facilities";
+  if (view.leave) {
+    const ok = await view.leave();
+    if (ok === false) return;
+  }
+  view = {};
+  markCurrentNav();
+  const module = await VIEWS[/** @type {keyof typeof VIEWS} */ (name)]();
+  const container = h("div", { class: `view view-${name}` });
+  replace(root, container);
+  try {
+    view = (await module.render(container, ctx, parts.slice(1))) || {};
+  } catch (error) {
+    console.error(error);
+    replace(container, h("p", { class: "error", role: "alert", text: t("app.error", { message: String(error) }) }));
+  }
+  root.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+// --- data and sync -------------------------------------------------------------------------
+
+/** @param {boolean} [force] */
+async function refreshData(force = false) {
+  const session = await getSession();
+  if (!sessionUsable(session) || !navigator.onLine) return null;
+  if (!force && Date.now() - lastRefresh < 10 * 60 * 1000) return null;
+  lastRefresh = Date.now();
+  const answer = await refreshAll(/** @type {any} */ (session).user.role);
+  view.onChange?.(["forms", "facilities", "statuses"]);
+  return answer;
+}
+
+async function registerBackgroundSync() {
+  try {
+    const reg = await navigator.serviceWorker?.ready;
+    const sync = /** @type {any} */ (reg)?.sync;
+    if (sync) await sync.register("outbox");
+  } catch {
+    // no Background Sync here: `online`, the timer and the button remain
+  }
+}
+
+// --- service worker and updates -------------------------------------------------------------
+
+async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  /** @type {ServiceWorkerRegistration} */
+  let reg;
+  try {
+    reg = await navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" });
+  } catch (error) {
+    console.error("service worker registration failed", error);
+    return;
+  }
+  const offer = (/** @type {ServiceWorker|null} */ worker) => {
+    if (worker && navigator.serviceWorker.controller) {
+      waitingWorker = worker;
+      renderBanners();
+    }
+  };
+  offer(reg.waiting);
+  reg.addEventListener("updatefound", () => {
+    const worker = reg.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed") offer(worker);
+    });
+  });
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (applyingUpdate) location.reload();
+  });
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.type === "synced") {
+      updateBadge();
+      view.onSync?.();
+    }
+  });
+  const ask = () => reg.update().catch(() => undefined);
+  window.addEventListener("online", ask);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") ask();
+  });
+  setInterval(ask, 60 * 60 * 1000);
+  const active = reg.active || (await navigator.serviceWorker.ready).active;
+  if (active) {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (e) => {
+      swVersion = String(e.data || "");
+    };
+    active.postMessage({ type: "version" }, [channel.port2]);
+  }
+}
+
+/** Apply the waiting version, only when nothing on screen is unsaved. */
+async function applyUpdate() {
+  if (!waitingWorker) return;
+  if (view.blocksUpdate?.()) {
+    announce(t("update.blocked"));
+    const banner = document.getElementById("update-banner");
+    banner?.querySelector(".blocked")?.remove();
+    banner?.append(h("p", { class: "blocked", role: "alert", text: t("update.blocked") }));
+    return;
+  }
+  if (view.leave && (await view.leave()) === false) return; // flushes pending writes
+  view = {};
+  applyingUpdate = true;
+  waitingWorker.postMessage({ type: "skip-waiting" });
+}
+
+// --- start-up ------------------------------------------------------------------------------
+
+async function requestPersistence() {
+  try {
+    if (navigator.storage?.persist && !(await navigator.storage.persisted())) {
+      await navigator.storage.persist();
+    }
+  } catch {
+    // shown on the settings screen either way
+  }
+}
+
+async function main() {
+  setLang(lang());
+  store.onChange((stores) => {
+    if (stores.includes("inspections")) updateBadge();
+    if (stores.includes("meta")) renderBanners();
+    view.onChange?.(stores);
+  });
+  window.addEventListener("hashchange", () => route());
+  window.addEventListener("online", () => {
+    updateNet();
+    scheduler.run("online");
+    refreshData();
+  });
+  window.addEventListener("offline", updateNet);
+  document.addEventListener("langchange", () => {
+    renderShell();
+    route();
+  });
+  const session = await getSession();
+  ctx.session = session;
+  renderShell();
+  await route();
+  registerServiceWorker();
+  if (session && session.token) {
+    requestPersistence();
+    scheduler.run("start");
+    refreshData(true);
+  }
+}
+
+main();

@@ -1,0 +1,325 @@
+// Every string of the interface, Vietnamese first, English second. Checklist texts come
+// with both languages from the server ({vi, en}) and go through `tx`.
+
+/** @type {Record<string, {vi: string, en: string}>} */
+export const CATALOGUE = {
+  "app.name": { vi: "Kiểm tra an toàn trẻ em", en: "Child-safety inspections" },
+  "app.loading": { vi: "Đang mở…", en: "Opening…" },
+  "app.error": { vi: "Đã có lỗi: {message}", en: "Something went wrong: {message}" },
+  "net.offline": { vi: "Ngoại tuyến", en: "Offline" },
+  "net.online": { vi: "Trực tuyến", en: "Online" },
+  "nav.label": { vi: "Điều hướng chính", en: "Main navigation" },
+  "nav.facilities": { vi: "Cơ sở", en: "Facilities" },
+  "nav.drafts": { vi: "Phiếu nháp", en: "Drafts" },
+  "nav.outbox": { vi: "Hộp thư đi", en: "Outbox" },
+  "nav.settings": { vi: "Cài đặt", en: "Settings" },
+  "nav.status": { vi: "Tình trạng", en: "Status" },
+  "nav.list": { vi: "Danh sách", en: "List" },
+  "badge.pending": { vi: "{n} phiếu chưa gửi xong", en: "{n} not yet received" },
+
+  "update.available": { vi: "Có phiên bản mới.", en: "A new version is available." },
+  "update.apply": { vi: "Cập nhật", en: "Update" },
+  "update.later": { vi: "Để sau", en: "Later" },
+  "update.blocked": {
+    vi: "Hãy lưu hoặc xóa chữ ký đang ký dở trước khi cập nhật.",
+    en: "Save or clear the signature in progress before updating.",
+  },
+
+  "auth.title": { vi: "Đăng nhập", en: "Sign in" },
+  "auth.username": { vi: "Tên đăng nhập", en: "Username" },
+  "auth.password": { vi: "Mật khẩu", en: "Password" },
+  "auth.submit": { vi: "Đăng nhập", en: "Sign in" },
+  "auth.working": { vi: "Đang đăng nhập…", en: "Signing in…" },
+  "auth.needOnline": {
+    vi: "Cần có kết nối mạng để đăng nhập lần đầu.",
+    en: "Signing in needs a connection.",
+  },
+  "auth.bad_credentials": { vi: "Sai tên đăng nhập hoặc mật khẩu.", en: "Wrong username or password." },
+  "auth.user_disabled": { vi: "Tài khoản này đã bị khóa.", en: "This account is disabled." },
+  "auth.failed": { vi: "Không đăng nhập được ({code}).", en: "Could not sign in ({code})." },
+  "auth.expired": {
+    vi: "Phiên đăng nhập đã hết hạn hoặc bị thu hồi. Dữ liệu trên máy vẫn được giữ nguyên; hãy đăng nhập lại để gửi phiếu.",
+    en: "Your sign-in expired or was revoked. Everything on this phone is kept; sign in again to send.",
+  },
+  "auth.again": { vi: "Đăng nhập lại", en: "Sign in again" },
+  "auth.otherUser": {
+    vi: "Trên máy còn phiếu chưa gửi của {user}. Phiếu sẽ được gửi bằng tài khoản đang đăng nhập.",
+    en: "This phone holds unsent inspections of {user}. They will be sent with the account signed in.",
+  },
+  "auth.signedInAs": { vi: "Đăng nhập: {name} ({role})", en: "Signed in: {name} ({role})" },
+  "auth.signOut": { vi: "Đăng xuất", en: "Sign out" },
+  "auth.signOutConfirm": {
+    vi: "Đăng xuất? Phiếu nháp và phiếu chưa gửi vẫn được giữ trên máy này.",
+    en: "Sign out? Drafts and unsent inspections stay on this phone.",
+  },
+  "role.admin": { vi: "quản trị", en: "administrator" },
+  "role.inspector": { vi: "thanh tra", en: "inspector" },
+  "role.department": { vi: "sở", en: "department" },
+  "role.facility": { vi: "cơ sở", en: "facility" },
+
+  "common.cancel": { vi: "Hủy", en: "Cancel" },
+  "common.ok": { vi: "Đồng ý", en: "OK" },
+  "common.back": { vi: "Quay lại", en: "Back" },
+  "common.none": { vi: "Không có", en: "None" },
+  "common.more": { vi: "Xem thêm", en: "Show more" },
+  "common.never": { vi: "chưa lần nào", en: "never" },
+
+  "facilities.title": { vi: "Chọn cơ sở", en: "Choose a facility" },
+  "facilities.search": { vi: "Tìm theo tên hoặc mã", en: "Search by name or code" },
+  "facilities.commune": { vi: "Xã, phường", en: "Commune" },
+  "facilities.kind": { vi: "Loại hình", en: "Kind" },
+  "facilities.all": { vi: "Tất cả", en: "All" },
+  "facilities.count": { vi: "{shown} / {total} cơ sở", en: "{shown} of {total} facilities" },
+  "facilities.empty": {
+    vi: "Chưa có danh sách cơ sở trên máy. Hãy kết nối mạng để tải về.",
+    en: "No facility list on this phone yet. Connect to download it.",
+  },
+  "facilities.noMatch": { vi: "Không tìm thấy cơ sở phù hợp.", en: "No facility matches." },
+  "facilities.updated": { vi: "Cập nhật danh sách: {time}", en: "List updated: {time}" },
+
+  "kind.preschool": { vi: "Mầm non", en: "Preschool" },
+  "kind.independent_childcare": { vi: "Nhóm trẻ độc lập", en: "Independent childcare" },
+  "kind.primary": { vi: "Tiểu học", en: "Primary" },
+  "kind.lower_secondary": { vi: "Trung học cơ sở", en: "Lower secondary" },
+  "kind.upper_secondary": { vi: "Trung học phổ thông", en: "Upper secondary" },
+  "kind.multi_level": { vi: "Nhiều cấp học", en: "Multi-level" },
+  "kind.after_hours_childcare": { vi: "Giữ trẻ ngoài giờ", en: "After-hours childcare" },
+
+  "status.compliant": { vi: "Đạt", en: "Compliant" },
+  "status.non_compliant": { vi: "Không đạt", en: "Non-compliant" },
+  "status.overdue": { vi: "Quá hạn kiểm tra", en: "Overdue" },
+  "status.not_inspected": { vi: "Chưa kiểm tra", en: "Not inspected" },
+  "status.unknown": { vi: "Chưa rõ tình trạng", en: "Status unknown" },
+  "status.local": { vi: "Trên máy này: {result} {score}", en: "On this phone: {result} {score}" },
+
+  "facility.title": { vi: "Cơ sở", en: "Facility" },
+  "facility.notFound": { vi: "Không có cơ sở này trên máy.", en: "This facility is not on this phone." },
+  "facility.checklists": { vi: "Bảng kiểm áp dụng", en: "Checklists that apply" },
+  "facility.noForms": {
+    vi: "Chưa có bảng kiểm nào cho loại hình này trên máy.",
+    en: "No checklist for this kind of facility on this phone yet.",
+  },
+  "facility.start": { vi: "Bắt đầu kiểm tra", en: "Start inspection" },
+  "facility.drafts": { vi: "Phiếu nháp của cơ sở này", en: "Drafts for this facility" },
+  "facility.version": { vi: "phiên bản {v}", en: "version {v}" },
+
+  "drafts.title": { vi: "Phiếu nháp", en: "Drafts" },
+  "drafts.empty": { vi: "Không có phiếu nháp.", en: "No drafts." },
+  "drafts.resume": { vi: "Tiếp tục", en: "Resume" },
+  "drafts.updated": { vi: "Sửa lần cuối {time}", en: "Last changed {time}" },
+  "drafts.progress": { vi: "Đã trả lời {done}/{total}", en: "Answered {done}/{total}" },
+
+  "insp.score": { vi: "Điểm tạm tính", en: "Provisional score" },
+  "insp.noScore": { vi: "chưa có", en: "none yet" },
+  "insp.remaining": { vi: "Còn {n} mục cần trả lời", en: "{n} items still to answer" },
+  "insp.allAnswered": { vi: "Đã trả lời đủ các mục cần thiết", en: "All required items answered" },
+  "insp.progress": { vi: "Tiến độ trả lời", en: "Answering progress" },
+  "insp.sectionProgress": { vi: "{done}/{total} mục", en: "{done}/{total} items" },
+  "insp.pass": { vi: "Đạt", en: "Pass" },
+  "insp.fail": { vi: "Không đạt", en: "Fail" },
+  "insp.na": { vi: "Không áp dụng", en: "Not applicable" },
+  "insp.mandatory": { vi: "Tiêu chí bắt buộc", en: "Mandatory criterion" },
+  "insp.required": { vi: "cần trả lời", en: "required" },
+  "insp.inferred": { vi: "Khuyến nghị", en: "Good practice" },
+  "insp.moreInfo": { vi: "Căn cứ và hướng dẫn", en: "Legal basis and help" },
+  "insp.legal": { vi: "Căn cứ: {ref}", en: "Legal basis: {ref}" },
+  "insp.note": { vi: "Ghi chú", en: "Note" },
+  "insp.noteFor": { vi: "Ghi chú cho mục: {item}", en: "Note on: {item}" },
+  "insp.hasNote": { vi: "Ghi chú (đã có)", en: "Note (written)" },
+  "insp.photoAdd": { vi: "Chụp hoặc chọn ảnh", en: "Take or choose a photo" },
+  "insp.photoFor": { vi: "Thêm ảnh cho mục: {item}", en: "Add a photo for: {item}" },
+  "insp.photoRemove": { vi: "Xóa ảnh {n}", en: "Remove photo {n}" },
+  "insp.photoAlt": { vi: "Ảnh {n} của mục {item}", en: "Photo {n} of {item}" },
+  "insp.photoWorking": { vi: "Đang xử lý ảnh…", en: "Processing the photo…" },
+  "insp.photoError": { vi: "Không đọc được ảnh này.", en: "This image could not be read." },
+  "insp.signHere": { vi: "Ký vào ô bên dưới", en: "Sign in the box below" },
+  "insp.signCanvas": { vi: "Ô ký tên: {item}", en: "Signature pad: {item}" },
+  "insp.signClear": { vi: "Xóa chữ ký", en: "Clear signature" },
+  "insp.signSave": { vi: "Lưu chữ ký", en: "Save signature" },
+  "insp.signRedo": { vi: "Ký lại", en: "Sign again" },
+  "insp.signSaved": { vi: "Chữ ký đã lưu", en: "Signature saved" },
+  "insp.signEmpty": { vi: "Chưa ký", en: "Not signed yet" },
+  "insp.locate": { vi: "Lấy vị trí hiện tại", en: "Use current location" },
+  "insp.locating": { vi: "Đang lấy vị trí…", en: "Finding the location…" },
+  "insp.locationValue": { vi: "{lat}, {lon} (±{acc} m)", en: "{lat}, {lon} (±{acc} m)" },
+  "insp.locationError": { vi: "Không lấy được vị trí: {message}", en: "Location unavailable: {message}" },
+  "insp.stamp": { vi: "Vị trí buổi kiểm tra", en: "Location of this inspection" },
+  "insp.noLocation": { vi: "Chưa ghi vị trí", en: "No location yet" },
+  "insp.choiceNone": { vi: "Chưa chọn", en: "Not chosen" },
+  "insp.unit": { vi: "Đơn vị: {unit}", en: "Unit: {unit}" },
+  "insp.complete": { vi: "Hoàn thành phiếu", en: "Complete inspection" },
+  "insp.completeConfirm": {
+    vi: "Hoàn thành phiếu này? Sau khi hoàn thành, phiếu được đưa vào hộp thư đi và không sửa được nữa.",
+    en: "Complete this inspection? It moves to the outbox and can no longer be changed.",
+  },
+  "insp.missing": {
+    vi: "Còn {n} mục chưa trả lời hoặc chưa hợp lệ. Đã chuyển đến mục đầu tiên.",
+    en: "{n} items are missing or not valid. You were taken to the first one.",
+  },
+  "insp.discard": { vi: "Xóa phiếu nháp", en: "Discard draft" },
+  "insp.discardConfirm": {
+    vi: "Xóa phiếu nháp này? Mọi câu trả lời, ảnh và chữ ký của phiếu sẽ bị xóa khỏi máy.",
+    en: "Discard this draft? Its answers, photos and signatures are removed from this phone.",
+  },
+  "insp.notFound": { vi: "Không có phiếu này trên máy.", en: "This inspection is not on this phone." },
+  "insp.formMissing": {
+    vi: "Bảng kiểm của phiếu này chưa có trên máy. Hãy kết nối mạng để tải về.",
+    en: "The checklist of this inspection is not on this phone. Connect to download it.",
+  },
+  "insp.readonly": { vi: "Phiếu đã hoàn thành, chỉ xem.", en: "Completed inspection, read only." },
+  "insp.saved": { vi: "Đã lưu trên máy", en: "Saved on this phone" },
+
+  "result.passed": { vi: "Đạt", en: "Passed" },
+  "result.failed": { vi: "Không đạt", en: "Failed" },
+  "result.not_assessed": { vi: "Chưa đánh giá", en: "Not assessed" },
+
+  "problem.required_missing": { vi: "Chưa trả lời", en: "Not answered" },
+  "problem.invalid_value": { vi: "Giá trị không hợp lệ", en: "Not a valid value" },
+  "problem.na_not_allowed": { vi: "Mục này không được chọn “Không áp dụng”", en: "Not applicable is not allowed here" },
+  "problem.unknown_choice": { vi: "Lựa chọn không có trong danh sách", en: "Not one of the choices" },
+  "problem.out_of_range": { vi: "Số nằm ngoài khoảng cho phép", en: "Number out of range" },
+  "problem.not_integer": { vi: "Cần nhập số nguyên", en: "A whole number is needed" },
+  "problem.unknown_item": { vi: "Mục không có trong bảng kiểm", en: "Not an item of the checklist" },
+
+  "outbox.title": { vi: "Hộp thư đi", en: "Outbox" },
+  "outbox.empty": { vi: "Chưa có phiếu nào đã hoàn thành.", en: "No completed inspections yet." },
+  "outbox.syncNow": { vi: "Đồng bộ ngay", en: "Sync now" },
+  "outbox.syncing": { vi: "Đang đồng bộ…", en: "Syncing…" },
+  "outbox.lastOk": { vi: "Đồng bộ thành công lần cuối: {time}", en: "Last successful sync: {time}" },
+  "outbox.retryIn": { vi: "Sẽ thử lại sau {s} giây.", en: "Trying again in {s} s." },
+  "outbox.offline": {
+    vi: "Đang ngoại tuyến: phiếu được giữ trên máy và tự gửi khi có mạng.",
+    en: "Offline: inspections are kept on this phone and sent when a connection returns.",
+  },
+  "outbox.transient": {
+    vi: "Chưa gửi được (máy chủ hoặc mạng đang lỗi). Phiếu vẫn được giữ trên máy.",
+    en: "Could not send (server or network problem). Everything is kept on this phone.",
+  },
+  "outbox.forbidden": { vi: "Máy chủ từ chối: {message}", en: "The server refused: {message}" },
+  "outbox.state.queued": { vi: "Chỉ có trên máy này", en: "On this phone only" },
+  "outbox.state.sending": { vi: "Đang gửi", en: "Sending" },
+  "outbox.state.received": { vi: "Máy chủ đã nhận", en: "Received by the server" },
+  "outbox.state.attention": { vi: "Cần xử lý", en: "Needs attention" },
+  "outbox.receivedAt": { vi: "Máy chủ đã nhận lúc {time}", en: "Received at {time}" },
+  "outbox.serverScore": { vi: "Kết quả của máy chủ: {result} {score}", en: "Server's result: {result} {score}" },
+  "outbox.preview": { vi: "Kết quả trên máy: {result} {score}", en: "Result on the phone: {result} {score}" },
+  "outbox.completedAt": { vi: "Hoàn thành {time}", en: "Completed {time}" },
+  "outbox.photosWaiting": { vi: "Còn {n} ảnh chờ gửi", en: "{n} photos waiting to upload" },
+  "outbox.photoError": { vi: "Ảnh không gửi được: {message}", en: "A photo could not be uploaded: {message}" },
+  "outbox.conflict": {
+    vi: "Máy chủ đã có một phiếu khác cùng mã này. Phiếu trên máy được giữ nguyên.",
+    en: "The server holds different content under this inspection's id. The phone's copy is kept.",
+  },
+  "outbox.rejected": { vi: "Máy chủ không nhận phiếu này.", en: "The server did not accept this inspection." },
+  "outbox.serverSays": { vi: "Lý do từ máy chủ: {message}", en: "The server's reason: {message}" },
+  "outbox.reopen": { vi: "Mở lại để sửa", en: "Reopen to correct" },
+  "outbox.resendNew": { vi: "Gửi thành phiếu mới", en: "Send as a new inspection" },
+  "outbox.remove": { vi: "Xóa khỏi máy này", en: "Remove from this phone" },
+  "outbox.removeConfirm": {
+    vi: "Xóa phiếu này khỏi máy? Phiếu chưa được máy chủ nhận sẽ mất hẳn. Hãy xuất tệp trước nếu cần.",
+    en: "Remove this inspection from the phone? If the server has not received it, it is lost. Export it first if needed.",
+  },
+  "outbox.removeReceivedConfirm": {
+    vi: "Xóa phiếu đã được máy chủ nhận khỏi danh sách trên máy này?",
+    en: "Remove this inspection, already received by the server, from this phone's list?",
+  },
+  "outbox.open": { vi: "Xem phiếu", en: "View" },
+
+  "settings.title": { vi: "Cài đặt", en: "Settings" },
+  "settings.language": { vi: "Ngôn ngữ", en: "Language" },
+  "settings.storage": { vi: "Lưu trữ trên máy", en: "Storage on this phone" },
+  "settings.persisted": {
+    vi: "Trình duyệt đã cho phép lưu trữ bền vững: dữ liệu không bị tự động xóa khi máy thiếu dung lượng.",
+    en: "Persistent storage granted: the browser will not clear this data when space runs low.",
+  },
+  "settings.notPersisted": {
+    vi: "Chưa được cấp lưu trữ bền vững: khi máy thiếu dung lượng, trình duyệt có thể xóa dữ liệu. Hãy gửi phiếu thường xuyên hoặc cài ứng dụng lên màn hình chính.",
+    en: "Persistent storage not granted: the browser may clear this data when space runs low. Sync often, or install the app on the home screen.",
+  },
+  "settings.persistAsk": { vi: "Yêu cầu lưu trữ bền vững", en: "Ask for persistent storage" },
+  "settings.usage": { vi: "Đang dùng {used} trên {quota}", en: "Using {used} of {quota}" },
+  "settings.export": { vi: "Xuất phiếu chưa gửi ra tệp", en: "Export unsent inspections to a file" },
+  "settings.exportHelp": {
+    vi: "Tạo một tệp JSON chứa mọi phiếu nháp, phiếu chưa được máy chủ nhận và ảnh chưa gửi: dùng khi phải bàn giao điện thoại.",
+    en: "Saves one JSON file with every draft, every inspection the server has not received and photos not uploaded: for when a phone must be handed in.",
+  },
+  "settings.exported": { vi: "Đã xuất {n} phiếu.", en: "Exported {n} inspections." },
+  "settings.refresh": { vi: "Tải lại bảng kiểm và danh sách cơ sở", en: "Download checklists and facilities again" },
+  "settings.refreshed": { vi: "Đã tải lại dữ liệu.", en: "Data downloaded again." },
+  "settings.refreshFailed": { vi: "Chưa tải được dữ liệu ({code}).", en: "Could not download the data ({code})." },
+  "settings.version": { vi: "Phiên bản ứng dụng: {v}", en: "App version: {v}" },
+  "settings.account": { vi: "Tài khoản", en: "Account" },
+
+  "compliance.title": { vi: "Tình trạng an toàn của cơ sở", en: "Facility safety status" },
+  "compliance.listTitle": { vi: "Cơ sở không đạt trong tỉnh", en: "Non-compliant facilities in the province" },
+  "compliance.unavailable": {
+    vi: "Chưa có dữ liệu tình trạng (cần kết nối mạng, hoặc máy chủ chưa cung cấp).",
+    en: "No status data yet (a connection is needed, or the server does not provide it yet).",
+  },
+  "compliance.asOf": { vi: "Dữ liệu lúc {time}", en: "Data as of {time}" },
+  "compliance.current": { vi: "Lần kiểm tra gần nhất: {time}", en: "Latest inspection: {time}" },
+  "compliance.never": { vi: "Chưa được kiểm tra theo bảng kiểm này.", en: "Never inspected with this checklist." },
+  "compliance.failed": { vi: "Tiêu chí không đạt", en: "Criteria not met" },
+  "compliance.none": { vi: "Không có cơ sở nào không đạt.", en: "No non-compliant facility." },
+  "compliance.total": { vi: "{n} cơ sở", en: "{n} facilities" },
+};
+
+const KEY = "safeschool.lang";
+/** @type {"vi"|"en"} */
+let current = "vi";
+try {
+  current = globalThis.localStorage?.getItem(KEY) === "en" ? "en" : "vi";
+} catch {
+  current = "vi";
+}
+
+export function lang() {
+  return current;
+}
+
+/** @param {"vi"|"en"} value */
+export function setLang(value) {
+  current = value === "en" ? "en" : "vi";
+  try {
+    localStorage.setItem(KEY, current);
+  } catch {
+    // private mode: the choice lasts for this visit
+  }
+  document.documentElement.lang = current;
+}
+
+/**
+ * A catalogue string in the current language, with {name} placeholders filled in.
+ * @param {string} key @param {Record<string, unknown>} [vars]
+ */
+export function t(key, vars) {
+  const entry = CATALOGUE[key];
+  if (!entry) {
+    console.warn("missing string", key);
+    return key;
+  }
+  let text = entry[current];
+  if (vars) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return text;
+}
+
+/** @param {string} key */
+export function has(key) {
+  return key in CATALOGUE;
+}
+
+/** A checklist text ({vi, en}) in the current language. @param {{vi: string, en: string}|null|undefined} text */
+export function tx(text) {
+  return text ? text[current] || text.vi : "";
+}
+
+/** A local date and time, short. @param {string|null|undefined} iso */
+export function when(iso) {
+  if (!iso) return t("common.never");
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleString(current === "vi" ? "vi-VN" : "en-GB", {
+    dateStyle: "short",
+    timeStyle: "short",
+  });
+}

@@ -1,0 +1,174 @@
+// An inspection's life on the phone: draft → completed (queued, a frozen record) → sending →
+// received | needs attention. Only the user removes one (discard asks first).
+
+import { allItems, isAnswered } from "./conditions.js";
+import { uuid4 } from "./dom.js";
+import { notYetReceived } from "./outbox.js";
+import { score } from "./scoring.js";
+import * as store from "./store.js";
+
+/** @typedef {import("./store.js").Inspection} Inspection */
+/** @typedef {import("./data.js").Form} Form */
+/** @typedef {import("./data.js").Facility} Facility */
+
+/** @param {Facility} facility @param {Form} form @returns {Promise<Inspection>} */
+export async function startDraft(facility, form) {
+  const now = new Date().toISOString();
+  /** @type {Inspection} */
+  const inspection = {
+    id: uuid4(),
+    status: "draft",
+    facility_code: facility.code,
+    facility_name: facility.name,
+    form_id: form.id,
+    form_version: form.version,
+    started_at: now,
+    updated_at: now,
+    completed_at: null,
+    answers: {},
+    notes: {},
+    location: null,
+    supersedes: null,
+  };
+  await store.put("inspections", inspection);
+  return inspection;
+}
+
+/** Items whose answers are photo hashes. @param {Form} form */
+export function photoItemIds(form) {
+  return new Set(
+    allItems(form.definition)
+      .filter((i) => i.kind === "photo" || i.kind === "signature")
+      .map((i) => i.id),
+  );
+}
+
+/**
+ * The record the server receives, built once when the inspection is completed and sent
+ * unchanged on every retry. "No answer" values (null, "", []) are left out.
+ * @param {Inspection} i @param {string} completedAt
+ */
+export function buildRecord(i, completedAt) {
+  /** @type {Record<string, unknown>} */
+  const answers = {};
+  for (const [id, value] of Object.entries(i.answers)) if (isAnswered(value)) answers[id] = value;
+  /** @type {Record<string, string>} */
+  const notes = {};
+  for (const [id, note] of Object.entries(i.notes)) if (note && note.trim()) notes[id] = note;
+  return {
+    id: i.id,
+    facility_code: i.facility_code,
+    form_id: i.form_id,
+    form_version: i.form_version,
+    started_at: i.started_at,
+    completed_at: completedAt,
+    answers,
+    notes,
+    location: i.location,
+    supersedes: i.supersedes,
+  };
+}
+
+/**
+ * Move a draft to the outbox (the caller has checked the required items).
+ * @param {string} id @param {Form} form
+ */
+export function complete(id, form) {
+  const photoItems = photoItemIds(form);
+  return store.updateInspection(id, (i) => {
+    if (i.status !== "draft") return false;
+    const completedAt = new Date().toISOString();
+    const result = score(form.definition, i.answers);
+    i.record = buildRecord(i, completedAt);
+    i.completed_at = completedAt;
+    i.updated_at = completedAt;
+    i.preview = { score_display: result.score_display, result: result.result };
+    i.photo_hashes = store.photoHashes(/** @type {any} */ (i.record).answers, photoItems);
+    i.status = "queued";
+    i.error = null;
+    i.receipt = null;
+  });
+}
+
+/** A rejected inspection goes back to being a draft with the same id, to be corrected. */
+/** @param {string} id */
+export function reopen(id) {
+  return store.updateInspection(id, (i) => {
+    if (i.status !== "attention") return false;
+    i.status = "draft";
+    i.record = null;
+    i.completed_at = null;
+    i.updated_at = new Date().toISOString();
+  });
+}
+
+/**
+ * After a conflict (the server holds other content under this id), send the phone's
+ * content as a new inspection with a new id; the old entry is replaced by the new one.
+ * @param {string} id @returns {Promise<string|null>} the new id
+ */
+export async function resendAsNew(id) {
+  const old = await store.getInspection(id);
+  if (!old || old.status !== "attention" || !old.record) return null;
+  const newId = uuid4();
+  await store.tx("inspections", "readwrite", async (t) => {
+    const s = t.objectStore("inspections");
+    const copy = structuredClone(old);
+    copy.id = newId;
+    copy.record = { .../** @type {object} */ (old.record), id: newId };
+    copy.status = "queued";
+    copy.error = null;
+    copy.attempts = 0;
+    copy.replaces = id;
+    await store.done(s.put(copy));
+    await store.done(s.delete(id));
+  });
+  return newId;
+}
+
+/** Remove an inspection from this phone; only ever called after the user confirmed. */
+/** @param {string} id */
+export async function remove(id) {
+  await store.del("inspections", id);
+  await store.deleteOrphanPhotos();
+}
+
+/** @param {Blob} blob @returns {Promise<string>} */
+function base64(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+/**
+ * Everything not yet received (drafts, outbox, needs attention, photos not uploaded) as
+ * one JSON document: the escape hatch when a phone must be handed in.
+ */
+export async function exportPending() {
+  /** @type {Inspection[]} */
+  const inspections = (await store.all("inspections")).filter(
+    (i) => i.status === "draft" || notYetReceived(i),
+  );
+  const hashes = new Set();
+  for (const i of inspections) {
+    for (const v of Object.values(i.answers)) {
+      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string" && /^[0-9a-f]{64}$/.test(x)) hashes.add(x);
+    }
+  }
+  const photos = [];
+  for (const hash of hashes) {
+    const p = await store.getPhoto(hash);
+    if (p && !p.uploaded) photos.push({ hash, type: p.type, size: p.size, base64: await base64(p.blob) });
+  }
+  const session = await store.getMeta("session");
+  return {
+    format: "safeschool-export/1",
+    exported_at: new Date().toISOString(),
+    user: session ? /** @type {any} */ (session).user?.username ?? null : null,
+    inspections,
+    photos,
+  };
+}

@@ -1,0 +1,293 @@
+// IndexedDB: everything the phone keeps. Opened lazily, versioned; never tied to the
+// service worker's cache versions, so an app update cannot touch drafts or the outbox.
+// Inspections are keyed by their client UUID. DOM-free: the service worker imports it too.
+//
+// Stores:
+//   meta        {key, value}: session, sync state, cached compliance answers
+//   forms       {id, version, latest, fingerprint, definition}, key [id, version]
+//   facilities  {code, …registry fields, search}, key code
+//   statuses    {code, status, score_display, last_completed_at, fetched_at}, key code
+//   inspections {id, status: draft|queued|sending|received|attention, …}, key id
+//   photos      {hash, blob, type, size, uploaded, created_at}, key hash
+
+const DB_NAME = "safeschool";
+const DB_VERSION = 1; // raised past 1 only if a store had to be added to an empty database
+const CHANNEL = "safeschool-store";
+
+/**
+ * @typedef {"draft"|"queued"|"sending"|"received"|"attention"} InspectionStatus
+ * @typedef {{code: string, message: string, details: {item: string|null, code: string, message: string}[]}} ServerError
+ * @typedef {{id: string, received_at: string, content_hash: string, score: number|null,
+ *   score_display: string|null, result: string}} Receipt
+ * @typedef {{lat: number, lon: number, accuracy: number|null}} Location
+ * @typedef {{
+ *   id: string, status: InspectionStatus, facility_code: string, facility_name: string,
+ *   form_id: string, form_version: number, started_at: string, updated_at: string,
+ *   completed_at?: string|null, answers: Record<string, unknown>, notes: Record<string, string>,
+ *   location: Location|null, supersedes: string|null, record?: object|null,
+ *   preview?: {score_display: string|null, result: string}|null, receipt?: Receipt|null,
+ *   error?: ServerError|null, photo_hashes?: string[], photos_pending?: string[],
+ *   photo_error?: {hash: string, code: string, message: string}|null, attempts?: number,
+ *   sent_at?: string|null, replaces?: string
+ * }} Inspection
+ * @typedef {{hash: string, blob: Blob, type: string, size: number, uploaded: boolean,
+ *   created_at: string}} Photo
+ */
+
+const STORES = ["meta", "forms", "facilities", "statuses", "inspections", "photos"];
+
+/** @param {IDBDatabase} d */
+function createStores(d) {
+  // Version 1. Later versions add steps here; never drop a store holding user data.
+  if (!d.objectStoreNames.contains("meta")) d.createObjectStore("meta", { keyPath: "key" });
+  if (!d.objectStoreNames.contains("forms")) d.createObjectStore("forms", { keyPath: ["id", "version"] });
+  if (!d.objectStoreNames.contains("facilities")) d.createObjectStore("facilities", { keyPath: "code" });
+  if (!d.objectStoreNames.contains("statuses")) d.createObjectStore("statuses", { keyPath: "code" });
+  if (!d.objectStoreNames.contains("inspections")) {
+    const s = d.createObjectStore("inspections", { keyPath: "id" });
+    s.createIndex("status", "status");
+  }
+  if (!d.objectStoreNames.contains("photos")) d.createObjectStore("photos", { keyPath: "hash" });
+}
+
+/** @param {number} [version] @returns {Promise<IDBDatabase>} */
+function open(version) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, version);
+    req.onupgradeneeded = () => createStores(req.result);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error("IndexedDB upgrade blocked by another tab"));
+  });
+}
+
+/** @type {Promise<IDBDatabase>|null} */
+let opening = null;
+
+/** The database, opened once per context (page or service worker). */
+export function db() {
+  if (!opening) {
+    opening = (async () => {
+      let d = await open(DB_VERSION).catch((error) => {
+        // Already past DB_VERSION (see below): open whatever version is there.
+        if (error && error.name === "VersionError") return open();
+        throw error;
+      });
+      if (STORES.some((name) => !d.objectStoreNames.contains(name))) {
+        // Created empty by someone else (a tool, an aborted upgrade): add what is missing.
+        const next = d.version + 1;
+        d.close();
+        d = await open(next);
+      }
+      // Another tab or the service worker upgrading: let it, and reopen lazily.
+      d.onversionchange = () => {
+        d.close();
+        opening = null;
+      };
+      return d;
+    })();
+    opening.catch(() => {
+      opening = null;
+    });
+  }
+  return opening;
+}
+
+/** @template T @param {IDBRequest<T>} req @returns {Promise<T>} */
+export function done(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** @param {IDBTransaction} tx @returns {Promise<void>} */
+function committed(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+  });
+}
+
+/**
+ * Run `fn` in one transaction and resolve after it committed (so the data is on disk
+ * as far as the browser promises: "relaxed" durability is not asked for).
+ * @template T
+ * @param {string|string[]} stores @param {IDBTransactionMode} mode
+ * @param {(tx: IDBTransaction) => Promise<T>|T} fn @returns {Promise<T>}
+ */
+export async function tx(stores, mode, fn) {
+  const d = await db();
+  const t = d.transaction(stores, mode, { durability: "strict" });
+  const finished = committed(t);
+  let result;
+  try {
+    result = await fn(t);
+  } catch (error) {
+    try {
+      t.abort();
+    } catch {
+      // already finished
+    }
+    await finished.catch(() => undefined);
+    throw error;
+  }
+  await finished;
+  if (mode === "readwrite") changed(Array.isArray(stores) ? stores : [stores]);
+  return result;
+}
+
+/** @template T @param {string} store @param {IDBValidKey} key @returns {Promise<T|undefined>} */
+export function get(store, key) {
+  return tx(store, "readonly", (t) => done(t.objectStore(store).get(key)));
+}
+
+/** @template T @param {string} store @returns {Promise<T[]>} */
+export function all(store) {
+  return tx(store, "readonly", (t) => done(t.objectStore(store).getAll()));
+}
+
+/** @param {string} store @param {object} value */
+export function put(store, value) {
+  return tx(store, "readwrite", (t) => done(t.objectStore(store).put(value)));
+}
+
+/** @param {string} store @param {IDBValidKey} key */
+export function del(store, key) {
+  return tx(store, "readwrite", (t) => done(t.objectStore(store).delete(key)));
+}
+
+// --- meta ---------------------------------------------------------------------------------
+
+/** @template T @param {string} key @returns {Promise<T|undefined>} */
+export async function getMeta(key) {
+  const row = /** @type {{value: T}|undefined} */ (await get("meta", key));
+  return row ? row.value : undefined;
+}
+
+/** @param {string} key @param {unknown} value */
+export function setMeta(key, value) {
+  return put("meta", { key, value });
+}
+
+// --- inspections --------------------------------------------------------------------------
+
+/** @param {string} id @returns {Promise<Inspection|undefined>} */
+export function getInspection(id) {
+  return get("inspections", id);
+}
+
+/** @param {InspectionStatus} status @returns {Promise<Inspection[]>} */
+export function inspectionsWith(status) {
+  return tx("inspections", "readonly", (t) =>
+    done(t.objectStore("inspections").index("status").getAll(status)),
+  );
+}
+
+/**
+ * Change one inspection inside a single transaction (read, modify, write), so the page and
+ * the service worker never overwrite each other's changes. `fn` returns false to skip.
+ * @param {string} id @param {(i: Inspection) => boolean|void} fn
+ * @returns {Promise<Inspection|undefined>}
+ */
+export function updateInspection(id, fn) {
+  return tx("inspections", "readwrite", async (t) => {
+    const s = t.objectStore("inspections");
+    const current = /** @type {Inspection|undefined} */ (await done(s.get(id)));
+    if (!current) return undefined;
+    if (fn(current) === false) return current;
+    await done(s.put(current));
+    return current;
+  });
+}
+
+/**
+ * Write one answer as it is given. `undefined` removes it.
+ * @param {string} id @param {string} itemId @param {unknown} value
+ */
+export function setAnswer(id, itemId, value) {
+  return updateInspection(id, (i) => {
+    if (i.status !== "draft") return false;
+    if (value === undefined) delete i.answers[itemId];
+    else i.answers[itemId] = value;
+    i.updated_at = new Date().toISOString();
+  });
+}
+
+/** @param {string} id @param {string} itemId @param {string} note */
+export function setNote(id, itemId, note) {
+  return updateInspection(id, (i) => {
+    if (i.status !== "draft") return false;
+    if (note) i.notes[itemId] = note;
+    else delete i.notes[itemId];
+    i.updated_at = new Date().toISOString();
+  });
+}
+
+// --- photos -------------------------------------------------------------------------------
+
+/** @param {Photo} photo */
+export function putPhoto(photo) {
+  return tx("photos", "readwrite", async (t) => {
+    const s = t.objectStore("photos");
+    const existing = await done(s.get(photo.hash));
+    if (!existing) await done(s.put(photo));
+  });
+}
+
+/** @param {string} hash @returns {Promise<Photo|undefined>} */
+export function getPhoto(hash) {
+  return get("photos", hash);
+}
+
+/** Hashes of photos that an inspection's answers point to (photo items and signatures). */
+/** @param {Record<string, unknown>} answers @param {Set<string>} photoItems */
+export function photoHashes(answers, photoItems) {
+  /** @type {string[]} */
+  const hashes = [];
+  for (const [id, value] of Object.entries(answers)) {
+    if (!photoItems.has(id)) continue;
+    for (const h of Array.isArray(value) ? value : [value]) {
+      if (typeof h === "string" && h && !hashes.includes(h)) hashes.push(h);
+    }
+  }
+  return hashes;
+}
+
+/** Delete photos that no inspection points to any more (after a discard). */
+export async function deleteOrphanPhotos() {
+  const inspections = /** @type {Inspection[]} */ (await all("inspections"));
+  const used = new Set();
+  for (const i of inspections) {
+    for (const v of Object.values(i.answers)) {
+      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string") used.add(x);
+    }
+  }
+  await tx("photos", "readwrite", async (t) => {
+    const s = t.objectStore("photos");
+    const keys = /** @type {string[]} */ (await done(s.getAllKeys()));
+    for (const key of keys) if (!used.has(key)) s.delete(key);
+  });
+}
+
+// --- change notifications -----------------------------------------------------------------
+
+/** @type {BroadcastChannel|null} */
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
+const local = new EventTarget();
+
+/** @param {string[]} stores */
+function changed(stores) {
+  channel?.postMessage({ stores });
+  local.dispatchEvent(new CustomEvent("change", { detail: { stores } }));
+}
+
+/**
+ * Call `fn(stores)` whenever this context or another one (tab, service worker) wrote.
+ * @param {(stores: string[]) => void} fn
+ */
+export function onChange(fn) {
+  channel?.addEventListener("message", (e) => fn(e.data?.stores || []));
+  local.addEventListener("change", (e) => fn(/** @type {CustomEvent} */ (e).detail.stores));
+}

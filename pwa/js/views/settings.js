@@ -1,0 +1,125 @@
+// Language, storage safety (persistent storage, usage, export of everything not yet
+// received), data refresh, account.
+
+import { request } from "../api.js";
+import { append, h, uid } from "../dom.js";
+import { lang, setLang, t } from "../i18n.js";
+import { exportPending } from "../inspections.js";
+import * as store from "../store.js";
+
+/** @param {number} bytes */
+function size(bytes) {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
+}
+
+/** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx */
+export async function render(root, ctx) {
+  // Language: a radio group, so the choice is announced and needs one tap.
+  const languages = h(
+    "fieldset",
+    { class: "item" },
+    h("legend", { text: t("settings.language") }),
+    h(
+      "div",
+      { class: "options n2" },
+      [
+        ["vi", "Tiếng Việt"],
+        ["en", "English"],
+      ].map(([value, label]) => {
+        const input = h("input", { type: "radio", name: "lang", value, checked: lang() === value });
+        input.addEventListener("change", () => {
+          setLang(/** @type {"vi"|"en"} */ (value));
+          document.dispatchEvent(new Event("langchange"));
+        });
+        return h("label", { class: "opt", lang: value }, input, h("span", { text: label }));
+      }),
+    ),
+  );
+
+  const persisted = h("p", { id: "persist-state" });
+  const usage = h("p", { class: "muted" });
+  const persistButton = h("button", { type: "button", class: "secondary", text: t("settings.persistAsk"), hidden: true });
+  async function showStorage() {
+    const granted = Boolean(await navigator.storage?.persisted?.());
+    persisted.textContent = granted ? t("settings.persisted") : t("settings.notPersisted");
+    persisted.className = granted ? "ok" : "warn";
+    persisted.dataset.persisted = String(granted);
+    persistButton.hidden = granted || !navigator.storage?.persist;
+    const estimate = await navigator.storage?.estimate?.();
+    if (estimate && estimate.quota) usage.textContent = t("settings.usage", { used: size(estimate.usage || 0), quota: size(estimate.quota) });
+  }
+  persistButton.addEventListener("click", async () => {
+    await navigator.storage.persist();
+    showStorage();
+  });
+
+  const exportHelpId = uid("export-help");
+  const exportButton = h("button", { type: "button", class: "primary", id: "export", text: t("settings.export"), "aria-describedby": exportHelpId });
+  const exportStatus = h("p", { role: "status" });
+  exportButton.addEventListener("click", async () => {
+    const data = await exportPending();
+    const blob = new Blob([JSON.stringify(data, null, 1)], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const stamp = data.exported_at.replace(/[:.]/g, "-");
+    const a = h("a", { href: url, download: `kiem-tra-chua-gui-${stamp}.json`, class: "visually-hidden" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    exportStatus.textContent = t("settings.exported", { n: data.inspections.length });
+  });
+
+  const refreshButton = h("button", { type: "button", class: "secondary", text: t("settings.refresh") });
+  const refreshStatus = h("p", { role: "status" });
+  refreshButton.addEventListener("click", async () => {
+    refreshButton.disabled = true;
+    const answer = await ctx.refreshData(true);
+    refreshButton.disabled = false;
+    refreshStatus.textContent =
+      answer && answer.ok ? t("settings.refreshed") : t("settings.refreshFailed", { code: answer?.error?.code || (navigator.onLine ? "?" : t("net.offline")) });
+  });
+
+  const session = ctx.session;
+  const signOut = h("button", { type: "button", class: "danger", text: t("auth.signOut") });
+  signOut.addEventListener("click", async () => {
+    if (!(await ctx.confirm(t("auth.signOutConfirm"), t("auth.signOut")))) return;
+    if (navigator.onLine && session?.token) await request("/api/auth/logout", { method: "POST" });
+    // Only the token goes: drafts and the outbox stay for the next sign-in.
+    const current = await store.getMeta("session");
+    await store.setMeta("session", current ? { ...current, token: "", expired: false, signed_out: true } : null);
+    ctx.navigate("#/signin");
+  });
+
+  const isInspector = session?.user?.role === "inspector" || session?.user?.role === "admin";
+  append(root, 
+    h("h1", { text: t("settings.title") }),
+    languages,
+    h(
+      "section",
+      { class: "panel" },
+      h("h2", { text: t("settings.storage") }),
+      persisted,
+      persistButton,
+      usage,
+      isInspector ? h("p", { id: exportHelpId, class: "muted", text: t("settings.exportHelp") }) : null,
+      isInspector ? exportButton : null,
+      exportStatus,
+    ),
+    h(
+      "section",
+      { class: "panel" },
+      h("h2", { text: t("settings.account") }),
+      session?.user
+        ? h("p", { text: t("auth.signedInAs", { name: session.user.display_name || session.user.username, role: t(`role.${session.user.role}`) }) })
+        : null,
+      refreshButton,
+      refreshStatus,
+      signOut,
+      h("p", { class: "muted", text: t("settings.version", { v: ctx.version() || "–" }) }),
+    ),
+  );
+  await showStorage();
+  return {};
+}

@@ -1,0 +1,89 @@
+// Sign-in (online). After a session expired or was revoked nothing on the phone was
+// deleted: signing in again simply lets the outbox carry on.
+
+import { getSession, request } from "../api.js";
+import { append, h, uid } from "../dom.js";
+import { t } from "../i18n.js";
+import { pendingCount } from "../outbox.js";
+import * as store from "../store.js";
+
+/** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx */
+export async function render(root, ctx) {
+  const previous = await getSession();
+  const userId = uid("user");
+  const passId = uid("pass");
+  const message = h("p", { class: "error", role: "alert" });
+  const username = h("input", {
+    id: userId,
+    name: "username",
+    autocomplete: "username",
+    autocapitalize: "none",
+    spellcheck: "false",
+    required: true,
+    value: previous?.user?.username || "",
+  });
+  const password = h("input", { id: passId, name: "password", type: "password", autocomplete: "current-password", required: true });
+  const submit = h("button", { type: "submit", text: t("auth.submit") });
+  const form = h(
+    "form",
+    { class: "signin", novalidate: true },
+    h("label", { for: userId, text: t("auth.username") }),
+    username,
+    h("label", { for: passId, text: t("auth.password") }),
+    password,
+    submit,
+    message,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    message.textContent = "";
+    if (!navigator.onLine) {
+      message.textContent = t("auth.needOnline");
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = t("auth.working");
+    const answer = await request("/api/auth/login", {
+      method: "POST",
+      json: { username: username.value.trim(), password: password.value },
+      token: null,
+    });
+    submit.disabled = false;
+    submit.textContent = t("auth.submit");
+    if (!answer.ok) {
+      const code = answer.error?.code || (answer.network ? "network" : String(answer.status));
+      message.textContent =
+        code === "auth.bad_credentials"
+          ? t("auth.bad_credentials")
+          : code === "auth.user_disabled"
+            ? t("auth.user_disabled")
+            : answer.network
+              ? t("auth.needOnline")
+              : t("auth.failed", { code });
+      return;
+    }
+    const before = await getSession();
+    const session = { token: answer.data.token, expires_at: answer.data.expires_at, user: answer.data.user };
+    await store.setMeta("session", session);
+    await ctx.setSession(session);
+    if (before?.user && before.user.username !== session.user.username && (await pendingCount()) > 0) {
+      ctx.announce(t("auth.otherUser", { user: before.user.username }));
+    }
+    password.value = "";
+    ctx.navigate("#/");
+    await ctx.refreshData(true);
+    ctx.syncNow();
+    try {
+      await navigator.storage?.persist?.();
+    } catch {
+      // shown in settings
+    }
+  });
+  append(root, 
+    h("h1", { text: t("auth.title") }),
+    previous?.expired ? h("p", { class: "banner warn", text: t("auth.expired") }) : null,
+    form,
+  );
+  (previous?.user ? password : username).focus();
+  return {};
+}

@@ -1,0 +1,140 @@
+// The service worker: a thin router over named strategies, plus Background Sync.
+// - The app shell is precached under one cache named from the hash of the files
+//   (VERSION below); `activate` deletes every other cache.
+// - A new version installs beside the running one and waits: the page offers the update
+//   ("Có phiên bản mới") and sends `skip-waiting` only when the user accepts and nothing is
+//   unsaved. Drafts, the outbox, checklists and facility lists live in IndexedDB
+//   (js/store.js), never in a versioned cache, so no update can touch them; the page keeps
+//   checklists and facilities there and refreshes them when online.
+// - API calls are never cached here: they carry the user's token and go to the network.
+// Registered as a module worker (type: "module") so it shares js/outbox.js with the page.
+
+import { syncOnce } from "./js/outbox.js";
+
+// <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
+const VERSION = "5659ddde107d9801";
+const ASSETS = [
+  "/app.css",
+  "/icons/icon-192.png",
+  "/icons/icon-512.png",
+  "/icons/maskable-192.png",
+  "/icons/maskable-512.png",
+  "/index.html",
+  "/js/api.js",
+  "/js/app.js",
+  "/js/conditions.js",
+  "/js/data.js",
+  "/js/dom.js",
+  "/js/i18n.js",
+  "/js/inspections.js",
+  "/js/outbox.js",
+  "/js/photos.js",
+  "/js/scoring.js",
+  "/js/store.js",
+  "/js/validation.js",
+  "/js/views/drafts.js",
+  "/js/views/facilities.js",
+  "/js/views/facility.js",
+  "/js/views/inspection.js",
+  "/js/views/outbox.js",
+  "/js/views/settings.js",
+  "/js/views/signin.js",
+  "/js/views/status.js",
+  "/manifest.webmanifest"
+];
+// </assets>
+
+const SHELL = `shell-${VERSION}`;
+const INDEX = "/index.html";
+
+// Revalidate with the server rather than download again: on a first visit the page has
+// just loaded these files, so most answers are 304s; after a release, changed files differ.
+/** @param {string} url */
+const fresh = (url) => new Request(url, { cache: "no-cache", credentials: "same-origin" });
+
+async function precache() {
+  const cache = await caches.open(SHELL);
+  await Promise.all(
+    ASSETS.map(async (url) => {
+      const response = await fetch(fresh(url));
+      if (!response.ok) throw new Error(`precache ${url}: ${response.status}`);
+      await cache.put(url, response);
+    }),
+  );
+}
+
+async function removeOldCaches() {
+  for (const name of await caches.keys()) if (name !== SHELL) await caches.delete(name);
+}
+
+// --- strategies ----------------------------------------------------------------------------
+
+/** Cache first (the shell of this version), the network if a file is somehow missing. */
+/** @param {Request} request */
+async function shell(request) {
+  const cache = await caches.open(SHELL);
+  const url = new URL(request.url);
+  const hit = await cache.match(url.pathname);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(url.pathname, response.clone());
+  return response;
+}
+
+/** Every page load gets this version's index.html, online or not. */
+/** @param {Request} request */
+async function navigation(request) {
+  const cache = await caches.open(SHELL);
+  const hit = await cache.match(INDEX);
+  if (hit) return hit;
+  return fetch(request);
+}
+
+/**
+ * The router: which strategy answers a request, or null to let it go to the network.
+ * @param {Request} request
+ */
+function route(request) {
+  if (request.method !== "GET") return null;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return null;
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/schema") || url.pathname === "/healthz") return null;
+  if (request.mode === "navigate") return navigation;
+  if (ASSETS.includes(url.pathname)) return shell;
+  return null;
+}
+
+// --- events --------------------------------------------------------------------------------
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precache()); // no skipWaiting: an update waits for the user
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(removeOldCaches().then(() => self.clients.claim()));
+});
+
+self.addEventListener("fetch", (event) => {
+  const strategy = route(event.request);
+  if (strategy) event.respondWith(strategy(event.request));
+});
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  if (type === "skip-waiting") self.skipWaiting();
+  else if (type === "version") event.ports[0]?.postMessage(VERSION);
+});
+
+// Background Sync: the browser wakes us when a connection returns, even with the app closed.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
+    syncOnce().then(async (report) => {
+      for (const client of await self.clients.matchAll({ type: "window" })) {
+        client.postMessage({ type: "synced" });
+      }
+      // Rejecting asks the browser to try again later (with its own backoff).
+      if (report.transient && !report.busy) throw new Error("sync will be retried");
+    }),
+  );
+});

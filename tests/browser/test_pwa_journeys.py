@@ -1,0 +1,543 @@
+"""The inspector's journeys on a phone-sized Chromium against a real server process:
+offline work, restarts, app updates, a failing or unreachable server, lost responses,
+expired sessions, conflicts and rejections. Nothing on the phone may be lost or sent twice."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.browser.conftest import (
+    INSPECTOR,
+    PWA,
+    Server,
+    cli,
+    eventually,
+    fill_checklist,
+    inspections,
+    install_idb_helper,
+    png_bytes,
+    sign_in,
+    start_inspection,
+    wait_for_status,
+)
+
+pytestmark = pytest.mark.browser
+
+PRESCHOOL = "TQ-PRE-001"  # preschool-safety: has a photo item
+AFTER_HOURS = "TQ-AFT-001"  # the shortest checklist
+
+
+def complete(page: Any) -> None:
+    page.locator("#complete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Hoàn thành phiếu").click()
+    page.wait_for_url("**/#/outbox")
+
+
+def badge(page: Any) -> str:
+    loc = page.locator("#badge")
+    return "" if loc.is_hidden() else str(loc.inner_text())
+
+
+def one_completed(page: Any, code: str = AFTER_HOURS, **fill: Any) -> str:
+    iid = start_inspection(page, code)
+    fill_checklist(page, **fill)
+    complete(page)
+    return iid
+
+
+def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    context.set_offline(True)
+    page.reload()
+    page.get_by_role("heading", name="Chọn cơ sở").wait_for()
+    iid = start_inspection(page, PRESCHOOL)
+    page.locator(".stamp").get_by_role("button", name="Lấy vị trí hiện tại").click()
+    expect_text(page.locator(".stamp output"), "21.82330")
+    fill_checklist(page, fail=("hotline_111_materials",), photo=png_bytes(2400, 1800))
+    preview = page.locator(".summary .score").inner_text()
+    complete(page)
+    card = page.locator(f"li.card[data-id='{iid}']")
+    expect_text(card.locator("[data-state]"), "Chỉ có trên máy này")
+    assert badge(page) == "1"
+    [record] = [i for i in inspections(page) if i["id"] == iid]
+    assert record["status"] == "queued"
+    assert len(record["photo_hashes"]) == 2  # the poster photo and the signature
+    assert record["record"]["answers"]["hotline_111_poster_photo"]
+    assert record["record"]["location"] == {"lat": 21.8233, "lon": 105.2147, "accuracy": 12}
+    [photo_hash] = record["record"]["answers"]["hotline_111_poster_photo"]
+    reduced = page.evaluate(
+        """async (hash) => {
+          const photo = (await window.__idb('photos')).find(p => p.hash === hash);
+          const bitmap = await createImageBitmap(photo.blob);
+          return [photo.type, bitmap.width, bitmap.height, photo.size];
+        }""",
+        photo_hash,
+    )
+    assert reduced[:3] == ["image/jpeg", 1600, 1200] and reduced[3] < 3_000_000
+    assert not page.errors  # type: ignore[attr-defined]
+
+    if not server.has_sync():
+        pytest.skip("POST /api/sync/inspections is not on the server yet")
+    context.set_offline(False)
+    [received] = wait_for_status(page, "received")
+    assert received["receipt"]["score_display"] == received["preview"]["score_display"]
+    assert received["preview"]["score_display"] in preview
+    expect_text(card, "Máy chủ đã nhận lúc")
+    eventually(page, "async () => (await window.__idb('photos')).every(p => p.uploaded)")
+    assert server.stored_copies(iid) == 1
+    token = server.token()
+    for photo_hash in received["photo_hashes"]:
+        r = httpx.head(
+            f"{server.url}/api/photos/{photo_hash}", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert r.status_code == 200
+    eventually(
+        page, "() => !document.querySelector('#badge') || document.querySelector('#badge').hidden"
+    )
+
+
+def expect_text(locator: Any, text: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in locator.inner_text():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not in {locator.inner_text()!r}")
+        time.sleep(0.1)
+
+
+def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
+    ctx = persistent()
+    install_idb_helper(ctx)
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    sign_in(page)
+    iid = start_inspection(page, AFTER_HOURS)
+    first_check = page.locator(".item.kind-check:not([hidden])").first
+    first_check.locator(".opt-fail").click()
+    first_id = first_check.get_attribute("data-item")
+    text = page.locator(".item.kind-text:not([hidden]) textarea").first
+    text.fill("Cửa thoát hiểm bị khóa")
+    text_id = text.locator("xpath=ancestor::*[@data-item]").get_attribute("data-item")
+    second = page.locator(".item.kind-check:not([hidden])").nth(1)
+    second_id = second.get_attribute("data-item")
+    second.locator("details.note summary").click()
+    second.locator("details.note textarea").fill("Thiếu biển báo")
+    # Each answer and keystroke is one IndexedDB transaction, committed within moments.
+    eventually(
+        page,
+        "async ([id, item]) => (await window.__idb('inspections')).find(i => i.id === id).notes[item]",  # noqa: E501
+        arg=[iid, second_id],
+    )
+    ctx.close()
+
+    ctx = persistent()
+    install_idb_helper(ctx)
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    page.goto("/#/drafts")
+    page.locator("ul.drafts a.card").first.click()
+    page.wait_for_url(f"**/#/inspection/{iid}")
+    assert page.locator(f"#item-{first_id} .opt-fail input").is_checked()
+    [draft] = [i for i in inspections(page) if i["id"] == iid]
+    assert draft["answers"][first_id] == "fail"
+    assert draft["answers"][text_id] == "Cửa thoát hiểm bị khóa"
+    assert draft["notes"][second_id] == "Thiếu biển báo"
+    assert page.locator(f"#item-{text_id} textarea").input_value() == "Cửa thoát hiểm bị khóa"
+    assert (
+        page.locator(f"#item-{second_id} details.note textarea").input_value() == "Thiếu biển báo"
+    )
+
+
+def test_new_version_keeps_draft_and_outbox(browser: Any, data_dir: Path, tmp_path: Path) -> None:
+    from tests.browser.conftest import CONTEXT_OPTIONS
+
+    app = tmp_path / "pwa"
+    shutil.copytree(PWA, app)
+    server = Server(data_dir, pwa_dir=app)
+    server.start()
+    try:
+        ctx = browser.new_context(base_url=server.url, **CONTEXT_OPTIONS)
+        install_idb_helper(ctx)
+        page = ctx.new_page()
+        sign_in(page)
+        ctx.set_offline(True)
+        done_id = one_completed(page)
+        draft_id = start_inspection(page, "TQ-AFT-002")
+        page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+        ctx.set_offline(False)
+
+        # Deploy a new version: a visible change, restamped like a real release.
+        import sys
+
+        sys.path.insert(0, str(PWA / "tools"))
+        import stamp
+
+        css = app / "app.css"
+        css.write_text(css.read_text() + "\n.brand { letter-spacing: 0.01em; }\n")
+        stamp.stamp(app)
+        new_version = stamp.version(app)
+        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+        page.locator("#update-banner").wait_for(timeout=20000)
+        assert "Có phiên bản mới" in page.locator("#update-banner").inner_text()
+        page.locator("#update-apply").click()
+        eventually(
+            page,
+            "v => caches.keys().then(k => k.length === 1 && k[0] === 'shell-' + v)",
+            arg=new_version,
+        )
+        page.wait_for_url(f"**/#/inspection/{draft_id}")
+        page.locator("#complete").wait_for()
+        by_id = {i["id"]: i for i in inspections(page)}
+        assert by_id[draft_id]["status"] == "draft" and by_id[draft_id]["answers"]
+        assert by_id[done_id]["status"] in ("queued", "sending", "received")
+
+        # The new version works offline too, and the draft opens in it.
+        ctx.set_offline(True)
+        page.reload()
+        page.locator("#complete").wait_for()
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.brand')).letterSpacing")
+            != "normal"
+        )
+        ctx.set_offline(False)
+        if server.has_sync():
+            wait_for_status(page, "received")
+        ctx.close()
+    finally:
+        server.stop()
+
+
+def test_update_waits_while_a_signature_is_unsaved(
+    browser: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.browser.conftest import CONTEXT_OPTIONS, sign_canvas
+
+    app = tmp_path / "pwa"
+    shutil.copytree(PWA, app)
+    server = Server(data_dir, pwa_dir=app)
+    server.start()
+    try:
+        ctx = browser.new_context(base_url=server.url, **CONTEXT_OPTIONS)
+        install_idb_helper(ctx)
+        page = ctx.new_page()
+        sign_in(page)
+        start_inspection(page, AFTER_HOURS)
+        signature = page.locator(".item.kind-signature:not([hidden])").first
+        sign_canvas(page, str(signature.get_attribute("data-item")))
+        import sys
+
+        sys.path.insert(0, str(PWA / "tools"))
+        import stamp
+
+        (app / "index.html").write_text(
+            (app / "index.html").read_text().replace("Đang mở…", "Đang mở ứng dụng…")
+        )
+        stamp.stamp(app)
+        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+        page.locator("#update-apply").click(timeout=20000)
+        page.locator("#update-banner .blocked").wait_for()
+        page.wait_for_timeout(500)
+        assert page.locator("#complete").is_visible()  # not reloaded
+        signature.get_by_role("button", name="Lưu chữ ký").click()
+        signature.locator("img.signature-img").wait_for()
+        page.locator("#update-apply").click()
+        eventually(page, "() => document.querySelector('#update-banner') === null")
+        ctx.close()
+    finally:
+        server.stop()
+
+
+def test_server_failing_then_records_sent_without_reload(
+    context: Any, page: Any, server: Server, needs_sync: None
+) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    calls = {"n": 0}
+
+    def fail(route: Any) -> None:
+        calls["n"] += 1
+        route.fulfill(status=500, content_type="application/json", body=json.dumps(
+            {"error": {"code": "internal", "message": "boom", "details": []}}))  # fmt: skip
+
+    page.route("**/api/sync/inspections", fail)
+    iid = one_completed(page)
+    eventually(page, "() => document.body.innerText.includes('Chưa gửi được')")
+    page.wait_for_timeout(3500)  # retries with backoff: 1 s, 2 s, …
+    assert calls["n"] >= 2
+    assert [i["status"] for i in inspections(page)] == ["queued"]
+    assert badge(page) == "1"
+    page.unroute("**/api/sync/inspections")
+    wait_for_status(page, "received", timeout=40)  # the retry timer, no reload, no tap
+    assert server.stored_copies(iid) == 1
+
+    # Unreachable: the server process is gone for a while.
+    server.stop()
+    second = one_completed(page, "TQ-AFT-002")
+    page.wait_for_timeout(2500)
+    assert {i["id"]: i["status"] for i in inspections(page)}[second] == "queued"
+    server.start()
+    page.get_by_role("button", name="Đồng bộ ngay").click()
+    wait_for_status(page, "received", count=2)
+    assert server.stored_copies(second) == 1
+
+
+def test_interrupted_photo_upload_resumes(
+    context: Any, page: Any, server: Server, needs_sync: None
+) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    cut = {"n": 0}
+
+    def cut_first_upload(route: Any) -> None:
+        if route.request.method == "PUT" and cut["n"] == 0:
+            cut["n"] += 1
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/photos/*", cut_first_upload)
+    iid = one_completed(page, PRESCHOOL, photo=png_bytes(800, 600))
+    [received] = wait_for_status(page, "received", timeout=40)
+    assert cut["n"] == 1
+    eventually(
+        page,
+        "async (id) => (await window.__idb('inspections')).find(i => i.id === id).photos_pending.length === 0",  # noqa: E501
+        timeout=40,
+        arg=iid,
+    )
+    token = server.token()
+    for photo_hash in received["photo_hashes"]:
+        r = httpx.head(
+            f"{server.url}/api/photos/{photo_hash}", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert r.status_code == 200
+
+
+def test_lost_response_is_stored_once(
+    context: Any, page: Any, server: Server, needs_sync: None
+) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    delivered = {"n": 0}
+
+    def lose_response(route: Any) -> None:
+        if delivered["n"] == 0:
+            delivered["n"] += 1
+            route.fetch()  # the server stores it…
+            route.abort("connectionreset")  # …and the answer never reaches the phone
+        else:
+            route.continue_()
+
+    page.route("**/api/sync/inspections", lose_response)
+    iid = one_completed(page)
+    [received] = wait_for_status(page, "received", timeout=40)
+    assert delivered["n"] == 1
+    assert received["id"] == iid
+    assert server.stored_copies(iid) == 1
+
+
+def test_session_revoked_while_records_wait(
+    context: Any, page: Any, server: Server, needs_sync: None
+) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    context.set_offline(True)
+    iid = one_completed(page)
+    draft = start_inspection(page, "TQ-AFT-002")
+    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    assert cli(server.data_dir, "revoke-sessions", INSPECTOR[0]).returncode == 0
+    context.set_offline(False)
+    page.get_by_role("link", name="Hộp thư đi").click()
+    page.get_by_role("button", name="Đồng bộ ngay").click()
+    page.get_by_role("link", name="Đăng nhập lại").first.wait_for()
+    statuses = {i["id"]: i["status"] for i in inspections(page)}
+    assert statuses == {iid: "queued", draft: "draft"}
+    page.get_by_role("link", name="Đăng nhập lại").first.click()
+    page.get_by_label("Mật khẩu").fill(INSPECTOR[1])
+    page.get_by_role("button", name="Đăng nhập").click()
+    wait_for_status(page, "received")
+    assert {i["id"]: i["status"] for i in inspections(page)}[draft] == "draft"
+    assert server.stored_copies(iid) == 1
+
+
+def test_conflict_and_rejection_are_shown_and_kept(
+    context: Any, page: Any, server: Server, needs_sync: None
+) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    context.set_offline(True)
+    conflict_id = one_completed(page)
+    [record] = [i["record"] for i in inspections(page) if i["id"] == conflict_id]
+    # Someone already sent other content under the same id.
+    other = {**record, "answers": dict(record["answers"])}
+    first_check = next(k for k, v in other["answers"].items() if v == "pass")
+    other["answers"][first_check] = "fail"
+    r = httpx.post(f"{server.url}/api/sync/inspections", json={"records": [other]},
+                   headers={"Authorization": f"Bearer {server.token()}"})  # fmt: skip
+    assert r.json()["results"][0]["outcome"] == "created", r.text
+
+    rejected_id = one_completed(page, "TQ-AFT-002")
+
+    def corrupt(route: Any) -> None:
+        body = json.loads(route.request.post_data)
+        for rec in body["records"]:
+            if rec["id"] == rejected_id:
+                rec["answers"]["not_an_item"] = "pass"  # the server names the bad item
+        route.continue_(post_data=json.dumps(body))
+
+    page.route("**/api/sync/inspections", corrupt)
+    context.set_offline(False)
+    page.get_by_role("button", name="Đồng bộ ngay").click()
+    wait_for_status(page, "attention", count=2)
+    cards = page.locator("li.card.status-attention")
+    expect_text(page.locator(f"li.card[data-id='{conflict_id}']"), "Máy chủ đã có một phiếu khác")
+    rejected = page.locator(f"li.card[data-id='{rejected_id}']")
+    expect_text(rejected, "Máy chủ không nhận phiếu này")
+    expect_text(rejected, "not_an_item")
+    assert cards.count() == 2
+    by_id = {i["id"]: i for i in inspections(page)}
+    assert by_id[conflict_id]["error"]["code"] == "inspection.conflict"
+    assert by_id[rejected_id]["error"]["code"] == "inspection.invalid"
+    assert any(d["item"] == "not_an_item" for d in by_id[rejected_id]["error"]["details"])
+
+    # Kept: more syncs and a reload do not remove or resend them on their own.
+    page.unroute("**/api/sync/inspections")
+    page.get_by_role("button", name="Đồng bộ ngay").click()
+    page.reload()
+    page.locator("li.card.status-attention").nth(1).wait_for()
+    assert page.locator("li.card.status-attention").count() == 2
+    assert badge(page) == "2"
+
+    # The user acts: the conflict goes as a new inspection, the rejection is reopened.
+    page.locator(f"li.card[data-id='{conflict_id}']").get_by_role(
+        "button", name="Gửi thành phiếu mới"
+    ).click()
+    eventually(page, f"() => !document.querySelector(\"li.card[data-id='{conflict_id}']\")")
+    wait_for_status(page, "received")
+    page.locator(f"li.card[data-id='{rejected_id}']").get_by_role(
+        "button", name="Mở lại để sửa"
+    ).click()
+    page.wait_for_url(f"**/#/inspection/{rejected_id}")
+    assert {i["id"]: i["status"] for i in inspections(page)}[rejected_id] == "draft"
+
+
+def test_complete_takes_the_user_to_the_first_missing_item(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    start_inspection(page, AFTER_HOURS)
+    checks = page.locator(".item.kind-check:not([hidden])")
+    checks.nth(0).locator(".opt-pass").click()
+    page.locator("#complete").click()
+    assert "mục chưa trả lời" in page.locator(".footer .error").inner_text()
+    first_missing = page.evaluate(
+        "() => [...document.querySelectorAll('[data-item]')].find(el => !el.hidden && el.classList.contains('has-problem')).dataset.item"  # noqa: E501
+    )
+    focused = page.evaluate("() => document.activeElement.closest('[data-item]')?.dataset.item")
+    assert focused == first_missing
+    assert page.get_by_role("dialog").count() == 0
+    assert [i["status"] for i in inspections(page)] == ["draft"]
+
+
+def test_discarding_a_draft_asks_first(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    start_inspection(page, AFTER_HOURS)
+    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    page.locator("#discard").click()
+    page.get_by_role("dialog").get_by_role("button", name="Hủy").click()
+    assert len(inspections(page)) == 1
+    page.locator("#discard").click()
+    page.get_by_role("dialog").get_by_role("button", name="Xóa phiếu nháp").click()
+    page.wait_for_url("**/#/drafts")
+    assert inspections(page) == []
+    expect_text(page.locator("main"), "Không có phiếu nháp")
+
+
+def test_facility_picker_search_and_filters(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    page.goto("/#/facilities")
+    search = page.get_by_label("Tìm theo tên hoặc mã")
+    search.fill("hoa sen dong van")  # no accents, as people type on a phone
+    cards = page.locator("ul.facilities a.card")
+    expect_text(page.locator("ul.facilities"), "Hoa Sen Đồng Văn")
+    assert all("Đồng Văn" in c.inner_text() for c in cards.all())
+    search.fill("")
+    page.get_by_label("Loại hình").select_option(label="Mầm non")
+    page.get_by_label("Xã, phường").select_option(label="Xã Hàm Yên")
+    texts = [c.inner_text() for c in cards.all()]
+    assert texts and all("Mầm non" in t and "Xã Hàm Yên" in t for t in texts)
+    assert all(c.locator(".pill").count() == 1 for c in cards.all())  # last known status
+
+
+def test_conditions_show_and_hide_items(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    start_inspection(page, PRESCHOOL)
+    photo = page.locator("#item-hotline_111_poster_photo")
+    assert photo.is_hidden()
+    page.locator("#item-hotline_111_poster .opt-pass").click()
+    assert photo.is_visible()
+    page.locator("#item-hotline_111_poster .opt-fail").click()
+    assert photo.is_hidden()
+
+
+def test_export_holds_everything_not_yet_received(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    context.set_offline(True)
+    done_id = one_completed(page, PRESCHOOL, photo=png_bytes(320, 200))
+    draft_id = start_inspection(page, "TQ-AFT-002")
+    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    page.get_by_role("link", name="Cài đặt").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Xuất phiếu chưa gửi ra tệp").click()
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert {i["id"] for i in data["inspections"]} == {done_id, draft_id}
+    [done] = [i for i in data["inspections"] if i["id"] == done_id]
+    assert {p["hash"] for p in data["photos"]} == set(done["photo_hashes"])
+    assert data["user"] == INSPECTOR[0]
+    assert page.locator("#persist-state").get_attribute("data-persisted") in ("true", "false")
+
+
+def test_background_sync_sends_with_no_page_open(
+    context: Any, page: Any, server: Server, needs_sync: None
+) -> None:
+    """Completed offline, app closed; when the browser fires Background Sync the service
+    worker sends the record by itself."""
+    install_idb_helper(context)
+    sign_in(page)
+    context.set_offline(True)
+    iid = one_completed(page)
+    assert [i["status"] for i in inspections(page)] == ["queued"]
+    cdp = context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    eventually(page, "() => true")
+    [registration] = [r for r in registrations if not r.get("isDeleted")][:1]
+    page.goto("about:blank")  # the app is closed; only its service worker remains
+    context.set_offline(False)
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "outbox",
+            "lastChance": False,
+        },
+    )
+    deadline = time.monotonic() + 30
+    while server.stored_copies(iid) == 0:
+        assert time.monotonic() < deadline, "the service worker did not send the record"
+        time.sleep(0.2)
+    page.goto(server.url + "/#/outbox")
+    wait_for_status(page, "received")
