@@ -301,9 +301,15 @@ def _validate(
             for p in answer_problems(checklist, record.answers, visible)
         ]
         item_ids = {i.id for i in checklist.items()}
+        for what, attached in (("note", record.notes), ("photos", record.photos)):
+            problems += [
+                Detail(item_id, "unknown_item", f"{what} for {item_id!r}, not in the checklist")
+                for item_id in sorted(set(attached) - item_ids)
+            ]
         problems += [
-            Detail(item_id, "unknown_item", f"note for {item_id!r}, which is not in the checklist")
-            for item_id in sorted(set(record.notes) - item_ids)
+            Detail(item_id, "invalid_value", "the same photo is attached twice")
+            for item_id, hashes in sorted(record.photos.items())
+            if len(set(hashes)) != len(hashes)
         ]
     problems += _time_problems(record, rules)
     if record.supersedes:

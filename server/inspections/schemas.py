@@ -10,6 +10,7 @@ from msgspec import Meta
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="Lower-case UUID")]
+Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of a photo")]
 Outcome = Literal["created", "duplicate", "conflict", "rejected", "retry"]
 
 
@@ -31,6 +32,11 @@ class InspectionRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
     completed_at: datetime
     answers: dict[str, Any]
     notes: dict[str, Annotated[str, Meta(max_length=5000)]] = msgspec.field(default_factory=dict)
+    photos: dict[str, Annotated[list[Sha256], Meta(max_length=20)]] = msgspec.field(
+        default_factory=dict
+    )
+    """Photo evidence attached to any item (checks above all), beside its answer; the
+    photos themselves are uploaded to /api/photos/{sha256}."""
     location: Location | None = None
     supersedes: Uuid | None = None
     """The id of an earlier inspection this one amends."""

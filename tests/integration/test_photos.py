@@ -112,3 +112,17 @@ def test_who_may_download(client: Client, world: World) -> None:
     assert client.get(path, headers=world.auth("dept_08")).status_code == 200
     assert client.get(path, headers=world.auth("dept_79")).status_code == 403
     assert client.get(path, headers=world.auth("admin")).status_code == 200
+
+
+def test_evidence_attached_to_a_check_can_be_seen_by_the_facility(
+    client: Client, world: World
+) -> None:
+    data = png(seed=21)
+    digest = hashlib.sha256(data).hexdigest()
+    assert put(client, world, "insp_08001", data) == 201
+    path = f"/api/photos/{digest}"
+    assert client.get(path, headers=world.auth("fac_a1")).status_code == 403
+    record = make(random.Random(2), "A1", photos={"gate_fence_secure": [digest]})
+    (result,) = sync(client, world, "insp_08001", [record])
+    assert result["outcome"] == "created"
+    assert client.get(path, headers=world.auth("fac_a1")).content == data

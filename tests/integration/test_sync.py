@@ -88,6 +88,17 @@ def test_receipt_carries_the_official_score(
     assert stored["record"]["answers"] == record["answers"]
 
 
+def test_photo_evidence_on_a_check_is_kept_with_the_record(
+    client: Client, world: World, rng: random.Random
+) -> None:
+    evidence = {"gate_fence_secure": ["b" * 64, "c" * 64]}
+    record = make(rng, photos=evidence)
+    (result,) = sync(client, world, "insp_08", [record])
+    assert result["outcome"] == "created"
+    stored = client.get(f"/api/inspections/{record['id']}", headers=world.auth("insp_08")).json()
+    assert stored["record"]["photos"] == evidence
+
+
 def test_field_order_and_whitespace_do_not_make_a_conflict(
     client: Client, world: World, rng: random.Random
 ) -> None:
@@ -172,6 +183,17 @@ def _future(rng: random.Random) -> dict[str, Any]:
             "invalid_time",
         ),
         ("insp_08", lambda rng: make(rng, notes={"ghost": "x"}), "unknown_item"),
+        ("insp_08", lambda rng: make(rng, photos={"ghost": ["a" * 64]}), "unknown_item"),
+        (
+            "insp_08",
+            lambda rng: make(rng, photos={"gate_fence_secure": ["a" * 64] * 2}),
+            "invalid_value",
+        ),
+        (
+            "insp_08",
+            lambda rng: make(rng, photos={"gate_fence_secure": ["not-a-hash"]}),
+            "malformed",
+        ),
         ("insp_08", lambda rng: make(rng, supersedes=make(rng)["id"]), "supersedes_unknown"),
         ("insp_08", lambda rng: make(rng, facility_code=7), "malformed"),
         ("insp_08", lambda rng: make(rng, id="not-a-uuid"), "malformed"),
