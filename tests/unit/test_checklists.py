@@ -141,7 +141,11 @@ def test_veto_events_are_mandatory_checks() -> None:
 
 # --- worked examples --------------------------------------------------------------------
 
-SIGN = {"inspection_date": "2025-10-01", "representative_name": "Nguyễn Thị An"}
+SIGN = {
+    "inspection_date": "2025-10-01",
+    "representative_name": "Nguyễn Thị An",
+    "inspector_signature": "9" * 64,
+}
 
 
 def answer(
