@@ -11,7 +11,7 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Stream
 
@@ -205,7 +205,7 @@ class ComplianceController(Controller):
         " checks. Departments, inspectors and admins.",
     )
     def list_facilities(
-        self, request: AuthedRequest, db: Db, filters: store.ListQuery
+        self, request: AuthedRequest, db: Db, filters: NamedDependency[store.ListQuery]
     ) -> CompliancePage:
         now = utcnow()
         forms: FormRegistry = request.app.state.forms
@@ -226,7 +226,7 @@ class ComplianceController(Controller):
         media_type="text/csv",
     )
     def export_csv(
-        self, request: AuthedRequest, settings: Config, filters: store.ListQuery
+        self, request: AuthedRequest, settings: Config, filters: NamedDependency[store.ListQuery]
     ) -> Stream:
         now = utcnow()
         forms: FormRegistry = request.app.state.forms
