@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "5659ddde107d9801";
+const VERSION = "df747cddf13c1686";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -27,6 +27,7 @@ export async function startDraft(facility, form) {
     completed_at: null,
     answers: {},
     notes: {},
+    photos: {},
     location: null,
     supersedes: null,
   };
@@ -43,9 +44,26 @@ export function photoItemIds(form) {
   );
 }
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * Photo evidence as the record carries it: items with at least one photo, each hash once.
+ * @param {Inspection} i @returns {Record<string, string[]>}
+ */
+export function evidence(i) {
+  /** @type {Record<string, string[]>} */
+  const out = {};
+  for (const [id, hashes] of Object.entries(i.photos || {})) {
+    const list = [...new Set((Array.isArray(hashes) ? hashes : []).filter((x) => typeof x === "string" && SHA256.test(x)))];
+    if (list.length) out[id] = list;
+  }
+  return out;
+}
+
 /**
  * The record the server receives, built once when the inspection is completed and sent
- * unchanged on every retry. "No answer" values (null, "", []) are left out.
+ * unchanged on every retry. "No answer" values (null, "", []) are left out, and so is
+ * `photos` when no item has photo evidence (the record is then what it was before).
  * @param {Inspection} i @param {string} completedAt
  */
 export function buildRecord(i, completedAt) {
@@ -55,6 +73,7 @@ export function buildRecord(i, completedAt) {
   /** @type {Record<string, string>} */
   const notes = {};
   for (const [id, note] of Object.entries(i.notes)) if (note && note.trim()) notes[id] = note;
+  const photos = evidence(i);
   return {
     id: i.id,
     facility_code: i.facility_code,
@@ -64,6 +83,7 @@ export function buildRecord(i, completedAt) {
     completed_at: completedAt,
     answers,
     notes,
+    ...(Object.keys(photos).length ? { photos } : {}),
     location: i.location,
     supersedes: i.supersedes,
   };
@@ -83,7 +103,8 @@ export function complete(id, form) {
     i.completed_at = completedAt;
     i.updated_at = completedAt;
     i.preview = { score_display: result.score_display, result: result.result };
-    i.photo_hashes = store.photoHashes(/** @type {any} */ (i.record).answers, photoItems);
+    const record = /** @type {any} */ (i.record);
+    i.photo_hashes = store.photoHashes(record.answers, photoItems, record.photos || {});
     i.status = "queued";
     i.error = null;
     i.receipt = null;
@@ -144,8 +165,8 @@ function base64(blob) {
 }
 
 /**
- * Everything not yet received (drafts, outbox, needs attention, photos not uploaded) as
- * one JSON document: the escape hatch when a phone must be handed in.
+ * Everything not yet received (drafts, outbox, needs attention, photos not uploaded, the
+ * photo evidence of items included) as one JSON document: the escape hatch when a phone must be handed in.
  */
 export async function exportPending() {
   /** @type {Inspection[]} */
@@ -153,11 +174,7 @@ export async function exportPending() {
     (i) => i.status === "draft" || notYetReceived(i),
   );
   const hashes = new Set();
-  for (const i of inspections) {
-    for (const v of Object.values(i.answers)) {
-      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string" && /^[0-9a-f]{64}$/.test(x)) hashes.add(x);
-    }
-  }
+  for (const i of inspections) for (const x of store.photoRefs(i)) if (SHA256.test(x)) hashes.add(x);
   const photos = [];
   for (const hash of hashes) {
     const p = await store.getPhoto(hash);

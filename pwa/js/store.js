@@ -8,6 +8,7 @@
 //   facilities  {code, …registry fields, search}, key code
 //   statuses    {code, status, score_display, last_completed_at, fetched_at}, key code
 //   inspections {id, status: draft|queued|sending|received|attention, …}, key id
+//               (`photos`: evidence per item, {item id: [sha256, …]}; absent in older drafts)
 //   photos      {hash, blob, type, size, uploaded, created_at}, key hash
 
 const DB_NAME = "safeschool";
@@ -24,6 +25,7 @@ const CHANNEL = "safeschool-store";
  *   id: string, status: InspectionStatus, facility_code: string, facility_name: string,
  *   form_id: string, form_version: number, started_at: string, updated_at: string,
  *   completed_at?: string|null, answers: Record<string, unknown>, notes: Record<string, string>,
+ *   photos?: Record<string, string[]>,
  *   location: Location|null, supersedes: string|null, record?: object|null,
  *   preview?: {score_display: string|null, result: string}|null, receipt?: Receipt|null,
  *   error?: ServerError|null, photo_hashes?: string[], photos_pending?: string[],
@@ -225,6 +227,22 @@ export function setNote(id, itemId, note) {
   });
 }
 
+/**
+ * Set the photo evidence attached to one item (any kind; beside its answer). An empty list
+ * removes the entry. Drafts made before evidence existed have no `photos` field.
+ * @param {string} id @param {string} itemId @param {string[]} hashes
+ */
+export function setItemPhotos(id, itemId, hashes) {
+  return updateInspection(id, (i) => {
+    if (i.status !== "draft") return false;
+    const photos = { ...(i.photos || {}) };
+    if (hashes.length) photos[itemId] = [...new Set(hashes)];
+    else delete photos[itemId];
+    i.photos = photos;
+    i.updated_at = new Date().toISOString();
+  });
+}
+
 // --- photos -------------------------------------------------------------------------------
 
 /** @param {Photo} photo */
@@ -241,29 +259,44 @@ export function getPhoto(hash) {
   return get("photos", hash);
 }
 
-/** Hashes of photos that an inspection's answers point to (photo items and signatures). */
-/** @param {Record<string, unknown>} answers @param {Set<string>} photoItems */
-export function photoHashes(answers, photoItems) {
+/**
+ * Hashes of photos that an inspection's answers point to (photo items and signatures),
+ * then those of the photo evidence attached to items, each once.
+ * @param {Record<string, unknown>} answers @param {Set<string>} photoItems
+ * @param {Record<string, string[]>} [evidence]
+ */
+export function photoHashes(answers, photoItems, evidence = {}) {
   /** @type {string[]} */
   const hashes = [];
-  for (const [id, value] of Object.entries(answers)) {
-    if (!photoItems.has(id)) continue;
+  /** @param {unknown} value */
+  const add = (value) => {
     for (const h of Array.isArray(value) ? value : [value]) {
       if (typeof h === "string" && h && !hashes.includes(h)) hashes.push(h);
     }
-  }
+  };
+  for (const [id, value] of Object.entries(answers)) if (photoItems.has(id)) add(value);
+  for (const value of Object.values(evidence)) add(value);
   return hashes;
+}
+
+/**
+ * Every string an inspection holds that may name a photo: its answers (whatever the item's
+ * kind) and its photo evidence. Wider than `photoHashes`, for keeping photos, never sending.
+ * @param {Inspection} i @returns {Set<string>}
+ */
+export function photoRefs(i) {
+  const refs = new Set();
+  for (const v of [...Object.values(i.answers || {}), ...Object.values(i.photos || {})]) {
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string") refs.add(x);
+  }
+  return refs;
 }
 
 /** Delete photos that no inspection points to any more (after a discard). */
 export async function deleteOrphanPhotos() {
   const inspections = /** @type {Inspection[]} */ (await all("inspections"));
   const used = new Set();
-  for (const i of inspections) {
-    for (const v of Object.values(i.answers)) {
-      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string") used.add(x);
-    }
-  }
+  for (const i of inspections) for (const x of photoRefs(i)) used.add(x);
   await tx("photos", "readwrite", async (t) => {
     const s = t.objectStore("photos");
     const keys = /** @type {string[]} */ (await done(s.getAllKeys()));

@@ -376,6 +376,10 @@ VISIBLE_ITEMS = """
 """
 
 
+# An item's own input, not the file input of its photo evidence.
+ANSWER_INPUT = "input:not([type=file])"
+
+
 def sign_canvas(page: Any, item_id: str) -> None:
     pad = page.locator(f"#item-{item_id} canvas")
     pad.scroll_into_view_if_needed()
@@ -415,9 +419,9 @@ def fill_checklist(
             elif kind == "choice":
                 root.locator("label.opt").first.click()
             elif kind == "number":
-                root.locator("input").fill("25")
+                root.locator(ANSWER_INPUT).fill("25")
             elif kind == "date":
-                root.locator("input").fill("2025-11-20")
+                root.locator(ANSWER_INPUT).fill("2025-11-20")
             elif kind == "text":
                 root.locator("textarea").fill("Ghi nhận tại buổi kiểm tra.")
             elif kind == "signature":
@@ -432,6 +436,40 @@ def fill_checklist(
                 )
                 root.locator(".thumbs img").wait_for()
     raise AssertionError("the checklist kept revealing unanswered items")
+
+
+def add_evidence(page: Any, item_id: str, photo: bytes, name: str = "bang-chung.png") -> str:
+    """Attach a photo as evidence to an item the way an inspector does (open "Ảnh minh
+    chứng", take or choose a photo) and wait for its thumbnail; returns the control's
+    accessible name."""
+    root = page.locator(f"#item-{item_id}")
+    evidence = root.locator("details.evidence")
+    if evidence.get_attribute("open") is None:
+        evidence.locator("summary").click()
+    before = evidence.locator(".thumbs img").count()
+    control = evidence.locator("label.file")
+    label = str(control.get_attribute("aria-label"))
+    evidence.get_by_label(label).set_input_files(
+        {"name": name, "mimeType": "image/png", "buffer": photo}
+    )
+    evidence.locator(".thumbs img").nth(before).wait_for()
+    return label
+
+
+# An update check the app started itself (on `online`, say) may still be fetching the old
+# sw.js; a second update() joins that job instead of fetching again, so ask until the
+# browser has found the new version.
+FIND_NEW_VERSION = """async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  if (r.installing || r.waiting) return true;
+  await r.update().catch(() => undefined);
+  return Boolean(r.installing || r.waiting);
+}"""
+
+
+def find_new_version(page: Any) -> None:
+    """Have the page's service worker registration notice a newly deployed version."""
+    eventually(page, FIND_NEW_VERSION, timeout=20)
 
 
 def open_facility(page: Any, code: str) -> None:

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     cli,
     eventually,
     fill_checklist,
+    find_new_version,
     inspections,
     install_idb_helper,
     png_bytes,
@@ -71,6 +72,7 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     assert record["status"] == "queued"
     assert len(record["photo_hashes"]) == 2  # the poster photo and the signature
     assert record["record"]["answers"]["hotline_111_poster_photo"]
+    assert "photos" not in record["record"]  # no evidence: the record is as it always was
     assert record["record"]["location"] == {"lat": 21.8233, "lon": 105.2147, "accuracy": 12}
     [photo_hash] = record["record"]["answers"]["hotline_111_poster_photo"]
     reduced = page.evaluate(
@@ -181,7 +183,7 @@ def test_new_version_keeps_draft_and_outbox(browser: Any, data_dir: Path, tmp_pa
         css.write_text(css.read_text() + "\n.brand { letter-spacing: 0.01em; }\n")
         stamp.stamp(app)
         new_version = stamp.version(app)
-        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+        find_new_version(page)
         page.locator("#update-banner").wait_for(timeout=20000)
         assert "Có phiên bản mới" in page.locator("#update-banner").inner_text()
         page.locator("#update-apply").click()
@@ -238,7 +240,7 @@ def test_update_waits_while_a_signature_is_unsaved(
             (app / "index.html").read_text().replace("Đang mở…", "Đang mở ứng dụng…")
         )
         stamp.stamp(app)
-        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+        find_new_version(page)
         page.locator("#update-apply").click(timeout=20000)
         page.locator("#update-banner .blocked").wait_for()
         page.wait_for_timeout(500)

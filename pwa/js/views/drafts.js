@@ -1,11 +1,14 @@
 // Drafts on this phone, newest first, each resumable.
 
-import { isAnswered, visibleItems } from "../conditions.js";
+import { allItems, isAnswered, visibleItems } from "../conditions.js";
 import { getForm } from "../data.js";
 import { append, h, replace } from "../dom.js";
 import { t, tx, when } from "../i18n.js";
 import { isRequired } from "../scoring.js";
 import * as store from "../store.js";
+
+/** @param {import("../data.js").Form} form */
+const photoItems = (form) => new Set(allItems(form.definition).filter((i) => i.kind === "photo").map((i) => i.id));
 
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx */
 export async function render(root, ctx) {
@@ -31,6 +34,10 @@ export async function render(root, ctx) {
         const answered = required.filter((i) => isAnswered(d.answers[i.id])).length;
         progress = t("drafts.progress", { done: answered, total: required.length });
       }
+      // Photos taken for this draft: photo items, signatures excluded, and evidence.
+      const photos = form ? store.photoHashes(d.answers, photoItems(form)).length : 0;
+      const evidence = Object.values(d.photos || {}).reduce((n, list) => n + list.length, 0);
+      if (photos + evidence) progress += `${progress ? " · " : ""}${t("drafts.photos", { n: photos + evidence })}`;
       items.push(
         h(
           "li",

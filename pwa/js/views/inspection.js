@@ -1,7 +1,8 @@
 // The checklist screen. Every answer is written to IndexedDB as it is given (each keystroke
 // of a text too: one small transaction, in order); the live score comes from scoring.js,
 // the same rules as the server's. Completing checks the required items first and takes the
-// user to the first one missing.
+// user to the first one missing. Any item but a photo or a signature can also carry photo
+// evidence (`inspection.photos`), kept and sent beside its answer.
 
 import { getForm } from "../data.js";
 import { append, h, replace, uid } from "../dom.js";
@@ -16,6 +17,8 @@ import { answerProblems } from "../validation.js";
 /** @typedef {import("../store.js").Inspection} Inspection */
 
 const FIRST_SLICE = 20;
+/** Photos of evidence per item: the server takes at most 20. */
+export const MAX_EVIDENCE = 20;
 
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string[]} params */
 export async function render(root, ctx, params) {
@@ -38,6 +41,8 @@ export async function render(root, ctx, params) {
   const answers = { ...inspection.answers };
   /** @type {Record<string, string>} */
   const notes = { ...inspection.notes };
+  /** Photo evidence per item; drafts older than evidence have none. @type {Record<string, string[]>} */
+  const evidence = { ...(inspection.photos || {}) };
 
   // --- saving ------------------------------------------------------------------------------
   /** @type {Set<Promise<unknown>>} */
@@ -228,7 +233,7 @@ export async function render(root, ctx, params) {
     await flush();
     if (unsavedSignatures.size) {
       const first = rows.get([...unsavedSignatures][0]);
-      message.textContent = t("update.blocked");
+      message.textContent = t("insp.signUnsaved", { item: first ? tx(first.item.text) : "" });
       if (first) jumpTo(first);
       return;
     }
@@ -271,7 +276,11 @@ export async function render(root, ctx, params) {
       item.kind !== "check" && isRequired(item) ? h("span", { class: "req", text: `(${t("insp.required")})` }) : null,
       item.inferred ? h("span", { class: "pill inferred", text: t("insp.inferred") }) : null,
     ];
-    const extras = [problem, moreInfo(item), item.kind === "text" ? null : noteBox(item, name)];
+    const tools = [
+      item.kind === "text" ? null : noteBox(item, name),
+      item.kind === "photo" || item.kind === "signature" ? null : evidenceBox(item, name),
+    ].filter(Boolean);
+    const extras = [problem, moreInfo(item), tools.length ? h("div", { class: "tools" }, tools) : null];
     const value = answers[item.id];
     switch (item.kind) {
       case "check": {
@@ -402,21 +411,42 @@ export async function render(root, ctx, params) {
 
   /** @param {Item} item @param {string} name @param {any[]} markers @param {any[]} extras */
   function photoItem(item, name, markers, extras) {
+    const hashes = () => (Array.isArray(answers[item.id]) ? /** @type {string[]} */ (answers[item.id]) : []);
+    const field = photoField({
+      hashes,
+      save: (next) => answer(item.id, next.length ? next : undefined),
+      alt: (n) => t("insp.photoAlt", { n, item: name }),
+      addFor: t("insp.photoFor", { item: name }),
+    });
+    return fieldset(item, name, markers, field, extras);
+  }
+
+  /**
+   * Thumbnails, each removable at once (as a photo item's always were), and a camera-or-file
+   * control. Each picked image is reduced on the phone and stored in IndexedDB before it is
+   * attached; the work is tracked, so completing or leaving waits for it.
+   * @param {{hashes: () => string[], save: (next: string[]) => Promise<unknown>,
+   *   alt: (n: number) => string, addFor: string, max?: number}} o
+   */
+  function photoField(o) {
     const list = h("ul", { class: "thumbs" });
     const status = h("p", { class: "muted", role: "status" });
     const inputId = uid("photo");
     const input = h("input", { id: inputId, type: "file", accept: "image/*", capture: "environment", multiple: true, class: "visually-hidden" });
-    const hashes = () => (Array.isArray(answers[item.id]) ? /** @type {string[]} */ (answers[item.id]) : []);
+    const add = readonly ? null : h("label", { for: inputId, class: "button secondary file", "aria-label": o.addFor }, t("insp.photoAdd"), input);
+    const full = () => o.max !== undefined && o.hashes().length >= o.max;
+    let shown = 0; // the latest rendering wins
 
     async function showThumbs() {
+      const mine = ++shown;
       const items = [];
-      for (const [n, hash] of hashes().entries()) {
+      for (const [n, hash] of o.hashes().entries()) {
         const photo = await store.getPhoto(hash);
         let img = null;
         if (photo) {
           const url = URL.createObjectURL(photo.blob);
           objectUrls.push(url);
-          img = h("img", { src: url, alt: t("insp.photoAlt", { n: n + 1, item: name }), width: "96", height: "96" });
+          img = h("img", { src: url, alt: o.alt(n + 1), width: "96", height: "96" });
         }
         const del = readonly
           ? null
@@ -425,46 +455,79 @@ export async function render(root, ctx, params) {
               class: "secondary small",
               text: t("insp.photoRemove", { n: n + 1 }),
               onclick: async () => {
-                const next = hashes().filter((x) => x !== hash);
-                await answer(item.id, next.length ? next : undefined);
+                await o.save(o.hashes().filter((x) => x !== hash));
                 showThumbs();
               },
             });
         items.push(h("li", null, img, del));
       }
+      if (mine !== shown) return;
       replace(list, items);
+      if (add) add.hidden = full();
+      if (full()) status.textContent = t("insp.photoMax", { n: o.max });
+      else if (status.textContent === t("insp.photoMax", { n: o.max })) status.textContent = "";
     }
-    input.addEventListener("change", async () => {
+    input.addEventListener("change", () => {
       const files = [...(input.files || [])];
       input.value = "";
-      for (const file of files) {
-        status.textContent = t("insp.photoWorking");
-        try {
-          const hash = await storeImage(await reduce(file));
-          const current = hashes();
-          if (!current.includes(hash)) await answer(item.id, [...current, hash]);
-          status.textContent = "";
-        } catch (error) {
-          console.error(error);
-          status.textContent = t("insp.photoError");
-        }
-      }
-      showThumbs();
+      track(
+        (async () => {
+          for (const file of files) {
+            if (full()) break;
+            status.textContent = t("insp.photoWorking");
+            try {
+              const hash = await storeImage(await reduce(file));
+              const current = o.hashes();
+              if (!current.includes(hash)) await o.save([...current, hash]);
+              status.textContent = "";
+            } catch (error) {
+              console.error(error);
+              status.textContent = t("insp.photoError");
+            }
+          }
+          await showThumbs();
+        })(),
+      );
     });
     showThumbs();
-    return fieldset(
-      item,
-      name,
-      markers,
-      h(
-        "div",
-        { class: "field photos" },
-        list,
-        readonly ? null : h("label", { for: inputId, class: "button secondary file", "aria-label": t("insp.photoFor", { item: name }) }, t("insp.photoAdd"), input),
-        status,
-      ),
-      extras,
-    );
+    return h("div", { class: "field photos" }, list, add, status);
+  }
+
+  /**
+   * Photo evidence for an item that is not itself a photo: a disclosure beside the note,
+   * its control made when first opened, open at once when the item has photos.
+   * @param {Item} item @param {string} name
+   */
+  function evidenceBox(item, name) {
+    const hashes = () => evidence[item.id] || [];
+    if (readonly && !hashes().length) return null;
+    const summaryEl = h("summary");
+    const count = () => {
+      const n = hashes().length;
+      summaryEl.textContent = n ? t("insp.evidenceCount", { n }) : t("insp.evidence");
+    };
+    count();
+    const details = h("details", { class: "evidence", open: hashes().length > 0 }, summaryEl);
+    const fill = () => {
+      if (details.childElementCount > 1) return;
+      details.append(
+        photoField({
+          hashes,
+          save: (next) => {
+            if (next.length) evidence[item.id] = next;
+            else delete evidence[item.id];
+            count();
+            return track(store.setItemPhotos(id, item.id, next));
+          },
+          alt: (n) => t("insp.evidenceAlt", { n, item: name }),
+          addFor: t("insp.evidenceFor", { item: name }),
+          max: MAX_EVIDENCE,
+        }),
+      );
+    };
+    if (details.open) fill();
+    else details.addEventListener("toggle", fill);
+    return details;
   }
 
   /** @param {Item} item @param {string} name @param {any[]} markers @param {any[]} extras */
