@@ -19,7 +19,7 @@ import yaml
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.db import connect, migrate
+from server.db import connect
 from server.errors import EXCEPTION_HANDLERS, AppError, ErrorCode
 from server.forms.loader import (
     FormProblem,
@@ -48,14 +48,6 @@ FORMS_DIR = REPO / "forms"
 FIXTURES = REPO / "tests" / "fixtures" / "forms"
 VALID = FIXTURES / "valid" / "tiny-safety.v1.yaml"
 INVALID = FIXTURES / "invalid"
-
-
-@pytest.fixture
-def db() -> Iterator[sqlite_utils.Database]:
-    database = connect(":memory:")
-    migrate(database)
-    yield database
-    database.conn.close()
 
 
 @pytest.fixture
