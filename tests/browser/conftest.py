@@ -187,8 +187,7 @@ def server(data_dir: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def needs_sync(server: Server) -> None:
-    if not server.has_sync():
-        pytest.skip("POST /api/sync/inspections is not on the server yet (issue 4 contract)")
+    assert server.has_sync(), "POST /api/sync/inspections must answer"
 
 
 @pytest.fixture(scope="session")

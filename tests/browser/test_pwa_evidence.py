@@ -139,8 +139,7 @@ def test_evidence_on_checks_kept_offline_removed_and_sent(
     assert removed not in {p["hash"] for p in data["photos"]}
     assert not page.errors  # type: ignore[attr-defined]
 
-    if not server.has_sync():
-        pytest.skip("POST /api/sync/inspections is not on the server yet")
+    assert server.has_sync(), "POST /api/sync/inspections must answer"
     # Online: the record first, then its photos; the first upload is cut and resumed.
     cut = {"n": 0}
 
@@ -228,13 +227,13 @@ def test_a_draft_from_before_evidence_still_opens_and_takes_photos(
     done = draft_of(page, iid)
     [hash_] = done["record"]["photos"][check]
     assert list(done["record"]["photos"]) == [check] and hash_ in done["photo_hashes"]
-    if server.has_sync():
-        wait_for_status(page, "received", timeout=40)
-        eventually(
-            page,
-            "async (id) => (await window.__idb('inspections')).find(i => i.id === id)"
-            ".photos_pending.length === 0",
-            timeout=40,
-            arg=iid,
-        )
-        assert head(server, server.token(), hash_) == 200
+    assert server.has_sync()
+    wait_for_status(page, "received", timeout=40)
+    eventually(
+        page,
+        "async (id) => (await window.__idb('inspections')).find(i => i.id === id)"
+        ".photos_pending.length === 0",
+        timeout=40,
+        arg=iid,
+    )
+    assert head(server, server.token(), hash_) == 200

@@ -86,8 +86,7 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     assert reduced[:3] == ["image/jpeg", 1600, 1200] and reduced[3] < 3_000_000
     assert not page.errors  # type: ignore[attr-defined]
 
-    if not server.has_sync():
-        pytest.skip("POST /api/sync/inspections is not on the server yet")
+    assert server.has_sync(), "POST /api/sync/inspections must answer"
     context.set_offline(False)
     [received] = wait_for_status(page, "received")
     assert received["receipt"]["score_display"] == received["preview"]["score_display"]
@@ -207,8 +206,7 @@ def test_new_version_keeps_draft_and_outbox(browser: Any, data_dir: Path, tmp_pa
             != "normal"
         )
         ctx.set_offline(False)
-        if server.has_sync():
-            wait_for_status(page, "received")
+        wait_for_status(page, "received")
         ctx.close()
     finally:
         server.stop()
