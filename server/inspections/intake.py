@@ -153,7 +153,8 @@ def _ingest_one(
         detail = Detail(None, "malformed", item.decode_error or "not an inspection record")
         return _keep_aside(db, who, item, content_hash(item.raw), "rejected", [detail])
 
-    digest = content_hash(record)
+    canonical = _canonical.encode(record)  # hashed and stored: encoded once
+    digest = hashlib.sha256(canonical).hexdigest()
     stored = db.execute(
         "SELECT content_hash, received_at, score, score_display, result"
         " FROM inspections WHERE id = ?",
@@ -189,7 +190,7 @@ def _ingest_one(
             completed_at,
             received_at,
             digest,
-            _canonical.encode(record).decode(),
+            canonical.decode(),
             result.score,
             result.score_display,
             result.result,
