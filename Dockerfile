@@ -11,8 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY requirements ./requirements
+RUN pip install --no-cache-dir --require-hashes -r requirements/app.txt
 COPY server ./server
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /data && chown app:app /data
 COPY forms ./forms

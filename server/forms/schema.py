@@ -8,6 +8,7 @@ Rules that a type cannot express (unique ids, conditions pointing backwards, …
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Literal
 
 import msgspec
@@ -156,7 +157,30 @@ class Checklist(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
 
 def json_schema() -> dict[str, object]:
     """The published JSON Schema of a checklist file."""
-    schema = msgspec.json.schema(Checklist)
+    schema = clean_descriptions(msgspec.json.schema(Checklist))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Safe-school checklist"
     return schema
+
+
+def clean_descriptions(node: object) -> dict[str, object]:
+    """Strip docstring indentation from every ``description``, as ``inspect.cleandoc`` does.
+
+    msgspec before 0.23 kept the indentation of a docstring's later lines and 0.23 strips
+    it: cleaning here makes the published schema the same whatever msgspec is installed.
+    """
+    cleaned = _clean(node)
+    assert isinstance(cleaned, dict)
+    return cleaned
+
+
+def _clean(node: object) -> object:
+    if isinstance(node, dict):
+        return {
+            key: inspect.cleandoc(value) if key == "description" and isinstance(value, str)
+            else _clean(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_clean(value) for value in node]
+    return node

@@ -40,7 +40,7 @@ from server.forms.registry import (
     publish,
 )
 from server.forms.routes import FormsController
-from server.forms.schema import Checklist, json_schema
+from server.forms.schema import Checklist, clean_descriptions, json_schema
 from server.forms.validate import validate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -737,6 +737,15 @@ def test_schema_file_is_up_to_date() -> None:
         "python -c 'from server.forms.loader import write_schema; "
         'write_schema("forms/checklist.schema.json")\''
     )
+
+
+def test_schema_descriptions_do_not_depend_on_msgspec_docstring_handling() -> None:
+    # msgspec < 0.23 kept a docstring's indentation, 0.23 strips it: both must publish one text.
+    indented = {"description": "First line\n    second line.", "properties": {
+        "description": {"$ref": "#/$defs/Text"}}, "anyOf": [{"description": "a\n  b"}]}
+    assert clean_descriptions(indented) == {"description": "First line\nsecond line.",
+        "properties": {"description": {"$ref": "#/$defs/Text"}},
+        "anyOf": [{"description": "a\nb"}]}  # fmt: skip
 
 
 def test_write_schema(tmp_path: Path) -> None:

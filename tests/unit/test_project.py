@@ -16,7 +16,12 @@ def _commands() -> list[str]:
 def test_readme_opens_with_the_two_commands() -> None:
     run, test = _commands()[:2]
     assert "python -m server demo" in run
-    assert "pytest" in test and "[test]" in test
+    assert "pytest" in test
+    # Both install exact, hashed versions from the lock files, and nothing unpinned after.
+    assert "--require-hashes -r requirements/app.txt" in run
+    assert "--require-hashes -r requirements/test.txt" in test
+    for command in (run, test):
+        assert "--no-deps --no-build-isolation -e ." in command
     assert README.index(run) < README.index("## Settings")
 
 
@@ -33,3 +38,15 @@ def test_dockerfile_runs_the_server_as_a_non_root_user() -> None:
     assert re.search(r"^USER app$", docker, re.M)
     assert "VOLUME" in docker and "HEALTHCHECK" in docker and "/healthz" in docker
     assert 'CMD ["python", "-m", "server", "serve"]' in docker
+
+
+def test_lock_files_pin_every_dependency_with_hashes() -> None:
+    for name in ("app.txt", "test.txt", "dev.txt"):
+        lock = (REPO_ROOT / "requirements" / name).read_text(encoding="utf-8")
+        requirements = re.findall(r"^([A-Za-z0-9_.\-\[\]]+)(==| @ |[<>~!]=?)?", lock, re.M)
+        assert requirements and all(op == "==" for _, op in requirements), name
+        pins = len(re.findall(r"^\S+==", lock, re.M))
+        assert pins == len(re.findall(r"^\S+==[^\n]*\\\n\s+--hash=sha256:", lock, re.M)), name
+    test_lock = (REPO_ROOT / "requirements" / "test.txt").read_text(encoding="utf-8")
+    for package in ("litestar", "msgspec", "pytest", "setuptools", "playwright"):
+        assert re.search(rf"^{package}==", test_lock, re.M), package
