@@ -10,11 +10,12 @@
  * @typedef {{value: string, label: Text}} Choice
  * @typedef {{id: string, kind: string, text: Text, help?: Text, legal_ref?: string,
  *   inferred?: boolean, required?: boolean, show_if?: Condition[], weight?: number,
- *   mandatory?: boolean, allow_na?: boolean, choices?: Choice[], multiple?: boolean,
+ *   mandatory?: boolean, allow_na?: boolean, advisory?: boolean, choices?: Choice[],
+ *   multiple?: boolean,
  *   min?: number, max?: number, integer?: boolean, unit?: Text}} Item
  * @typedef {{id: string, title: Text, items: Item[], help?: Text}} Section
  * @typedef {{id: string, version: number, title: Text, applies_to: string[],
- *   sections: Section[], description?: Text, legal_basis?: string[], threshold?: number,
+ *   sections: Section[], description?: Text, legal_basis?: string[], threshold?: number|null,
  *   min_passed?: number, validity_days?: number}} Checklist
  * @typedef {Record<string, unknown>} Answers
  */
@@ -60,8 +61,10 @@ const OPERATORS = ["equals", "not_equals", "in", "at_least", "at_most", "answere
  * @param {Condition} condition @param {Answers} answers @param {Set<string>} visible
  */
 export function conditionHolds(condition, answers, visible) {
+  // Rule 3: a hidden item hides its dependants, whatever the operator.
+  if (!visible.has(condition.item)) return false;
   const answer = Object.hasOwn(answers, condition.item) ? answers[condition.item] : undefined;
-  const present = visible.has(condition.item) && isAnswered(answer);
+  const present = isAnswered(answer);
   if (isSet(condition.answered) && condition.answered !== present) return false;
   if (!present) {
     // Only `answered` can hold for an answer that is not present.

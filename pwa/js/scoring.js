@@ -100,7 +100,7 @@ export function display(value) {
 export const weightOf = (item) => (typeof item.weight === "number" ? item.weight : 1);
 /** @param {Item} item */
 export const isRequired = (item) =>
-  typeof item.required === "boolean" ? item.required : item.kind === "check";
+  typeof item.required === "boolean" ? item.required : item.kind === "check" || item.kind === "veto";
 
 /** Weights of the visible checks of one scope (a section or the whole checklist). */
 class Tally {

@@ -66,6 +66,8 @@ export function valueProblem(item, value) {
       if (value !== "pass" && value !== "fail" && value !== "na") return "invalid_value";
       if (value === "na" && !item.allow_na) return "na_not_allowed";
       return null;
+    case "veto":
+      return value === "none" || value === "occurred" ? null : "invalid_value";
     case "number": {
       const n = number(value);
       if (n === null) return "invalid_value";

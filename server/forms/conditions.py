@@ -9,15 +9,18 @@ vectors in ``tests/vectors/scoring`` pin them down for both sides. The rules:
 2. **Document order.** Items are evaluated in document order (sections, then items). An
    item without ``show_if`` (or with an empty one) is visible; otherwise it is visible when
    *every* condition holds.
-3. **Present.** A condition looks at the item it names. That item's answer is *present*
-   when the item is visible and answered. An item that is hidden, unanswered, later in the
-   document, or unknown is not present: its answer is ignored even if one is stored.
-   Hidden items therefore hide their dependants in turn (chains).
+3. **Hidden chains.** A condition looks at the item it names. When that item is not
+   shown (hidden, or, in a form that validation would refuse, later in the document or
+   unknown), the condition fails whatever its operator, ``answered: false`` included: a
+   hidden item hides its dependants in turn. Otherwise the answer is *present* when the
+   item is answered. (No checklist published before this rule uses ``answered`` on an
+   item that can be hidden, so their results do not change.)
 4. **Operators.** A validated form sets exactly one operator per condition; if several are
    set, all must hold (none set: the condition holds).
 
-   - ``answered: true`` holds when the answer is present; ``answered: false`` when it is
-     not. These are the only operators that can hold for an answer that is not present.
+   - ``answered: true`` holds when the answer is present; ``answered: false`` when the
+     item is shown but not answered. These are the only operators that can hold for an
+     answer that is not present.
    - ``equals: v`` holds when the answer is present and matches ``v``;
      ``not_equals: v`` holds when it is present and does not match ``v``;
      ``in: [v, …]`` holds when it is present and matches one of the values.
@@ -67,8 +70,10 @@ def _any_matches(answer: object, expected: list[ConditionValue]) -> bool:
 
 def condition_holds(condition: Condition, answers: Answers, visible: set[str]) -> bool:
     """Rules 3–5 for one condition; ``visible`` holds the items shown so far."""
+    if condition.item not in visible:
+        return False  # rule 3: a hidden item hides its dependants, whatever the operator
     answer = answers.get(condition.item)
-    present = condition.item in visible and is_answered(answer)
+    present = is_answered(answer)
     if condition.answered is not None and condition.answered != present:
         return False
     if not present:

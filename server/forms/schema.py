@@ -25,11 +25,16 @@ FacilityKind = Literal[
 ]
 FACILITY_KINDS: tuple[str, ...] = FacilityKind.__args__  # type: ignore[attr-defined]
 
-ItemKind = Literal["check", "number", "text", "choice", "photo", "signature", "location", "date"]
+ItemKind = Literal[
+    "check", "veto", "number", "text", "choice", "photo", "signature", "location", "date"
+]
 ITEM_KINDS: tuple[str, ...] = ItemKind.__args__  # type: ignore[attr-defined]
 
 CheckAnswer = Literal["pass", "fail", "na"]
 CHECK_ANSWERS: tuple[str, ...] = CheckAnswer.__args__  # type: ignore[attr-defined]
+
+VetoAnswer = Literal["none", "occurred"]
+VETO_ANSWERS: tuple[str, ...] = VetoAnswer.__args__  # type: ignore[attr-defined]
 
 ChecklistId = Annotated[
     str,
@@ -83,7 +88,8 @@ class Choice(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """One question. ``check`` items are scored (see shared SCORING.md); the others carry
+    """One question. ``check`` items are scored and ``veto`` items (an event that happened
+    or not) can fail an inspection on their own (see docs/scoring.md); the others carry
     information. Check-only fields (``weight``, ``mandatory``, ``allow_na``) are filled with
     their defaults for checks and must be absent on other kinds."""
 
@@ -96,12 +102,15 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """True when the item is good practice inferred from the regulations rather than
     stated by the cited article (BRIEF.md marks these [I])."""
     required: bool | None = None
-    """Defaults to true for checks and false for other kinds."""
+    """Defaults to true for checks and vetoes, false for other kinds."""
     show_if: list[Condition] | None = None
     """Shown only when every condition holds; a hidden item is neither scored nor required."""
     weight: Annotated[float, Meta(gt=0)] | None = None
     mandatory: bool | None = None
     allow_na: bool | None = None
+    advisory: bool = False
+    """A check that no regulation requires (a recommendation): answered and shown, never
+    counted in the score, the result or ``min_passed``, never mandatory."""
     choices: list[Choice] | None = None
     multiple: bool | None = None
     min: float | None = None
@@ -111,7 +120,7 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
 
     def __post_init__(self) -> None:
         if self.required is None:
-            self.required = self.kind == "check"
+            self.required = self.kind in ("check", "veto")
         if self.kind == "check":
             if self.weight is None:
                 self.weight = 1.0
@@ -141,8 +150,9 @@ class Checklist(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     sections: Annotated[list[Section], Meta(min_length=1)]
     description: Text | None = None
     legal_basis: list[NonEmpty] = msgspec.field(default_factory=list)
-    threshold: Annotated[float, Meta(ge=0, le=100)] = 80.0
-    """Pass mark: 100 × passed weight must reach threshold × assessed weight."""
+    threshold: Annotated[float, Meta(ge=0, le=100)] | None = 80.0
+    """Pass mark: 100 × passed weight must reach threshold × assessed weight. ``null`` for a
+    checklist graded by count alone (TT 45/2021), which must then set ``min_passed``."""
     min_passed: Annotated[int, Meta(ge=1)] | None = None
     """Least number of checks answered pass for the result to be passed (TT 45/2021)."""
     validity_days: Annotated[int, Meta(ge=1)] = 365
@@ -152,7 +162,12 @@ class Checklist(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
         return [item for section in self.sections for item in section.items]
 
     def checks(self) -> list[Item]:
+        """Every check, advisory ones included."""
         return [item for item in self.items() if item.kind == "check"]
+
+    def counted_checks(self) -> list[Item]:
+        """The criteria: checks that count in the score, the result and ``min_passed``."""
+        return [item for item in self.checks() if not item.advisory]
 
 
 def json_schema() -> dict[str, object]:
@@ -177,7 +192,8 @@ def clean_descriptions(node: object) -> dict[str, object]:
 def _clean(node: object) -> object:
     if isinstance(node, dict):
         return {
-            key: inspect.cleandoc(value) if key == "description" and isinstance(value, str)
+            key: inspect.cleandoc(value)
+            if key == "description" and isinstance(value, str)
             else _clean(value)
             for key, value in node.items()
         }

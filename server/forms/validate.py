@@ -10,7 +10,14 @@ import math
 import re
 from typing import Literal, NamedTuple
 
-from server.forms.schema import CHECK_ANSWERS, Checklist, Condition, ConditionValue, Item
+from server.forms.schema import (
+    CHECK_ANSWERS,
+    VETO_ANSWERS,
+    Checklist,
+    Condition,
+    ConditionValue,
+    Item,
+)
 
 FILE_NAME = re.compile(r"^(?P<id>.+)\.v(?P<version>[0-9]+)\.yaml$")
 
@@ -63,15 +70,24 @@ def validate(checklist: Checklist, file_name: str | None = None) -> list[Problem
                 problems.append(Problem(item.id, f"show_if[{index}]: {message}"))
         earlier.setdefault(item.id, item)
 
-    checks = checklist.checks()
+    checks = checklist.counted_checks()
     if not checks:
-        problems.append(Problem(None, "the checklist has no item of kind 'check' to score"))
+        problems.append(
+            Problem(None, "the checklist has no item of kind 'check' (not advisory) to score")
+        )
     if checklist.min_passed is not None and checklist.min_passed > len(checks):
         problems.append(
             Problem(
                 None,
                 f"min_passed is {checklist.min_passed} but the checklist has only "
-                f"{len(checks)} checks",
+                f"{len(checks)} checks that count (advisory checks never do)",
+            )
+        )
+    if checklist.threshold is None and checklist.min_passed is None:
+        problems.append(
+            Problem(
+                None,
+                "threshold: null grades by count alone, so the checklist must set min_passed",
             )
         )
     return problems
@@ -79,18 +95,29 @@ def validate(checklist: Checklist, file_name: str | None = None) -> list[Problem
 
 def _item_problems(item: Item) -> list[str]:
     problems: list[str] = []
+    if item.kind in ("check", "veto") and (item.legal_ref is None or not item.legal_ref.strip()):
+        problems.append(f"a {item.kind} needs a legal_ref (the article it comes from)")
     if item.kind == "check":
-        if item.legal_ref is None or not item.legal_ref.strip():
-            problems.append("a check needs a legal_ref (the article it comes from)")
         if item.weight is not None and not math.isfinite(item.weight):
             problems.append("weight must be a finite number")
+        if item.advisory and item.mandatory:
+            problems.append("an advisory check is a recommendation and cannot be mandatory")
+        if item.mandatory and item.inferred:
+            problems.append(
+                "a mandatory check needs a source that requires it, but this one is marked "
+                "inferred: make it advisory, or cite the article that makes it mandatory"
+            )
     else:
         # Item.__post_init__ fills these only for checks, so a value here was written.
-        problems.extend(
-            f"{name} is only for checks, not kind '{item.kind}'"
-            for name in CHECK_ONLY
-            if getattr(item, name) is not None
-        )
+        for name in CHECK_ONLY:
+            if getattr(item, name) is None:
+                continue
+            if item.kind == "veto" and name == "allow_na":
+                problems.append("a veto is answered none or occurred; it cannot allow na")
+            else:
+                problems.append(f"{name} is only for checks, not kind '{item.kind}'")
+    if item.advisory and item.kind != "check":
+        problems.append(f"advisory is only for checks, not kind '{item.kind}'")
 
     if item.kind == "choice":
         if not item.choices:
@@ -163,6 +190,9 @@ def _value_problem(target: Item, value: ConditionValue) -> str | None:
                 f"{shown} is not an answer of check '{target.id}'; "
                 f"use one of {', '.join(allowed)}{extra}"
             )
+    elif target.kind == "veto":
+        if value not in VETO_ANSWERS:
+            return f"{shown} is not an answer of veto '{target.id}'; use one of none, occurred"
     elif target.kind == "choice":
         allowed = [choice.value for choice in target.choices or []]
         # Without choices the target itself is reported; say nothing more here.

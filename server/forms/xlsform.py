@@ -1118,7 +1118,9 @@ def _settings_row(checklist: Checklist) -> dict[str, Any]:
         **_text_cells("form_title", checklist.title),
         **_text_cells("description", checklist.description),
         "applies_to": " ".join(checklist.applies_to),
-        "threshold": _cell_number(checklist.threshold),
+        # Count-graded checklists (threshold: null) are written by the xlsform helper's
+        # round trip; until then an empty cell.
+        "threshold": None if checklist.threshold is None else _cell_number(checklist.threshold),
         "validity_days": checklist.validity_days,
     }
     if checklist.min_passed is not None:

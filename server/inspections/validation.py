@@ -6,10 +6,11 @@ messages, so never rename one.
 
 - ``unknown_item``: the answer's id is not an item of this checklist version.
 - ``invalid_value``: the value has the wrong type or shape for the item's kind (a check not
-  ``pass``/``fail``/``na``; a choice not a string, or not a list of distinct strings when
-  ``multiple``; a number that is not a finite number; a date not an existing ``YYYY-MM-DD``
-  day; a location not ``{"lat", "lon", "accuracy"?}`` within range; photos not a list of
-  distinct non-empty strings; a signature not a non-empty string; a text not a string).
+  ``pass``/``fail``/``na``; a veto not ``none``/``occurred``; a choice not a string, or not
+  a list of distinct strings when ``multiple``; a number that is not a finite number; a
+  date not an existing ``YYYY-MM-DD`` day; a location not ``{"lat", "lon", "accuracy"?}``
+  within range; photos not a list of distinct non-empty strings; a signature not a
+  non-empty string; a text not a string).
 - ``na_not_allowed``: a check answered ``na`` where the item does not allow it.
 - ``unknown_choice``: a choice value (or one of several) is not among the item's choices.
 - ``out_of_range``: a number below the item's ``min`` or above its ``max`` (inclusive).
@@ -32,7 +33,7 @@ from typing import Literal
 import msgspec
 
 from server.forms.conditions import Answers, is_answered, visible_items
-from server.forms.schema import Checklist, Item
+from server.forms.schema import VETO_ANSWERS, Checklist, Item
 
 ProblemCode = Literal[
     "unknown_item",
@@ -75,6 +76,12 @@ def _check_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
         return "invalid_value", "A check is answered pass, fail or na."
     if value == "na" and not item.allow_na:
         return "na_not_allowed", "This check must be answered pass or fail."
+    return None
+
+
+def _veto_problem(value: object) -> tuple[ProblemCode, str] | None:
+    if value not in VETO_ANSWERS:
+        return "invalid_value", "A veto is answered none (did not happen) or occurred."
     return None
 
 
@@ -133,6 +140,8 @@ def value_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
     """The code and message for an answered value that does not fit the item, if any."""
     if item.kind == "check":
         return _check_problem(item, value)
+    if item.kind == "veto":
+        return _veto_problem(value)
     if item.kind == "number":
         return _number_problem(item, value)
     if item.kind == "choice":

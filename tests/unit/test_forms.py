@@ -741,8 +741,11 @@ def test_schema_file_is_up_to_date() -> None:
 
 def test_schema_descriptions_do_not_depend_on_msgspec_docstring_handling() -> None:
     # msgspec < 0.23 kept a docstring's indentation, 0.23 strips it: both must publish one text.
-    indented = {"description": "First line\n    second line.", "properties": {
-        "description": {"$ref": "#/$defs/Text"}}, "anyOf": [{"description": "a\n  b"}]}
+    indented = {
+        "description": "First line\n    second line.",
+        "properties": {"description": {"$ref": "#/$defs/Text"}},
+        "anyOf": [{"description": "a\n  b"}],
+    }
     assert clean_descriptions(indented) == {"description": "First line\nsecond line.",
         "properties": {"description": {"$ref": "#/$defs/Text"}},
         "anyOf": [{"description": "a\nb"}]}  # fmt: skip

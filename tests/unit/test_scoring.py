@@ -121,11 +121,14 @@ def test_condition_operators(answer: object, condition: Condition, holds: bool) 
     assert condition_holds(condition, answers, {"q"}) is holds
 
 
-def test_condition_on_hidden_item_holds_only_for_answered_false() -> None:
+def test_condition_on_hidden_item_never_holds() -> None:
     answers = {"q": "yes"}
     assert not condition_holds(Condition(item="q", equals="yes"), answers, set())
     assert not condition_holds(Condition(item="q", answered=True), answers, set())
-    assert condition_holds(Condition(item="q", answered=False), answers, set())
+    assert not condition_holds(Condition(item="q", answered=False), answers, set())
+    # Shown but unanswered: only answered: false holds.
+    assert condition_holds(Condition(item="q", answered=False), {}, {"q"})
+    assert not condition_holds(Condition(item="q", answered=True), {}, {"q"})
 
 
 def test_forward_reference_counts_as_hidden() -> None:
