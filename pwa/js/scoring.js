@@ -10,6 +10,12 @@ import { allItems, isAnswered, visibleItems } from "./conditions.js";
 /** @typedef {import("./conditions.js").Item} Item */
 /** @typedef {import("./conditions.js").Answers} Answers */
 /** @typedef {"passed"|"failed"|"not_assessed"} Result */
+/**
+ * Why a result is failed (docs/scoring.md); only the fields of its code are set.
+ * @typedef {{code: "veto"|"mandatory"|"threshold"|"min_passed", items?: string[],
+ *   score_display?: string|null, threshold?: number, passed_count?: number,
+ *   min_passed?: number}} Reason
+ */
 
 /** @param {bigint} a @param {bigint} b @returns {bigint} */
 function gcd(a, b) {
@@ -108,7 +114,8 @@ class Tally {
     this.passed = ZERO;
     this.failed = ZERO;
     this.passedCount = 0;
-    this.mandatoryFailed = false;
+    /** @type {string[]} */
+    this.mandatoryFailed = [];
   }
 
   /** @param {Item} item @param {unknown} answer */
@@ -119,7 +126,7 @@ class Tally {
       this.passedCount += 1;
     } else if (answer === "fail") {
       this.failed = this.failed.add(weight);
-      this.mandatoryFailed = this.mandatoryFailed || Boolean(item.mandatory);
+      if (item.mandatory) this.mandatoryFailed.push(item.id);
     }
   }
 
@@ -128,7 +135,7 @@ class Tally {
     this.passed = this.passed.add(other.passed);
     this.failed = this.failed.add(other.failed);
     this.passedCount += other.passedCount;
-    this.mandatoryFailed = this.mandatoryFailed || other.mandatoryFailed;
+    this.mandatoryFailed.push(...other.mandatoryFailed);
   }
 
   /** @returns {Fraction|null} */
@@ -137,16 +144,67 @@ class Tally {
     return assessed.isZero() ? null : HUNDRED.mul(this.passed).div(assessed);
   }
 
-  /** @param {Fraction} threshold @param {number|null|undefined} [minPassed] @returns {Result} */
-  result(threshold, minPassed) {
-    const assessed = this.passed.add(this.failed);
-    if (assessed.isZero()) return "not_assessed";
-    if (this.mandatoryFailed || HUNDRED.mul(this.passed).cmp(threshold.mul(assessed)) < 0) {
-      return "failed";
-    }
-    if (typeof minPassed === "number" && this.passedCount < minPassed) return "failed";
-    return "passed";
+  /** 100 × P < threshold × (P + F), exactly; never below without a threshold. @param {Fraction|null} threshold */
+  below(threshold) {
+    if (threshold === null) return false;
+    return HUNDRED.mul(this.passed).cmp(threshold.mul(this.passed.add(this.failed))) < 0;
   }
+
+  /** A section's result: its mandatory checks and the threshold. @param {Fraction|null} threshold @returns {Result} */
+  result(threshold) {
+    if (this.passed.add(this.failed).isZero()) return "not_assessed";
+    return this.mandatoryFailed.length || this.below(threshold) ? "failed" : "passed";
+  }
+
+  /**
+   * Why the whole checklist fails on its counted checks, in the rules' order.
+   * @param {Checklist} checklist @param {Fraction|null} threshold @returns {Reason[]}
+   */
+  reasons(checklist, threshold) {
+    /** @type {Reason[]} */
+    const reasons = [];
+    if (this.mandatoryFailed.length) reasons.push({ code: "mandatory", items: [...this.mandatoryFailed] });
+    if (this.below(threshold)) {
+      const value = this.score();
+      reasons.push({
+        code: "threshold",
+        score_display: value === null ? null : display(value),
+        threshold: /** @type {number} */ (checklist.threshold ?? 80),
+      });
+    }
+    const minimum = checklist.min_passed;
+    if (typeof minimum === "number" && this.passedCount < minimum) {
+      reasons.push({ code: "min_passed", passed_count: this.passedCount, min_passed: minimum });
+    }
+    return reasons;
+  }
+}
+
+/**
+ * A visible veto answered "occurred" fails the inspection even when nothing was assessed
+ * (then it is the only reason); otherwise nothing assessed is not_assessed.
+ * @param {Tally} total @param {string[]} vetoes @param {Checklist} checklist
+ * @param {Fraction|null} threshold @returns {{result: Result, reasons: Reason[]}}
+ */
+function overall(total, vetoes, checklist, threshold) {
+  /** @type {Reason[]} */
+  const veto = vetoes.length ? [{ code: "veto", items: vetoes }] : [];
+  if (total.passed.add(total.failed).isZero()) {
+    return veto.length ? { result: "failed", reasons: veto } : { result: "not_assessed", reasons: [] };
+  }
+  const reasons = [...veto, ...total.reasons(checklist, threshold)];
+  return { result: reasons.length ? "failed" : "passed", reasons };
+}
+
+/** @param {Item} item @param {string} sectionId @returns {FailedCheck} */
+function failedCheck(item, sectionId) {
+  return {
+    item_id: item.id,
+    section_id: sectionId,
+    mandatory: Boolean(item.mandatory),
+    weight: weightOf(item),
+    legal_ref: item.legal_ref ?? null,
+  };
 }
 
 /**
@@ -157,7 +215,7 @@ class Tally {
  * @typedef {{passed_weight: number, failed_weight: number, score: number|null,
  *   score_display: string|null, result: Result, passed_count: number,
  *   sections: SectionScore[], failed_checks: FailedCheck[], missing_required: string[],
- *   visible: Set<string>}} ScoreResult
+ *   reasons: Reason[], recommendations: FailedCheck[], visible: Set<string>}} ScoreResult
  */
 
 /**
@@ -167,12 +225,17 @@ class Tally {
  */
 export function score(checklist, answers) {
   const visible = visibleItems(checklist, answers);
-  const threshold = Fraction.exact(checklist.threshold ?? 80);
+  // A null threshold grades by count alone; an absent one means 80.
+  const threshold = checklist.threshold === null ? null : Fraction.exact(checklist.threshold ?? 80);
   const total = new Tally();
   /** @type {SectionScore[]} */
   const sections = [];
   /** @type {FailedCheck[]} */
   const failures = [];
+  /** @type {FailedCheck[]} */
+  const recommendations = [];
+  /** @type {string[]} */
+  const vetoes = [];
   /** @type {string[]} */
   const missing = [];
   for (const section of checklist.sections) {
@@ -181,17 +244,14 @@ export function score(checklist, answers) {
       if (!visible.has(item.id)) continue;
       const answer = Object.hasOwn(answers, item.id) ? answers[item.id] : undefined;
       if (isRequired(item) && !isAnswered(answer)) missing.push(item.id);
+      if (item.kind === "veto" && answer === "occurred") vetoes.push(item.id);
       if (item.kind !== "check") continue;
-      tally.add(item, answer);
-      if (answer === "fail") {
-        failures.push({
-          item_id: item.id,
-          section_id: section.id,
-          mandatory: Boolean(item.mandatory),
-          weight: weightOf(item),
-          legal_ref: item.legal_ref ?? null,
-        });
+      if (item.advisory) {
+        if (answer === "fail") recommendations.push(failedCheck(item, section.id));
+        continue;
       }
+      tally.add(item, answer);
+      if (answer === "fail") failures.push(failedCheck(item, section.id));
     }
     const value = tally.score();
     sections.push({
@@ -206,6 +266,7 @@ export function score(checklist, answers) {
     total.extend(tally);
   }
   const value = total.score();
+  const { result, reasons } = overall(total, vetoes, checklist, threshold);
   // Mandatory first; Array.prototype.sort is stable, so document order is kept in each group.
   failures.sort((a, b) => Number(!a.mandatory) - Number(!b.mandatory));
   return {
@@ -213,11 +274,13 @@ export function score(checklist, answers) {
     failed_weight: total.failed.toNumber(),
     score: value === null ? null : value.toNumber(),
     score_display: value === null ? null : display(value),
-    result: total.result(threshold, checklist.min_passed),
+    result,
     passed_count: total.passedCount,
     sections,
     failed_checks: failures,
     missing_required: missing,
+    reasons,
+    recommendations,
     visible,
   };
 }

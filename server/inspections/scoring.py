@@ -1,4 +1,4 @@
-"""The official score of one inspection (shared SCORING.md), as a pure function.
+"""The official score of one inspection (docs/scoring.md), as a pure function.
 
 ``score()`` assumes answers that ``server.inspections.validation.answer_problems`` accepted:
 intake must reject answers with problems before scoring. Given invalid answers anyway it
@@ -12,10 +12,13 @@ Decisions beyond SCORING.md, mirrored by ``pwa/js/scoring.js`` and the shared ve
   never flips because of binary floating point, and ``score_display`` rounds the exact
   value half up (12.25 → "12.3"; 79.99 → "80.0" while the result is still failed).
 - ``score`` is the exact score converted to the nearest float, unrounded.
-- Per section: the same formula over the section's visible checks. A section is
-  ``not_assessed`` when its P + F = 0, ``failed`` when it misses the checklist threshold or
-  one of *its* visible mandatory checks failed, ``passed`` otherwise. ``min_passed`` counts
-  criteria across the whole checklist (TT 45/2021), so it applies only to the overall result.
+- Per section: the same formula over the section's visible counted checks (vetoes and
+  advisory checks left out). A section is ``not_assessed`` when its P + F = 0, ``failed``
+  when it misses the checklist threshold (if the checklist has one) or one of *its* visible
+  mandatory checks failed, ``passed`` otherwise. ``min_passed`` counts criteria across the
+  whole checklist (TT 45/2021) and a veto concerns the whole site, so both apply only to
+  the overall result.
+- ``reasons`` is empty unless the result is ``failed``; a section has no reasons.
 - ``missing_required`` does not change the result: such an inspection is a draft that
   cannot be completed, but the phone still shows its live score.
 """
@@ -35,6 +38,21 @@ from server.forms.conditions import Answers, is_answered, visible_items
 from server.forms.schema import Checklist, Item
 
 Result = Literal["passed", "failed", "not_assessed"]
+ReasonCode = Literal["veto", "mandatory", "threshold", "min_passed"]
+REASON_CODES: tuple[str, ...] = ReasonCode.__args__  # type: ignore[attr-defined]
+
+
+class Reason(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Why a result is ``failed``, naming its items or figures (docs/scoring.md):
+    ``veto`` and ``mandatory`` name ``items``; ``threshold`` gives ``score_display`` and
+    ``threshold``; ``min_passed`` gives ``passed_count`` and ``min_passed``."""
+
+    code: ReasonCode
+    items: list[str] = msgspec.field(default_factory=list)
+    score_display: str | None = None
+    threshold: float | None = None
+    passed_count: int | None = None
+    min_passed: int | None = None
 
 
 class SectionScore(msgspec.Struct, forbid_unknown_fields=True):
@@ -66,12 +84,17 @@ class ScoreResult(msgspec.Struct, forbid_unknown_fields=True):
     """The exact score rounded half up to one decimal, e.g. ``"83.3"``."""
     result: Result
     passed_count: int
-    """Visible checks answered ``pass`` (compared with ``min_passed``)."""
+    """Visible counted checks answered ``pass`` (compared with ``min_passed``)."""
     sections: list[SectionScore]
     failed_checks: list[FailedCheck]
-    """Visible checks answered ``fail``: mandatory ones first, then in document order."""
+    """Visible counted checks answered ``fail``: mandatory ones first, then document order."""
     missing_required: list[str]
     """Visible required items without an answer, in document order."""
+    reasons: list[Reason] = msgspec.field(default_factory=list)
+    """Why the result is ``failed``, in the order veto, mandatory, threshold, min_passed.
+    Results stored before reasons existed lack them: see ``reasons_of``."""
+    recommendations: list[FailedCheck] = msgspec.field(default_factory=list)
+    """Visible advisory checks answered ``fail``, in document order; they never count."""
 
 
 @lru_cache(maxsize=4096)
@@ -130,7 +153,7 @@ class _Tally:
         self.passed = 0
         self.failed = 0
         self.passed_count = 0
-        self.mandatory_failed = False
+        self.mandatory_failed: list[str] = []
 
     def add(self, item: Item, units: int, answer: object) -> None:
         if answer == "pass":
@@ -138,13 +161,14 @@ class _Tally:
             self.passed_count += 1
         elif answer == "fail":
             self.failed += units
-            self.mandatory_failed = self.mandatory_failed or bool(item.mandatory)
+            if item.mandatory:
+                self.mandatory_failed.append(item.id)
 
     def extend(self, other: _Tally) -> None:
         self.passed += other.passed
         self.failed += other.failed
         self.passed_count += other.passed_count
-        self.mandatory_failed = self.mandatory_failed or other.mandatory_failed
+        self.mandatory_failed.extend(other.mandatory_failed)
 
     def score(self) -> float | None:
         """The exact score as the nearest float (integer true division rounds correctly)."""
@@ -155,20 +179,37 @@ class _Tally:
         assessed = self.passed + self.failed
         return None if assessed == 0 else _display_ratio(self.passed, assessed)
 
-    def result(self, threshold: Fraction, min_passed: int | None = None) -> Result:
+    def below(self, threshold: Fraction | None) -> bool:
+        """100 × P < threshold × (P + F), exactly; never below when there is no threshold."""
         assessed = self.passed + self.failed
-        if assessed == 0:
+        if threshold is None:
+            return False
+        return 100 * self.passed * threshold.denominator < threshold.numerator * assessed
+
+    def result(self, threshold: Fraction | None) -> Result:
+        """A section's result: its mandatory checks and the threshold, nothing else."""
+        if self.passed + self.failed == 0:
             return "not_assessed"
-        below = 100 * self.passed * threshold.denominator < threshold.numerator * assessed
-        if self.mandatory_failed or below:
-            return "failed"
-        if min_passed is not None and self.passed_count < min_passed:
-            return "failed"
-        return "passed"
+        return "failed" if self.mandatory_failed or self.below(threshold) else "passed"
+
+    def reasons(self, checklist: Checklist, threshold: Fraction | None) -> list[Reason]:
+        """Why the whole checklist fails on its counted checks, in the rules' order."""
+        reasons: list[Reason] = []
+        if self.mandatory_failed:
+            reasons.append(Reason("mandatory", items=list(self.mandatory_failed)))
+        if self.below(threshold):
+            assert checklist.threshold is not None
+            reasons.append(
+                Reason("threshold", score_display=self.display(), threshold=checklist.threshold)
+            )
+        minimum = checklist.min_passed
+        if minimum is not None and self.passed_count < minimum:
+            reasons.append(Reason("min_passed", passed_count=self.passed_count, min_passed=minimum))
+        return reasons
 
 
 def _section_score(
-    section_id: str, tally: _Tally, threshold: Fraction, denominator: int
+    section_id: str, tally: _Tally, threshold: Fraction | None, denominator: int
 ) -> SectionScore:
     return SectionScore(
         id=section_id,
@@ -186,15 +227,39 @@ def _ordered_failures(failures: Iterable[FailedCheck]) -> list[FailedCheck]:
     return sorted(failures, key=lambda failure: not failure.mandatory)
 
 
+def _failed_check(item: Item, section_id: str) -> FailedCheck:
+    return FailedCheck(
+        item_id=item.id,
+        section_id=section_id,
+        mandatory=bool(item.mandatory),
+        weight=_weight(item),
+        legal_ref=item.legal_ref,
+    )
+
+
+def _overall(
+    total: _Tally, vetoes: list[str], checklist: Checklist, threshold: Fraction | None
+) -> tuple[Result, list[Reason]]:
+    """A visible veto answered ``occurred`` fails the inspection even when nothing was
+    assessed (then it is the only reason); otherwise nothing assessed is ``not_assessed``."""
+    veto = [Reason("veto", items=vetoes)] if vetoes else []
+    if total.passed + total.failed == 0:
+        return ("failed", veto) if veto else ("not_assessed", [])
+    reasons = veto + total.reasons(checklist, threshold)
+    return ("failed" if reasons else "passed"), reasons
+
+
 def score(checklist: Checklist, answers: Answers, visible: set[str] | None = None) -> ScoreResult:
     """Score the answers with this exact checklist version (hidden items are ignored)."""
     if visible is None:  # intake passes the set it validated with
         visible = visible_items(checklist, answers)
-    threshold = exact(checklist.threshold)
+    threshold = None if checklist.threshold is None else exact(checklist.threshold)
     units = _units_of(checklist)
     total = _Tally()
     sections: list[SectionScore] = []
     failures: list[FailedCheck] = []
+    recommendations: list[FailedCheck] = []
+    vetoes: list[str] = []
     missing: list[str] = []
     for section in checklist.sections:
         tally = _Tally()
@@ -204,29 +269,30 @@ def score(checklist: Checklist, answers: Answers, visible: set[str] | None = Non
             answer = answers.get(item.id)
             if item.required and not is_answered(answer):
                 missing.append(item.id)
+            if item.kind == "veto" and answer == "occurred":
+                vetoes.append(item.id)
             if item.kind != "check":
+                continue
+            if item.advisory:
+                if answer == "fail":
+                    recommendations.append(_failed_check(item, section.id))
                 continue
             tally.add(item, units.of[item.id], answer)
             if answer == "fail":
-                failures.append(
-                    FailedCheck(
-                        item_id=item.id,
-                        section_id=section.id,
-                        mandatory=bool(item.mandatory),
-                        weight=_weight(item),
-                        legal_ref=item.legal_ref,
-                    )
-                )
+                failures.append(_failed_check(item, section.id))
         sections.append(_section_score(section.id, tally, threshold, units.denominator))
         total.extend(tally)
+    result, reasons = _overall(total, vetoes, checklist, threshold)
     return ScoreResult(
         passed_weight=total.passed / units.denominator,
         failed_weight=total.failed / units.denominator,
         score=total.score(),
         score_display=total.display(),
-        result=total.result(threshold, checklist.min_passed),
+        result=result,
         passed_count=total.passed_count,
         sections=sections,
         failed_checks=_ordered_failures(failures),
         missing_required=missing,
+        reasons=reasons,
+        recommendations=recommendations,
     )

@@ -60,6 +60,8 @@ def test_vector(path: Path) -> None:
     assert result["passed_count"] == expected["passed_count"]
     assert [f["item_id"] for f in result["failed_checks"]] == expected["failed_checks"]
     assert result["missing_required"] == expected["missing_required"]
+    assert result["reasons"] == expected["reasons"]
+    assert [f["item_id"] for f in result["recommendations"]] == expected["recommendations"]
     assert len(result["sections"]) == len(expected["sections"])
     for actual, wanted in zip(result["sections"], expected["sections"], strict=True):
         assert actual["id"] == wanted["id"]
@@ -80,17 +82,18 @@ VALUES: list[object] = [
     "pass", "fail", "na", "PASS", "", None, [], 0, 1, 2.5, -1, True, False, "yes", "no",
     ["yes"], ["yes", "no"], ["yes", "yes"], [""], {"lat": 1.0, "lon": 2.0},
     {"lat": 91, "lon": 0}, {"lat": 1, "lon": 2, "accuracy": -1}, {"lat": 1}, "2024-02-29",
-    "2023-02-29", "0000-01-01", "2024-1-01", "abc",
+    "2023-02-29", "0000-01-01", "2024-1-01", "abc", "none", "occurred", "occurred",
 ]  # fmt: skip
 CONDITIONS: list[dict[str, object] | None] = [
     None, {"equals": "yes"}, {"not_equals": "yes"}, {"in": ["no", "pass"]}, {"equals": "pass"},
     {"answered": True}, {"answered": False}, {"at_least": 1}, {"at_most": 2.5}, {"equals": True},
-    {"equals": 1}, {"not_equals": "fail"},
+    {"equals": 1}, {"not_equals": "fail"}, {"equals": "occurred"}, {"not_equals": "none"},
 ]  # fmt: skip
 
 
 def _random_case(rng: random.Random, n: int) -> dict[str, Any]:
-    kinds = ["check"] * 6 + ["number", "text", "choice", "photo", "signature", "location", "date"]
+    kinds = ["check"] * 6 + ["veto", "number", "text", "choice", "photo", "signature"]
+    kinds += ["location", "date"]
     sections = []
     ids: list[str] = []
     for s in range(rng.randint(1, 3)):
@@ -101,6 +104,7 @@ def _random_case(rng: random.Random, n: int) -> dict[str, Any]:
             if kind == "check":
                 item |= {"weight": rng.choice(WEIGHTS), "mandatory": rng.random() < 0.2}
                 item["allow_na"] = rng.random() < 0.5
+                item["advisory"] = rng.random() < 0.2
             if kind == "choice":
                 item["choices"] = [{"value": v, "label": {"vi": v, "en": v}} for v in ("yes", "no")]
                 item["multiple"] = rng.random() < 0.5
@@ -122,7 +126,7 @@ def _random_case(rng: random.Random, n: int) -> dict[str, Any]:
         "title": {"vi": "x", "en": "x"},
         "applies_to": ["preschool"],
         "sections": sections,
-        "threshold": rng.choice([0, 50, 80, 80, 87.5, 100]),
+        "threshold": rng.choice([0, 50, 80, 80, 87.5, 100, None, None]),
     }
     if rng.random() < 0.3:
         checklist["min_passed"] = rng.randint(1, 4)
@@ -134,7 +138,7 @@ def _random_case(rng: random.Random, n: int) -> dict[str, Any]:
 
 def test_random_checklists_agree_with_the_server(tmp_path: Path) -> None:
     rng = random.Random(20250704)
-    cases = [_random_case(rng, n) for n in range(400)]
+    cases = [_random_case(rng, n) for n in range(2000)]
     file = tmp_path / "cases.json"
     file.write_text(json.dumps(cases), encoding="utf-8")
     done = subprocess.run(
@@ -154,6 +158,10 @@ def test_random_checklists_agree_with_the_server(tmp_path: Path) -> None:
             f.item_id for f in py.failed_checks
         ], where
         assert js["missing_required"] == py.missing_required, where
+        assert js["reasons"] == msgspec.to_builtins(py.reasons), where
+        assert [f["item_id"] for f in js["recommendations"]] == [
+            f.item_id for f in py.recommendations
+        ], where
         assert [(s["id"], s["result"], s["score_display"]) for s in js["sections"]] == [
             (s.id, s.result, s.score_display) for s in py.sections
         ], where
