@@ -157,7 +157,7 @@ def _v2_inspections(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_insp_facility ON inspections (facility_code, completed_at)")
     db.execute("CREATE INDEX idx_insp_inspector ON inspections (inspector_id)")
 
-    # The current inspection per facility and checklist (SCORING.md "One facility"),
+    # The current inspection per facility and checklist (docs/scoring.md "One facility"),
     # maintained in the intake transaction so status lists never rescan history.
     db.execute(
         """CREATE TABLE current_inspections (

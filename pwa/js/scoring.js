@@ -1,5 +1,5 @@
 // The live score of one inspection: a port of server/inspections/scoring.py (read its
-// docstring for the rules beyond shared SCORING.md). Arithmetic is exact, as on the server:
+// docstring for the rules beyond docs/scoring.md). Arithmetic is exact, as on the server:
 // every weight and the threshold are read as the decimal they are written as, and kept as
 // fractions of BigInts, so 100 × P ≥ threshold × (P + F) never flips on binary rounding and
 // the displayed score is the exact value rounded half up.

@@ -1,7 +1,7 @@
 """A slow, obviously-correct facility status, for checking the fast one.
 
 It reads the ``inspections`` table alone (not ``current_inspections``, not
-``superseded_by``, not ``expires_at``) and follows SCORING.md ("One facility") step by
+``superseded_by``, not ``expires_at``) and follows docs/scoring.md ("One facility") step by
 step in plain Python loops. The benchmark's own check and the randomized tests compare it
 with the SQL of the department list. Never use it to serve a request: it reads every
 inspection of the country.

@@ -176,7 +176,7 @@ class ComplianceController(Controller):
         sync_to_thread=True,
         summary="A facility's compliance",
         description="The facility's status (non_compliant, overdue, not_inspected or"
-        " compliant, per the shared SCORING.md), the current inspection of every checklist"
+        " compliant, per docs/scoring.md), the current inspection of every checklist"
         " that applies to its kind (score, result, section scores, failed checks mandatory"
         " first, in the words of the checklist version used, and when it expires) and every"
         " inspection it had, newest first, amended ones marked. Facility accounts see their"

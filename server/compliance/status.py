@@ -1,4 +1,4 @@
-"""The facility status rule of SCORING.md ("One facility"), as a pure function.
+"""The facility status rule of docs/scoring.md ("One facility"), as a pure function.
 
 The department list computes the same rule in SQL (``server.compliance.store``) for speed;
 this is the readable statement of it, used by the facility view and the unit tests, and

@@ -420,7 +420,7 @@ def _order_by(sort: Sort, order: Order | None) -> str:
     direction = "DESC" if desc else "ASC"
     if sort == "status":
         # "desc" is most severe first. Within a status the newest first: for non-compliant
-        # sites the newest failing inspection (SCORING.md), for others the newest one.
+        # sites the newest failing inspection (docs/scoring.md), for others the newest one.
         newest = "coalesce(s.last_failed_at, s.last_completed_at)"
         return (
             f"{_SEVERITY} {'ASC' if desc else 'DESC'}, {newest} IS NULL, {newest} DESC,"

@@ -100,7 +100,7 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     legal_ref: str | None = None
     inferred: bool = False
     """True when the item is good practice inferred from the regulations rather than
-    stated by the cited article (BRIEF.md marks these [I])."""
+    stated by the cited article; such a check can be advisory, never mandatory."""
     required: bool | None = None
     """Defaults to true for checks and vetoes, false for other kinds."""
     show_if: list[Condition] | None = None

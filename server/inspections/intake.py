@@ -230,7 +230,7 @@ def _ingest_one(
 
 
 def refresh_current(db: sqlite_utils.Database, facility_code: str, form_id: str) -> None:
-    """Recompute the current inspection of one facility and checklist (SCORING.md): the
+    """Recompute the current inspection of one facility and checklist (docs/scoring.md): the
     latest completed, ties to the one received last, superseded and not-assessed ignored."""
     row = db.execute(
         "SELECT id, completed_at, expires_at, result, score FROM inspections"

@@ -5,7 +5,7 @@ intake must reject answers with problems before scoring. Given invalid answers a
 does not guess: a check answer other than ``pass``/``fail`` (a disallowed ``na``, a typo)
 counts in neither passed nor failed weight, exactly like ``na``.
 
-Decisions beyond SCORING.md, mirrored by ``pwa/js/scoring.js`` and the shared vectors:
+Decisions beyond docs/scoring.md, mirrored by ``pwa/js/scoring.js`` and the shared vectors:
 
 - Arithmetic is exact. Each weight and the threshold are read as the decimal they are
   written as (``Fraction(str(x))``: ``0.1`` is one tenth), so ``100 × P ≥ threshold × (P + F)``

@@ -1,5 +1,5 @@
 """The shipped checklists: valid, sourced, bilingual, graded as their regulation says, and
-scored as expected on worked examples (shared SCORING.md, server.inspections.scoring)."""
+scored as expected on worked examples (docs/scoring.md, server.inspections.scoring)."""
 
 from __future__ import annotations
 

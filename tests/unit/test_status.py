@@ -1,4 +1,4 @@
-"""The facility status rule of SCORING.md ("One facility"), table-driven."""
+"""The facility status rule of docs/scoring.md ("One facility"), table-driven."""
 
 from __future__ import annotations
 
