@@ -118,7 +118,30 @@ CSV_COLUMNS = (
     "last_inspected",
     "failing_checklists",
     "failed_mandatory_checks",
+    "reasons",
 )
+
+
+def vi_number(value: float | str) -> str:
+    """A score or threshold as Vietnamese writes it: a decimal comma ("96,3")."""
+    text = value if isinstance(value, str) else f"{value:g}"
+    return text.replace(".", ",")
+
+
+def reason_vi(reason: store.ExplainedReason) -> str:
+    """One reason of a failed result in plain Vietnamese (docs/scoring.md)."""
+    items = ", ".join(check.text.vi for check in reason.items)
+    if reason.code == "veto":
+        return f"Có sự việc loại trừ: {items}"
+    if reason.code == "mandatory":
+        return f"Tiêu chí bắt buộc không đạt: {items}"
+    if reason.code == "threshold":
+        score, threshold = reason.score_display or "-", reason.threshold or 0
+        return f"Điểm {vi_number(score)} thấp hơn ngưỡng đạt {vi_number(threshold)}"
+    return (
+        f"Chỉ {reason.passed_count}/{reason.min_passed} tiêu chí đạt"
+        f" (cần ít nhất {reason.min_passed})"
+    )
 
 
 def csv_cells(item: store.Listed) -> list[str]:
@@ -130,6 +153,10 @@ def csv_cells(item: store.Listed) -> list[str]:
     )
     checks = "; ".join(
         f"{check.item_id}: {check.text.vi}" for r in item.reasons for check in r.failed_mandatory
+    )
+    why = " | ".join(
+        f"{r.title.vi}: " + "; ".join(reason_vi(reason) for reason in r.reasons)
+        for r in item.reasons
     )
     return [
         facility["code"],
@@ -143,6 +170,7 @@ def csv_cells(item: store.Listed) -> list[str]:
         item.last_completed_at or "",
         failing,
         checks,
+        why,
     ]
 
 

@@ -25,7 +25,13 @@ from server.compliance.status import Current, Status, facility_status, is_expire
 from server.facilities.store import facility_conditions, get_facility_for
 from server.forms.registry import FormRegistry
 from server.forms.schema import FACILITY_KINDS, Checklist, Item, Text
-from server.inspections.scoring import FailedCheck, ScoreResult
+from server.inspections.scoring import (
+    FailedCheck,
+    ReasonCode,
+    ScoreResult,
+    StoredOutcome,
+    reasons_of,
+)
 
 Sort = Literal["status", "score", "date", "name"]
 Order = Literal["asc", "desc"]
@@ -36,13 +42,7 @@ DEFAULT_ORDER: dict[str, Order] = {"status": "desc", "score": "asc", "date": "de
 _summary_decoder = msgspec.json.Decoder(ScoreResult)
 
 
-class _FailedOnly(msgspec.Struct):
-    """The part of a stored summary the list needs; decoding only it keeps lists cheap."""
-
-    failed_checks: list[FailedCheck]
-
-
-_failed_decoder = msgspec.json.Decoder(_FailedOnly)
+_outcome_decoder = msgspec.json.Decoder(StoredOutcome)
 
 
 # --- shapes -------------------------------------------------------------------------------
@@ -57,6 +57,23 @@ class CheckText(msgspec.Struct):
     weight: float
     text: Text
     legal_ref: str | None
+
+
+class ReasonCheck(msgspec.Struct):
+    item_id: str
+    text: Text
+
+
+class ExplainedReason(msgspec.Struct, omit_defaults=True):
+    """One reason of a failed result (docs/scoring.md), its items in the words of the
+    checklist version that was used."""
+
+    code: ReasonCode
+    items: list[ReasonCheck] = msgspec.field(default_factory=list)
+    score_display: str | None = None
+    threshold: float | None = None
+    passed_count: int | None = None
+    min_passed: int | None = None
 
 
 class SectionResult(msgspec.Struct):
@@ -82,6 +99,10 @@ class CurrentInspection(msgspec.Struct):
     sections: list[SectionResult]
     failed_checks: list[CheckText]
     """Mandatory ones first, then in the checklist's order."""
+    reasons: list[ExplainedReason]
+    """Why a failed result failed, in order; empty otherwise."""
+    recommendations: list[CheckText]
+    """Advisory checks answered fail: good practice to take up, never counted."""
 
 
 class ChecklistState(msgspec.Struct):
@@ -114,11 +135,6 @@ class FacilityView:
     history: list[HistoryEntry]
 
 
-class ReasonCheck(msgspec.Struct):
-    item_id: str
-    text: Text
-
-
 class Reason(msgspec.Struct):
     """One failing current inspection: why a facility is non-compliant."""
 
@@ -130,6 +146,8 @@ class Reason(msgspec.Struct):
     score_display: str | None
     completed_at: str
     failed_mandatory: list[ReasonCheck]
+    reasons: list[ExplainedReason]
+    """Why this inspection failed, in order (docs/scoring.md)."""
 
 
 @dataclass
@@ -191,6 +209,25 @@ class _Texts:
     def item_text(self, form_id: str, version: int, item_id: str) -> Text:
         item = self.items(form_id, version).get(item_id)
         return item.text if item is not None else Text(item_id, item_id)
+
+    def explain(
+        self, outcome: ScoreResult | StoredOutcome, form_id: str, version: int
+    ) -> list[ExplainedReason]:
+        """The reasons of a stored result, their items named in the version's words."""
+        return [
+            ExplainedReason(
+                code=reason.code,
+                items=[
+                    ReasonCheck(item_id, self.item_text(form_id, version, item_id))
+                    for item_id in reason.items
+                ],
+                score_display=reason.score_display,
+                threshold=reason.threshold,
+                passed_count=reason.passed_count,
+                min_passed=reason.min_passed,
+            )
+            for reason in reasons_of(outcome, self.checklist(form_id, version))
+        ]
 
 
 # --- one facility ----------------------------------------------------------------------------
@@ -272,10 +309,12 @@ def _current(row: dict[str, Any], texts: _Texts, now: str) -> CurrentInspection:
         result=row["result"],
         sections=sections,
         failed_checks=[_check_text(f, form_id, version, texts) for f in _ordered(summary)],
+        reasons=texts.explain(summary, form_id, version),
+        recommendations=[_check_text(f, form_id, version, texts) for f in summary.recommendations],
     )
 
 
-def _ordered(summary: ScoreResult | _FailedOnly) -> list[FailedCheck]:
+def _ordered(summary: ScoreResult | StoredOutcome) -> list[FailedCheck]:
     """Mandatory first (stable, so the checklist's order stays within each group)."""
     return sorted(summary.failed_checks, key=lambda failed: not failed.mandatory)
 
@@ -532,7 +571,8 @@ def _add_details(
             worst[code] = score
             item.worst_score_display = display
         if result == "failed" and summary is not None:
-            failed = _ordered(_failed_decoder.decode(summary))
+            outcome = _outcome_decoder.decode(summary)
+            failed = _ordered(outcome)
             item.reasons.append(
                 Reason(
                     inspection_id=insp_id,
@@ -547,5 +587,6 @@ def _add_details(
                         for f in failed
                         if f.mandatory
                     ],
+                    reasons=texts.explain(outcome, form_id, version),
                 )
             )

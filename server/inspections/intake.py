@@ -46,6 +46,7 @@ from server.inspections.validation import answer_problems
 log = logging.getLogger(__name__)
 
 _canonical = msgspec.json.Encoder(order="sorted")
+_stored_outcome = msgspec.json.Decoder(scoring.StoredOutcome)
 
 
 def iso_utc(moment: datetime) -> str:
@@ -156,14 +157,16 @@ def _ingest_one(
     canonical = _canonical.encode(record)  # hashed and stored: encoded once
     digest = hashlib.sha256(canonical).hexdigest()
     stored = db.execute(
-        "SELECT content_hash, received_at, score, score_display, result"
-        " FROM inspections WHERE id = ?",
+        "SELECT content_hash, received_at, score, score_display, result, summary, form_id,"
+        " form_version FROM inspections WHERE id = ?",
         [record.id],
     ).fetchone()
     if stored is not None:
         if stored[0] == digest:
-            received_at, score, score_display, result = stored[1:]
-            receipt = Receipt(record.id, received_at, digest, score, score_display, result)
+            received_at, score, score_display, result, summary, form_id, version = stored[1:]
+            outcome = _stored_outcome.decode(summary)
+            reasons = scoring.reasons_of(outcome, forms.get(form_id, version))
+            receipt = Receipt(record.id, received_at, digest, score, score_display, result, reasons)
             return RecordResult(record.id, "duplicate", receipt=receipt)
         return _keep_aside(db, who, item, digest, "conflict", [])
 
@@ -224,7 +227,13 @@ def _ingest_one(
         },
     )
     receipt = Receipt(
-        record.id, received_at, digest, result.score, result.score_display, result.result
+        record.id,
+        received_at,
+        digest,
+        result.score,
+        result.score_display,
+        result.result,
+        result.reasons,
     )
     return RecordResult(record.id, "created", receipt=receipt)
 

@@ -18,8 +18,10 @@ from server.facilities.store import get_facility_for
 from server.forms.registry import FormRegistry
 from server.inspections import intake, store
 from server.inspections.schemas import SyncRequest, SyncResponse
+from server.inspections.scoring import ScoreResult, reasons_of
 
 AuthedRequest = Request[Principal, str, State]
+_summary = msgspec.json.Decoder(ScoreResult)
 
 
 class InspectionOut(msgspec.Struct):
@@ -38,7 +40,9 @@ class InspectionOut(msgspec.Struct):
     supersedes: str | None
     superseded_by: str | None
     record: dict[str, Any]
-    summary: dict[str, Any]
+    summary: ScoreResult
+    """The result as scored, with its reasons (worked out for results stored before
+    reasons were kept)."""
 
 
 class InspectionController(Controller):
@@ -75,7 +79,8 @@ class InspectionController(Controller):
         sync_to_thread=True,
         summary="One inspection",
         description="A stored inspection with its record as accepted, its score and result,"
-        " section scores and failed checks; refused outside the caller's scope.",
+        " section scores, failed checks, recommendations and the reasons of a failed result"
+        " (docs/scoring.md); refused outside the caller's scope.",
     )
     def get_inspection(
         self,
@@ -85,6 +90,9 @@ class InspectionController(Controller):
     ) -> InspectionOut:
         row = store.get_inspection(db, inspection_id)
         get_facility_for(db, request.user, row["facility_code"])
+        summary = _summary.decode(row["summary"])
+        checklist = request.app.state.forms.get(row["form_id"], row["form_version"])
+        summary.reasons = reasons_of(summary, checklist)
         return InspectionOut(
             id=row["id"],
             facility_code=row["facility_code"],
@@ -101,7 +109,7 @@ class InspectionController(Controller):
             supersedes=row["supersedes"],
             superseded_by=row["superseded_by"],
             record=msgspec.json.decode(row["payload"]),
-            summary=msgspec.json.decode(row["summary"]),
+            summary=summary,
         )
 
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from server.inspections.scoring import Reason
+
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="Lower-case UUID")]
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of a photo")]
@@ -54,6 +56,8 @@ class Receipt(msgspec.Struct):
     score: float | None
     score_display: str | None
     result: str
+    reasons: list[Reason] = msgspec.field(default_factory=list)
+    """Why a failed result failed (docs/scoring.md), in order."""
 
 
 class Detail(msgspec.Struct):

@@ -92,9 +92,21 @@ class ScoreResult(msgspec.Struct, forbid_unknown_fields=True):
     """Visible required items without an answer, in document order."""
     reasons: list[Reason] = msgspec.field(default_factory=list)
     """Why the result is ``failed``, in the order veto, mandatory, threshold, min_passed.
-    Results stored before reasons existed lack them: see ``reasons_of``."""
+    Results stored before reasons existed lack them: read them with ``reasons_of``."""
     recommendations: list[FailedCheck] = msgspec.field(default_factory=list)
     """Visible advisory checks answered ``fail``, in document order; they never count."""
+
+
+class StoredOutcome(msgspec.Struct):
+    """The parts of a stored ``ScoreResult`` that say why it failed; decoding only these
+    keeps lists of many inspections cheap."""
+
+    result: Result
+    passed_weight: float
+    failed_weight: float
+    passed_count: int
+    failed_checks: list[FailedCheck]
+    reasons: list[Reason] = msgspec.field(default_factory=list)
 
 
 @lru_cache(maxsize=4096)
@@ -296,3 +308,23 @@ def score(checklist: Checklist, answers: Answers, visible: set[str] | None = Non
         reasons=reasons,
         recommendations=recommendations,
     )
+
+
+def reasons_of(stored: ScoreResult | StoredOutcome, checklist: Checklist) -> list[Reason]:
+    """The reasons of a stored result, given the checklist version that scored it.
+
+    Results stored before reasons existed come from checklists without vetoes or advisory
+    checks; their reasons are worked out from what was stored, exactly as ``score`` gives
+    them: the weights are whole numbers of the checklist's units, so rounding the stored
+    float back to units is exact while a tally stays below 2**53 units (every shipped
+    checklist is many orders of magnitude below)."""
+    if stored.reasons or stored.result != "failed":
+        return stored.reasons
+    denominator = _units_of(checklist).denominator
+    total = _Tally()
+    total.passed = round(stored.passed_weight * denominator)
+    total.failed = round(stored.failed_weight * denominator)
+    total.passed_count = stored.passed_count
+    total.mandatory_failed = [check.item_id for check in stored.failed_checks if check.mandatory]
+    threshold = None if checklist.threshold is None else exact(checklist.threshold)
+    return total.reasons(checklist, threshold)

@@ -419,6 +419,57 @@ EXPECTED = {
 }
 
 
+def test_a_failed_result_explains_itself_everywhere(
+    client: Client, world: World, settings: Settings
+) -> None:
+    """Receipt, the stored inspection, the facility view, the list and the CSV give the
+    same reasons; results stored before reasons were kept get the same ones worked out."""
+    failing = [i.id for i in PRESCHOOL.checks() if not i.mandatory][:15] + ["no_child_abused"]
+    rec = record(PRESCHOOL, "A1", random.Random(5), fail=tuple(failing))
+    response = client.post(
+        "/api/sync/inspections", json={"records": [rec]}, headers=world.auth("insp_08")
+    )
+    receipt = response.json()["results"][0]["receipt"]
+    abused = next(i for i in PRESCHOOL.items() if i.id == "no_child_abused")
+    expected = [
+        {"code": "mandatory", "items": ["no_child_abused"]},
+        {"code": "threshold", "score_display": "70.9", "threshold": 80.0},
+        {"code": "min_passed", "passed_count": 39, "min_passed": 40},
+    ]
+    assert receipt["result"] == "failed" and receipt["reasons"] == expected
+
+    def everywhere() -> None:
+        stored = get(client, world, "dept_08", f"/api/inspections/{rec['id']}")
+        assert stored["summary"]["reasons"] == expected
+        view = get(client, world, "fac_a1", f"{LIST}/A1")
+        reasons = view["checklists"][0]["current"]["reasons"]
+        named = [{**r, "items": [c["item_id"] for c in r.get("items", [])]} for r in reasons]
+        assert [{k: v for k, v in r.items() if v != []} for r in named] == expected
+        assert reasons[0]["items"][0]["text"] == {"vi": abused.text.vi, "en": abused.text.en}
+        (row,) = get(client, world, "dept_08", LIST, status="non_compliant")["items"]
+        assert row["reasons"][0]["reasons"] == reasons
+        text = client.get(CSV, headers=world.auth("dept_08")).content.decode("utf-8-sig")
+        a1 = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "A1")
+        assert a1["reasons"] == (
+            f"{PRESCHOOL.title.vi}: Tiêu chí bắt buộc không đạt: {abused.text.vi};"
+            " Điểm 70,9 thấp hơn ngưỡng đạt 80; Chỉ 39/40 tiêu chí đạt (cần ít nhất 40)"
+        )
+
+    everywhere()
+    db = connect_settings(settings)
+    try:  # as stored before reasons were kept
+        db.execute("UPDATE inspections SET summary = json_remove(summary, '$.reasons')")
+        db.conn.commit()
+        assert "reasons" not in db.execute("SELECT summary FROM inspections").fetchone()[0]
+    finally:
+        db.conn.close()
+    everywhere()
+    again = client.post(
+        "/api/sync/inspections", json={"records": [rec]}, headers=world.auth("insp_08")
+    ).json()["results"][0]
+    assert again["outcome"] == "duplicate" and again["receipt"]["reasons"] == expected
+
+
 @pytest.mark.usefixtures("scene")
 @pytest.mark.parametrize(
     ("params", "codes"),

@@ -25,7 +25,14 @@ from hypothesis import strategies as st
 
 from server.forms.conditions import condition_holds, is_answered, visible_items
 from server.forms.schema import Checklist, Condition, Item, Section, Text
-from server.inspections.scoring import REASON_CODES, Reason, ScoreResult, score
+from server.inspections.scoring import (
+    REASON_CODES,
+    Reason,
+    ScoreResult,
+    StoredOutcome,
+    reasons_of,
+    score,
+)
 from server.inspections.validation import answer_problems
 
 VECTORS = sorted((Path(__file__).parents[1] / "vectors" / "scoring").glob("*.json"))
@@ -395,3 +402,26 @@ def test_answers_on_hidden_checks_are_ignored(
     visible = visible_items(checklist, answers)
     hidden = {item.id: stale for item in checklist.checks() if item.id not in visible}
     assert score(checklist, {**answers, **hidden}) == score(checklist, answers)
+
+
+@given(inspections())
+def test_reasons_of_a_result_stored_without_them_are_the_scored_ones(
+    case: tuple[Checklist, dict[str, object]],
+) -> None:
+    """Results stored before reasons were kept come from checklists without vetoes: their
+    reasons, worked out from the stored summary, are exactly the scorer's."""
+    checklist, answers = case
+    without_vetoes = msgspec.structs.replace(
+        checklist,
+        sections=[
+            msgspec.structs.replace(
+                section, items=[item for item in section.items if item.kind != "veto"]
+            )
+            for section in checklist.sections
+        ],
+    )
+    scored = score(without_vetoes, answers)
+    stored = msgspec.json.decode(
+        msgspec.json.encode(msgspec.structs.replace(scored, reasons=[])), type=StoredOutcome
+    )
+    assert reasons_of(stored, without_vetoes) == scored.reasons
