@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "df747cddf13c1686";
+const VERSION = "d2a697c38b314eae";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -25,6 +25,7 @@ const ASSETS = [
   "/js/conditions.js",
   "/js/data.js",
   "/js/dom.js",
+  "/js/explain.js",
   "/js/i18n.js",
   "/js/inspections.js",
   "/js/outbox.js",

@@ -19,7 +19,8 @@ const CHANNEL = "safeschool-store";
  * @typedef {"draft"|"queued"|"sending"|"received"|"attention"} InspectionStatus
  * @typedef {{code: string, message: string, details: {item: string|null, code: string, message: string}[]}} ServerError
  * @typedef {{id: string, received_at: string, content_hash: string, score: number|null,
- *   score_display: string|null, result: string}} Receipt
+ *   score_display: string|null, result: string,
+ *   reasons?: import("./scoring.js").Reason[]}} Receipt
  * @typedef {{lat: number, lon: number, accuracy: number|null}} Location
  * @typedef {{
  *   id: string, status: InspectionStatus, facility_code: string, facility_name: string,

@@ -400,8 +400,9 @@ def fill_checklist(
     everything: bool = False,
 ) -> None:
     """Answer every visible item the way an inspector taps: checks "Đạt" (or "Không đạt"
-    for ``fail``), choices the first option, numbers 25, dates today, texts a sentence,
-    signatures drawn; optional items too when ``everything``; a photo where asked."""
+    for ``fail``), vetoes "Không xảy ra" (or "Có xảy ra" for ``fail``), choices the first
+    option, numbers 25, dates today, texts a sentence, signatures drawn; optional items too
+    when ``everything``; a photo where asked."""
     done: set[str] = set()
     for _ in range(10):  # answers may reveal more items
         todo = [
@@ -415,6 +416,8 @@ def fill_checklist(
             kind = item["kind"]
             if kind == "check":
                 root.locator(".opt-fail" if item["id"] in fail else ".opt-pass").click()
+            elif kind == "veto":
+                root.locator(".opt-occurred" if item["id"] in fail else ".opt-none").click()
             elif kind == "choice":
                 root.locator("label.opt").first.click()
             elif kind == "number":

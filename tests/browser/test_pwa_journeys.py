@@ -90,7 +90,7 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     context.set_offline(False)
     [received] = wait_for_status(page, "received")
     assert received["receipt"]["score_display"] == received["preview"]["score_display"]
-    assert received["preview"]["score_display"] in preview
+    assert received["preview"]["score_display"].replace(".", ",") in preview  # "96,3"
     expect_text(card, "Máy chủ đã nhận lúc")
     eventually(page, "async () => (await window.__idb('photos')).every(p => p.uploaded)")
     assert server.stored_copies(iid) == 1
@@ -541,3 +541,34 @@ def test_background_sync_sends_with_no_page_open(
         time.sleep(0.2)
     page.goto(server.url + "/#/outbox")
     wait_for_status(page, "received")
+
+
+def test_the_live_result_says_what_it_is_and_why(context: Any, page: Any, server: Server) -> None:
+    """A count-graded checklist shows progress, not "Không đạt", while the minimum is not
+    yet reached; a failed result lists its reasons, live and in the server's receipt."""
+    install_idb_helper(context)
+    sign_in(page)
+    iid = start_inspection(page, PRESCHOOL)
+    score = page.locator(".summary .score")
+    checks = page.locator(".item.kind-check:not([hidden])")
+    checks.nth(0).get_by_role("radio", name="Đạt", exact=True).check()
+    checks.nth(1).get_by_role("radio", name="Đạt", exact=True).check()
+    expect_text(score, "2/40 tiêu chí đạt")
+    assert "Không đạt" not in page.locator(".summary").inner_text()
+    assert page.locator(".summary ul.reasons").is_hidden()
+
+    mandatory = page.locator(".item.kind-check:not([hidden]):has(.pill.mandatory)").last
+    mandatory_id = str(mandatory.get_attribute("id")).removeprefix("item-")
+    question = mandatory.locator("legend .q").inner_text()
+    fill_checklist(page, fail=(mandatory_id,))
+    expect_text(score, "Không đạt")
+    reasons = page.get_by_role("list", name="Lý do không đạt")
+    expect_text(reasons.first, f"Tiêu chí bắt buộc không đạt: {question}")
+    assert "," in score.inner_text().split("·")[0]  # "98,2": the Vietnamese decimal comma
+
+    complete(page)
+    [received] = wait_for_status(page, "received")
+    assert received["receipt"]["reasons"] == [{"code": "mandatory", "items": [mandatory_id]}]
+    card = page.locator(f"li.card[data-id='{iid}']")
+    expect_text(card, "Kết quả của máy chủ: ")
+    expect_text(card.get_by_role("list", name="Lý do không đạt"), question)

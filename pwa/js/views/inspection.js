@@ -6,6 +6,7 @@
 
 import { getForm } from "../data.js";
 import { append, h, replace, uid } from "../dom.js";
+import { live } from "../explain.js";
 import { t, tx } from "../i18n.js";
 import { complete, remove } from "../inspections.js";
 import { canvasPng, reduce, storeImage } from "../photos.js";
@@ -82,12 +83,13 @@ export async function render(root, ctx, params) {
   const scoreText = h("span", { class: "score" });
   const remainingText = h("span", { class: "remaining" });
   const overall = h("progress", { max: "1", value: "0", "aria-label": t("insp.progress") });
+  const reasonList = h("ul", { class: "reasons", "aria-label": t("result.reasons") });
   const summary = h(
     "div",
     { class: "summary", role: "status", "aria-live": "polite" },
     h("span", { class: "label", text: `${t("insp.score")}: ` }),
     scoreText,
-    h("br"),
+    reasonList,
     remainingText,
   );
   const message = h("p", { class: "error", role: "alert" });
@@ -210,9 +212,11 @@ export async function render(root, ctx, params) {
       s.progress.max = Math.max(1, required.length);
       s.progress.value = done;
     }
-    const resultText = t(`result.${result.result}`);
-    scoreText.textContent = result.score_display ? `${result.score_display} · ${resultText}` : `${t("insp.noScore")} · ${resultText}`;
-    scoreText.className = `score result-${result.result}`;
+    const explained = live(result, def);
+    scoreText.textContent = explained.text;
+    scoreText.className = `score result-${explained.state}`;
+    replace(reasonList, explained.reasons.map((text) => h("li", { text })));
+    reasonList.hidden = !explained.reasons.length;
     const missing = result.missing_required.length;
     remainingText.textContent = missing ? t("insp.remaining", { n: missing }) : t("insp.allAnswered");
     const totalRequired = sections.reduce((n, s) => n + s.items.filter((i) => result.visible.has(i.id) && isRequired(i)).length, 0);
@@ -273,8 +277,13 @@ export async function render(root, ctx, params) {
     const name = tx(item.text);
     const markers = [
       item.mandatory ? h("span", { class: "pill mandatory", text: t("insp.mandatory") }) : null,
-      item.kind !== "check" && isRequired(item) ? h("span", { class: "req", text: `(${t("insp.required")})` }) : null,
-      item.inferred ? h("span", { class: "pill inferred", text: t("insp.inferred") }) : null,
+      item.kind === "veto" ? h("span", { class: "pill veto", text: t("insp.veto") }) : null,
+      item.kind !== "check" && item.kind !== "veto" && isRequired(item) ? h("span", { class: "req", text: `(${t("insp.required")})` }) : null,
+      item.advisory
+        ? h("span", { class: "pill inferred", text: t("insp.advisory") })
+        : item.inferred
+          ? h("span", { class: "pill inferred", text: t("insp.inferred") })
+          : null,
     ];
     const tools = [
       item.kind === "text" ? null : noteBox(item, name),
@@ -287,6 +296,10 @@ export async function render(root, ctx, params) {
         const options = [["pass", t("insp.pass")], ["fail", t("insp.fail")]];
         if (item.allow_na) options.push(["na", t("insp.na")]);
         return fieldset(item, name, markers, h("div", { class: `options n${options.length}` }, options.map(([v, label]) => radio(item, v, label, value === v))), extras);
+      }
+      case "veto": {
+        const options = [["none", t("insp.vetoNone")], ["occurred", t("insp.vetoOccurred")]];
+        return fieldset(item, name, markers, h("div", { class: "options n2" }, options.map(([v, label]) => radio(item, v, label, value === v))), extras);
       }
       case "choice": {
         const choices = item.choices || [];

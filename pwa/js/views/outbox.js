@@ -3,6 +3,7 @@
 // status and the "Đồng bộ ngay" button. Nothing leaves this list unless the user removes it.
 
 import { getForm } from "../data.js";
+import { headline, namesFrom, reasonText } from "../explain.js";
 import { append, h, replace } from "../dom.js";
 import { has, t, tx, when } from "../i18n.js";
 import { remove, reopen, resendAsNew } from "../inspections.js";
@@ -69,25 +70,22 @@ export async function render(root, ctx) {
   /** @param {Inspection} i */
   async function card(i) {
     const form = await getForm(i.form_id, i.form_version);
-    const itemText = (/** @type {string|null} */ itemId) => {
-      if (!itemId) return "";
-      const item = form?.definition.sections.flatMap((s) => s.items).find((x) => x.id === itemId);
-      return item ? tx(item.text) : itemId;
-    };
-    const result = (/** @type {any} */ r) => (r ? t(`result.${r.result}`) : "");
+    const nameOf = namesFrom(form?.definition);
     const parts = [
       h("span", { class: "title", text: i.facility_name }),
       h("span", { class: "meta", text: form ? tx(form.definition.title) : i.form_id }),
       h("span", { class: `pill state-${i.status}`, dataset: { state: i.status }, text: t(`outbox.state.${i.status}`) }),
       h("span", { class: "meta", text: t("outbox.completedAt", { time: when(i.completed_at) }) }),
-      i.preview
-        ? h("span", { class: "meta", text: t("outbox.preview", { result: result(i.preview), score: i.preview.score_display || "" }) })
-        : null,
+      i.preview ? h("span", { class: "meta", text: t("outbox.preview", { result: headline(i.preview) }) }) : null,
     ];
     if (i.status === "received") {
       parts.push(h("span", { class: "meta receipt", text: t("outbox.receivedAt", { time: when(i.receipt?.received_at) }) }));
       if (i.receipt) {
-        parts.push(h("span", { class: "meta", text: t("outbox.serverScore", { result: result(i.receipt), score: i.receipt.score_display || "" }) }));
+        parts.push(h("span", { class: "meta", text: t("outbox.serverScore", { result: headline(i.receipt) }) }));
+        const reasons = i.receipt.reasons || [];
+        if (reasons.length) {
+          parts.push(h("ul", { class: "reasons", "aria-label": t("result.reasons") }, reasons.map((r) => h("li", { text: reasonText(r, nameOf) }))));
+        }
       }
       const waiting = (i.photos_pending || []).length;
       if (waiting) parts.push(h("span", { class: "meta photos-waiting", text: t("outbox.photosWaiting", { n: waiting }) }));
@@ -112,7 +110,7 @@ export async function render(root, ctx) {
                   h(
                     "li",
                     null,
-                    d.item ? h("strong", { text: `${itemText(d.item)}: ` }) : null,
+                    d.item ? h("strong", { text: `${nameOf(d.item)}: ` }) : null,
                     `${problemText(d.code)}${d.message ? ` (${d.message})` : ""}`,
                   ),
                 ),

@@ -4,6 +4,7 @@
 
 import { request } from "../api.js";
 import { append, h, replace } from "../dom.js";
+import { headline, number, reasonText } from "../explain.js";
 import { t, tx, when } from "../i18n.js";
 import * as store from "../store.js";
 
@@ -64,7 +65,16 @@ async function facility(code, body, asOf) {
           c.current
             ? [
                 h("span", { class: "meta", text: t("compliance.current", { time: when(c.current.completed_at) }) }),
-                h("span", { class: `pill result-${c.current.result}`, text: `${t(`result.${c.current.result}`)} ${c.current.score_display || ""}` }),
+                h("span", { class: `pill result-${c.current.result}`, text: headline(c.current) }),
+                reasonsList(c.current.reasons),
+                (c.current.recommendations || []).length
+                  ? h(
+                      "details",
+                      { class: "more" },
+                      h("summary", { text: `${t("result.recommendations")} (${c.current.recommendations.length})` }),
+                      h("ul", null, c.current.recommendations.map((/** @type {any} */ f) => h("li", { text: tx(f.text) || f.item_id }))),
+                    )
+                  : null,
                 (c.current.failed_checks || []).length
                   ? h(
                       "details",
@@ -125,9 +135,9 @@ async function department(body, asOf) {
           { class: "card" },
           h("span", { class: "title", text: f.name }),
           h("span", { class: "meta", text: `${f.code} · ${f.commune_name || ""} · ${f.kind ? t(`kind.${f.kind}`) : ""}` }),
-          h("span", { class: `pill status-${row.status}`, text: `${t(`status.${row.status}`)} ${row.worst_score_display || row.score_display || ""}` }),
+          h("span", { class: `pill status-${row.status}`, text: `${t(`status.${row.status}`)} ${number(row.worst_score_display || row.score_display)}` }),
           h("span", { class: "meta", text: t("compliance.current", { time: when(row.last_inspected_at || row.last_completed_at) }) }),
-          reasons.length ? h("ul", { class: "details" }, reasons.map((/** @type {any} */ x) => h("li", { text: describe(x) }))) : null,
+          reasons.length ? h("ul", { class: "details" }, reasons.map(describe)) : null,
         );
       }),
     );
@@ -141,17 +151,18 @@ async function department(body, asOf) {
   await loadPage();
 }
 
-/** A failing current inspection: checklist, score and failed mandatory checks. @param {any} x */
+/**
+ * The reasons of a failed result, in words, or nothing.
+ * @param {any[]|undefined} reasons
+ */
+function reasonsList(reasons) {
+  if (!reasons || !reasons.length) return null;
+  return h("ul", { class: "reasons", "aria-label": t("result.reasons") }, reasons.map((r) => h("li", { text: reasonText(r) })));
+}
+
+/** A failing current inspection: checklist, score and why it failed. @param {any} x */
 function describe(x) {
-  if (typeof x === "string") return x;
-  if (!x || typeof x !== "object") return String(x);
   const title = x.title ? tx(x.title) : x.form_id || "";
-  const score = x.score_display ? ` ${x.score_display}` : "";
-  const checks = Array.isArray(x.failed_mandatory)
-    ? x.failed_mandatory
-    : Array.isArray(x.failed_checks)
-      ? x.failed_checks.filter((/** @type {any} */ f) => f.mandatory)
-      : [];
-  const mandatory = checks.map((/** @type {any} */ f) => tx(f.text) || f.item_id);
-  return `${title}${score}${mandatory.length ? ` – ${mandatory.join("; ")}` : ""}`;
+  const score = x.score_display ? ` ${number(x.score_display)}` : "";
+  return h("li", null, h("span", { text: `${title}${score}` }), reasonsList(x.reasons));
 }
