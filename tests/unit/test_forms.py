@@ -215,7 +215,7 @@ def mutated(**changes: Any) -> dict[str, Any]:
             if value is None:
                 target.pop(name, None)
             else:
-                target[name] = value
+                target[name] = None if value is NULL else value
     return raw
 
 
@@ -227,6 +227,16 @@ def second_section_duplicate() -> dict[str, Any]:
     raw = copy.deepcopy(BASE)
     raw["sections"][1]["id"] = "premises"
     return raw
+
+
+NULL: Any = object()
+"""Marks a field set to null in ``mutated`` (None deletes the field)."""
+VETO = {"kind": "veto", "legal_ref": "TT 45/2021, Điều 4", "required": None}
+
+
+def as_veto(**fields: Any) -> dict[str, Any]:
+    """The fixture with ``notes`` turned into a veto (plus ``fields``; None deletes)."""
+    return mutated(notes={**VETO, **fields})
 
 
 def no_checks() -> dict[str, Any]:
@@ -411,6 +421,50 @@ CASES: list[tuple[str, dict[str, Any], str | None, str]] = [
         "min_passed is 4 but the checklist has only 3 checks",
     ),
     ("no checks", no_checks(), None, "no item of kind 'check'"),
+    (
+        "advisory and mandatory",
+        mutated(gate_fence={"advisory": True}),
+        "gate_fence",
+        "an advisory check is a recommendation and cannot be mandatory",
+    ),
+    (
+        "mandatory but only inferred",
+        mutated(gate_fence={"inferred": True}),
+        "gate_fence",
+        "a mandatory check needs a source that requires it, but this one is marked inferred",
+    ),
+    ("veto allowing na", as_veto(allow_na=True), "notes", "a veto is answered none or occurred"),
+    (
+        "veto with a weight",
+        as_veto(weight=2),
+        "notes",
+        "weight is only for checks, not kind 'veto'",
+    ),
+    ("veto without a source", as_veto(legal_ref=None), "notes", "a veto needs a legal_ref"),
+    (
+        "advisory on a text",
+        mutated(notes={"advisory": True}),
+        "notes",
+        "advisory is only for checks",
+    ),
+    (
+        "veto compared with a non-answer",
+        mutated(photo={"show_if": [{"item": "notes", "equals": "yes"}]}, notes=VETO),
+        "photo",
+        "'yes' is not an answer of veto 'notes'; use one of none, occurred",
+    ),
+    (
+        "count grading without min_passed",
+        mutated(checklist={"threshold": NULL, "min_passed": None}),
+        None,
+        "threshold: null grades by count alone, so the checklist must set min_passed",
+    ),
+    (
+        "min_passed above the checks that count",
+        mutated(checklist={"min_passed": 3}, pool_fenced={"advisory": True}),
+        None,
+        "min_passed is 3 but the checklist has only 2 checks that count",
+    ),
 ]
 
 
@@ -444,6 +498,16 @@ ACCEPTED: list[tuple[str, dict[str, Any]]] = [
     ("min equal to max", mutated(pool_depth={"min": 5, "integer": True})),
     ("min_passed equal to checks", mutated(checklist={"min_passed": 3})),
     ("required on a text", mutated(notes={"required": True})),
+    ("a veto", as_veto()),
+    (
+        "a condition on a veto",
+        mutated(photo={"show_if": [{"item": "notes", "equals": "occurred"}]}, notes=VETO),
+    ),
+    ("count grading", mutated(checklist={"threshold": NULL})),
+    (
+        "an advisory check that is inferred",
+        mutated(pool_fenced={"advisory": True, "inferred": True}),
+    ),
 ]
 
 
