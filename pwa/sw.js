@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "d2a697c38b314eae";
+const VERSION = "1c41e8c34b90c6b9";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -37,6 +37,13 @@ const ASSETS = [
   "/js/views/facilities.js",
   "/js/views/facility.js",
   "/js/views/inspection.js",
+  "/js/views/items/choice.js",
+  "/js/views/items/field.js",
+  "/js/views/items/input.js",
+  "/js/views/items/location.js",
+  "/js/views/items/note.js",
+  "/js/views/items/photo.js",
+  "/js/views/items/signature.js",
   "/js/views/outbox.js",
   "/js/views/settings.js",
   "/js/views/signin.js",

@@ -5,21 +5,53 @@
 // evidence (`inspection.photos`), kept and sent beside its answer.
 
 import { getForm } from "../data.js";
-import { append, h, replace, uid } from "../dom.js";
+import { append, h, replace } from "../dom.js";
 import { live } from "../explain.js";
 import { t, tx } from "../i18n.js";
 import { complete, remove } from "../inspections.js";
-import { canvasPng, reduce, storeImage } from "../photos.js";
-import { isRequired, score } from "../scoring.js";
+import { isAnswered, isRequired, score } from "../scoring.js";
 import * as store from "../store.js";
 import { answerProblems } from "../validation.js";
+import { choiceField } from "./items/choice.js";
+import { inputField } from "./items/input.js";
+import { errorMessage, locate, locationField, locationText } from "./items/location.js";
+import { moreInfo, noteBox } from "./items/note.js";
+import { evidenceBox, photoItemField } from "./items/photo.js";
+import { signatureField } from "./items/signature.js";
 
 /** @typedef {import("../conditions.js").Item} Item */
 /** @typedef {import("../store.js").Inspection} Inspection */
+/** @typedef {import("./items/field.js").Field} Field */
+/** @typedef {import("./items/field.js").Screen} Screen */
 
 const FIRST_SLICE = 20;
-/** Photos of evidence per item: the server takes at most 20. */
-export const MAX_EVIDENCE = 20;
+
+/** The answer widget of each kind of item. @type {Record<string, (f: Field) => HTMLElement>} */
+const WIDGETS = {
+  check: choiceField,
+  veto: choiceField,
+  choice: choiceField,
+  number: inputField,
+  text: inputField,
+  date: inputField,
+  location: locationField,
+  photo: photoItemField,
+  signature: signatureField,
+};
+
+/** The pills beside a question. @param {Item} item */
+function markers(item) {
+  return [
+    item.mandatory ? h("span", { class: "pill mandatory", text: t("insp.mandatory") }) : null,
+    item.kind === "veto" ? h("span", { class: "pill veto", text: t("insp.veto") }) : null,
+    item.kind !== "check" && item.kind !== "veto" && isRequired(item) ? h("span", { class: "req", text: `(${t("insp.required")})` }) : null,
+    item.advisory
+      ? h("span", { class: "pill inferred", text: t("insp.advisory") })
+      : item.inferred
+        ? h("span", { class: "pill inferred", text: t("insp.inferred") })
+        : null,
+  ];
+}
 
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string[]} params */
 export async function render(root, ctx, params) {
@@ -60,6 +92,18 @@ export async function render(root, ctx, params) {
     return p;
   }
 
+  /** The screen as every answer widget sees it (views/items/field.js). @type {Screen} */
+  const screen = {
+    readonly,
+    track,
+    objectUrl: (blob) => {
+      const url = URL.createObjectURL(blob);
+      objectUrls.push(url);
+      return url;
+    },
+    unsaved: unsavedSignatures,
+  };
+
   /** Record an answer at once (and rescore). @param {string} itemId @param {unknown} value */
   function answer(itemId, value) {
     const started = performance.now();
@@ -96,9 +140,6 @@ export async function render(root, ctx, params) {
   const stampOut = h("output", { class: "location-value" });
   const stampButton = h("button", { type: "button", class: "secondary", text: t("insp.locate"), disabled: readonly });
 
-  /** @param {import("../store.js").Location|null} loc */
-  const locationText = (loc) =>
-    loc ? t("insp.locationValue", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5), acc: loc.accuracy ?? "?" }) : t("insp.noLocation");
   stampOut.textContent = locationText(inspection.location);
   stampButton.addEventListener("click", async () => {
     stampOut.textContent = t("insp.locating");
@@ -203,11 +244,11 @@ export async function render(root, ctx, params) {
     for (const [itemId, row] of rows) {
       const hidden = !result.visible.has(itemId);
       if (row.wrap.hidden !== hidden) row.wrap.hidden = hidden;
-      if (!row.problem.hidden && isAnsweredValue(answers[itemId])) clearProblem(row);
+      if (!row.problem.hidden && isAnswered(answers[itemId])) clearProblem(row);
     }
     for (const s of sections) {
       const required = s.items.filter((i) => result.visible.has(i.id) && isRequired(i));
-      const done = required.filter((i) => isAnsweredValue(answers[i.id])).length;
+      const done = required.filter((i) => isAnswered(answers[i.id])).length;
       s.count.textContent = t("insp.sectionProgress", { done, total: required.length });
       s.progress.max = Math.max(1, required.length);
       s.progress.value = done;
@@ -275,402 +316,37 @@ export async function render(root, ctx, params) {
   /** @param {Item} item @param {HTMLElement} problem @returns {HTMLElement} */
   function renderItem(item, problem) {
     const name = tx(item.text);
-    const markers = [
-      item.mandatory ? h("span", { class: "pill mandatory", text: t("insp.mandatory") }) : null,
-      item.kind === "veto" ? h("span", { class: "pill veto", text: t("insp.veto") }) : null,
-      item.kind !== "check" && item.kind !== "veto" && isRequired(item) ? h("span", { class: "req", text: `(${t("insp.required")})` }) : null,
-      item.advisory
-        ? h("span", { class: "pill inferred", text: t("insp.advisory") })
-        : item.inferred
-          ? h("span", { class: "pill inferred", text: t("insp.inferred") })
-          : null,
-    ];
     const tools = [
-      item.kind === "text" ? null : noteBox(item, name),
-      item.kind === "photo" || item.kind === "signature" ? null : evidenceBox(item, name),
+      item.kind === "text" ? null : noteBox(screen, name, { text: () => notes[item.id] || "", save: (v) => setNote(item.id, v) }),
+      item.kind === "photo" || item.kind === "signature"
+        ? null
+        : evidenceBox(screen, name, { hashes: () => evidence[item.id] || [], save: (next) => setEvidence(item.id, next) }),
     ].filter(Boolean);
-    const extras = [problem, moreInfo(item), tools.length ? h("div", { class: "tools" }, tools) : null];
-    const value = answers[item.id];
-    switch (item.kind) {
-      case "check": {
-        const options = [["pass", t("insp.pass")], ["fail", t("insp.fail")]];
-        if (item.allow_na) options.push(["na", t("insp.na")]);
-        return fieldset(item, name, markers, h("div", { class: `options n${options.length}` }, options.map(([v, label]) => radio(item, v, label, value === v))), extras);
-      }
-      case "veto": {
-        const options = [["none", t("insp.vetoNone")], ["occurred", t("insp.vetoOccurred")]];
-        return fieldset(item, name, markers, h("div", { class: "options n2" }, options.map(([v, label]) => radio(item, v, label, value === v))), extras);
-      }
-      case "choice": {
-        const choices = item.choices || [];
-        const body = item.multiple
-          ? choices.map((c) => checkbox(item, c.value, tx(c.label), Array.isArray(value) && value.includes(c.value)))
-          : choices.map((c) => radio(item, c.value, tx(c.label), value === c.value));
-        return fieldset(item, name, markers, h("div", { class: "options list" }, body), extras);
-      }
-      case "number":
-      case "text":
-      case "date":
-        return simpleInput(item, name, markers, extras);
-      case "location":
-        return locationItem(item, name, markers, extras);
-      case "photo":
-        return photoItem(item, name, markers, extras);
-      case "signature":
-        return signatureItem(item, name, markers, extras);
-      default:
-        return h("div", { class: "item" }, h("p", { text: name }));
-    }
-  }
-
-  /**
-   * @param {Item} item @param {string} name @param {any[]} markers @param {Node} body @param {any[]} extras
-   */
-  function fieldset(item, name, markers, body, extras) {
-    return h(
-      "fieldset",
-      { class: `item kind-${item.kind}`, disabled: readonly },
-      h("legend", null, h("span", { class: "q", text: name }), ...markers),
-      body,
-      ...extras,
-    );
-  }
-
-  /** @param {Item} item @param {string} value @param {string} label @param {boolean} checked */
-  function radio(item, value, label, checked) {
-    const input = h("input", { type: "radio", name: `a-${item.id}`, value, checked });
-    input.addEventListener("change", () => {
-      if (input.checked) answer(item.id, value);
-    });
-    return h("label", { class: `opt opt-${value}` }, input, h("span", { text: label }));
-  }
-
-  /** @param {Item} item @param {string} value @param {string} label @param {boolean} checked */
-  function checkbox(item, value, label, checked) {
-    const input = h("input", { type: "checkbox", name: `a-${item.id}`, value, checked });
-    input.addEventListener("change", () => {
-      const current = Array.isArray(answers[item.id]) ? /** @type {string[]} */ (answers[item.id]) : [];
-      const next = input.checked ? [...current.filter((v) => v !== value), value] : current.filter((v) => v !== value);
-      answer(item.id, next.length ? next : undefined);
-    });
-    return h("label", { class: "opt" }, input, h("span", { text: label }));
-  }
-
-  /** @param {Item} item @param {string} name @param {any[]} markers @param {any[]} extras */
-  function simpleInput(item, name, markers, extras) {
-    const inputId = uid("in");
-    const value = answers[item.id];
-    /** @type {HTMLInputElement|HTMLTextAreaElement} */
-    let input;
-    if (item.kind === "text") {
-      input = h("textarea", { id: inputId, rows: "2", value: typeof value === "string" ? value : "", disabled: readonly });
-      input.addEventListener("input", () => {
-        const v = input.value;
-        answers[item.id] = v;
-        update();
-        track(store.setAnswer(id, item.id, v));
-      });
-    } else if (item.kind === "number") {
-      input = h("input", {
-        id: inputId,
-        type: "number",
-        inputmode: item.integer ? "numeric" : "decimal",
-        step: item.integer ? "1" : "any",
-        min: item.min ?? null,
-        max: item.max ?? null,
-        value: typeof value === "number" ? String(value) : "",
-        disabled: readonly,
-      });
-      input.addEventListener("input", () => {
-        const raw = input.value.trim();
-        const n = raw === "" ? undefined : Number(raw);
-        const v = n === undefined || Number.isNaN(n) ? undefined : n;
-        if (v === undefined) delete answers[item.id];
-        else answers[item.id] = v;
-        update();
-        track(store.setAnswer(id, item.id, v));
-      });
-    } else {
-      input = h("input", { id: inputId, type: "date", value: typeof value === "string" ? value : "", disabled: readonly });
-      input.addEventListener("change", () => answer(item.id, input.value || undefined));
-    }
-    return h(
-      "div",
-      { class: `item kind-${item.kind}` },
-      h("label", { for: inputId }, h("span", { class: "q", text: name }), ...markers),
-      h("div", { class: "field" }, input, item.unit ? h("span", { class: "unit", text: tx(item.unit) }) : null),
-      ...extras,
-    );
-  }
-
-  /** @param {Item} item @param {string} name @param {any[]} markers @param {any[]} extras */
-  function locationItem(item, name, markers, extras) {
-    const out = h("output", { class: "location-value" });
-    const current = /** @type {any} */ (answers[item.id]);
-    out.textContent = current && typeof current.lat === "number" ? locationText(current) : t("insp.noLocation");
-    const button = h("button", { type: "button", class: "secondary", text: t("insp.locate") });
-    button.addEventListener("click", async () => {
-      out.textContent = t("insp.locating");
-      try {
-        const loc = await locate();
-        out.textContent = locationText(loc);
-        await answer(item.id, loc);
-      } catch (error) {
-        out.textContent = t("insp.locationError", { message: errorMessage(error) });
-      }
-    });
-    return fieldset(item, name, markers, h("div", { class: "field" }, out, button), extras);
-  }
-
-  /** @param {Item} item @param {string} name @param {any[]} markers @param {any[]} extras */
-  function photoItem(item, name, markers, extras) {
-    const hashes = () => (Array.isArray(answers[item.id]) ? /** @type {string[]} */ (answers[item.id]) : []);
-    const field = photoField({
-      hashes,
-      save: (next) => answer(item.id, next.length ? next : undefined),
-      alt: (n) => t("insp.photoAlt", { n, item: name }),
-      addFor: t("insp.photoFor", { item: name }),
-    });
-    return fieldset(item, name, markers, field, extras);
-  }
-
-  /**
-   * Thumbnails, each removable at once (as a photo item's always were), and a camera-or-file
-   * control. Each picked image is reduced on the phone and stored in IndexedDB before it is
-   * attached; the work is tracked, so completing or leaving waits for it.
-   * @param {{hashes: () => string[], save: (next: string[]) => Promise<unknown>,
-   *   alt: (n: number) => string, addFor: string, max?: number}} o
-   */
-  function photoField(o) {
-    const list = h("ul", { class: "thumbs" });
-    const status = h("p", { class: "muted", role: "status" });
-    const inputId = uid("photo");
-    const input = h("input", { id: inputId, type: "file", accept: "image/*", capture: "environment", multiple: true, class: "visually-hidden" });
-    const add = readonly ? null : h("label", { for: inputId, class: "button secondary file", "aria-label": o.addFor }, t("insp.photoAdd"), input);
-    const full = () => o.max !== undefined && o.hashes().length >= o.max;
-    let shown = 0; // the latest rendering wins
-
-    async function showThumbs() {
-      const mine = ++shown;
-      const items = [];
-      for (const [n, hash] of o.hashes().entries()) {
-        const photo = await store.getPhoto(hash);
-        let img = null;
-        if (photo) {
-          const url = URL.createObjectURL(photo.blob);
-          objectUrls.push(url);
-          img = h("img", { src: url, alt: o.alt(n + 1), width: "96", height: "96" });
-        }
-        const del = readonly
-          ? null
-          : h("button", {
-              type: "button",
-              class: "secondary small",
-              text: t("insp.photoRemove", { n: n + 1 }),
-              onclick: async () => {
-                await o.save(o.hashes().filter((x) => x !== hash));
-                showThumbs();
-              },
-            });
-        items.push(h("li", null, img, del));
-      }
-      if (mine !== shown) return;
-      replace(list, items);
-      if (add) add.hidden = full();
-      if (full()) status.textContent = t("insp.photoMax", { n: o.max });
-      else if (status.textContent === t("insp.photoMax", { n: o.max })) status.textContent = "";
-    }
-    input.addEventListener("change", () => {
-      const files = [...(input.files || [])];
-      input.value = "";
-      track(
-        (async () => {
-          for (const file of files) {
-            if (full()) break;
-            status.textContent = t("insp.photoWorking");
-            try {
-              const hash = await storeImage(await reduce(file));
-              const current = o.hashes();
-              if (!current.includes(hash)) await o.save([...current, hash]);
-              status.textContent = "";
-            } catch (error) {
-              console.error(error);
-              status.textContent = t("insp.photoError");
-            }
-          }
-          await showThumbs();
-        })(),
-      );
-    });
-    showThumbs();
-    return h("div", { class: "field photos" }, list, add, status);
-  }
-
-  /**
-   * Photo evidence for an item that is not itself a photo: a disclosure beside the note,
-   * its control made when first opened, open at once when the item has photos.
-   * @param {Item} item @param {string} name
-   */
-  function evidenceBox(item, name) {
-    const hashes = () => evidence[item.id] || [];
-    if (readonly && !hashes().length) return null;
-    const summaryEl = h("summary");
-    const count = () => {
-      const n = hashes().length;
-      summaryEl.textContent = n ? t("insp.evidenceCount", { n }) : t("insp.evidence");
+    /** @type {Field} */
+    const field = {
+      item,
+      name,
+      markers: markers(item),
+      extras: [problem, moreInfo(item), tools.length ? h("div", { class: "tools" }, tools) : null],
+      value: () => answers[item.id],
+      answer: (value) => answer(item.id, value),
+      screen,
     };
-    count();
-    const details = h("details", { class: "evidence", open: hashes().length > 0 }, summaryEl);
-    const fill = () => {
-      if (details.childElementCount > 1) return;
-      details.append(
-        photoField({
-          hashes,
-          save: (next) => {
-            if (next.length) evidence[item.id] = next;
-            else delete evidence[item.id];
-            count();
-            return track(store.setItemPhotos(id, item.id, next));
-          },
-          alt: (n) => t("insp.evidenceAlt", { n, item: name }),
-          addFor: t("insp.evidenceFor", { item: name }),
-          max: MAX_EVIDENCE,
-        }),
-      );
-    };
-    if (details.open) fill();
-    else details.addEventListener("toggle", fill);
-    return details;
+    const widget = WIDGETS[item.kind];
+    return widget ? widget(field) : h("div", { class: "item" }, h("p", { text: name }));
   }
 
-  /** @param {Item} item @param {string} name @param {any[]} markers @param {any[]} extras */
-  function signatureItem(item, name, markers, extras) {
-    const body = h("div", { class: "field signature" });
-
-    async function showSaved() {
-      const hash = answers[item.id];
-      const photo = typeof hash === "string" ? await store.getPhoto(hash) : undefined;
-      const items = [];
-      if (photo) {
-        const url = URL.createObjectURL(photo.blob);
-        objectUrls.push(url);
-        items.push(h("img", { src: url, alt: `${t("insp.signSaved")}: ${name}`, class: "signature-img" }));
-      } else {
-        items.push(h("p", { class: "muted", text: t("insp.signEmpty") }));
-      }
-      if (!readonly) items.push(h("button", { type: "button", class: "secondary", text: photo ? t("insp.signRedo") : t("insp.signHere"), onclick: showPad }));
-      replace(body, items);
-    }
-
-    function showPad() {
-      const canvas = h("canvas", { width: "600", height: "240", class: "pad", role: "img", "aria-label": t("insp.signCanvas", { item: name }), tabindex: "0" });
-      const c2d = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-      c2d.lineWidth = 3;
-      c2d.lineCap = "round";
-      c2d.lineJoin = "round";
-      c2d.strokeStyle = "#111";
-      let drawing = false;
-      /** @param {PointerEvent} e */
-      const point = (e) => {
-        const r = canvas.getBoundingClientRect();
-        return [((e.clientX - r.left) * canvas.width) / r.width, ((e.clientY - r.top) * canvas.height) / r.height];
-      };
-      canvas.addEventListener("pointerdown", (e) => {
-        drawing = true;
-        canvas.setPointerCapture(e.pointerId);
-        const [x, y] = point(e);
-        c2d.beginPath();
-        c2d.moveTo(x, y);
-        c2d.lineTo(x + 0.1, y + 0.1);
-        c2d.stroke();
-        unsavedSignatures.add(item.id);
-      });
-      canvas.addEventListener("pointermove", (e) => {
-        if (!drawing) return;
-        const [x, y] = point(e);
-        c2d.lineTo(x, y);
-        c2d.stroke();
-      });
-      const stop = () => {
-        drawing = false;
-      };
-      canvas.addEventListener("pointerup", stop);
-      canvas.addEventListener("pointercancel", stop);
-      const clear = h("button", {
-        type: "button",
-        class: "secondary",
-        text: t("insp.signClear"),
-        onclick: () => {
-          c2d.clearRect(0, 0, canvas.width, canvas.height);
-          unsavedSignatures.delete(item.id);
-        },
-      });
-      const save = h("button", {
-        type: "button",
-        class: "primary",
-        text: t("insp.signSave"),
-        onclick: async () => {
-          if (!unsavedSignatures.has(item.id)) return;
-          const hash = await storeImage(await canvasPng(canvas));
-          await answer(item.id, hash);
-          unsavedSignatures.delete(item.id);
-          await showSaved();
-        },
-      });
-      const cancel = answers[item.id]
-        ? h("button", {
-            type: "button",
-            class: "secondary",
-            text: t("common.cancel"),
-            onclick: () => {
-              unsavedSignatures.delete(item.id);
-              showSaved();
-            },
-          })
-        : null;
-      replace(body, h("p", { class: "muted", text: t("insp.signHere") }), canvas, h("div", { class: "actions" }, clear, save, cancel));
-    }
-
-    if (readonly || answers[item.id]) showSaved();
-    else showPad();
-    return fieldset(item, name, markers, body, extras);
+  /** @param {string} itemId @param {string} text */
+  function setNote(itemId, text) {
+    notes[itemId] = text;
+    return track(store.setNote(id, itemId, text));
   }
 
-  /** Legal reference and help, filled in when first opened. @param {Item} item */
-  function moreInfo(item) {
-    if (!item.legal_ref && !item.help) return null;
-    const details = h("details", { class: "more" }, h("summary", { text: t("insp.moreInfo") }));
-    details.addEventListener(
-      "toggle",
-      () => {
-        if (details.childElementCount > 1) return;
-        if (item.legal_ref) details.append(h("p", { class: "legal", text: t("insp.legal", { ref: item.legal_ref }) }));
-        if (item.help) details.append(h("p", { text: tx(item.help) }));
-      },
-    );
-    return details;
-  }
-
-  /** A note per item, its text box made when first opened. @param {Item} item @param {string} name */
-  function noteBox(item, name) {
-    const has = Boolean(notes[item.id]);
-    const summaryEl = h("summary", { text: has ? t("insp.hasNote") : t("insp.note") });
-    const details = h("details", { class: "note", open: has }, summaryEl);
-    const fill = () => {
-      if (details.childElementCount > 1) return;
-      const noteId = uid("note");
-      const area = h("textarea", { id: noteId, rows: "2", value: notes[item.id] || "", disabled: readonly });
-      area.addEventListener("input", () => {
-        const v = area.value;
-        notes[item.id] = v;
-        track(store.setNote(id, item.id, v));
-      });
-      details.append(h("label", { for: noteId, class: "visually-hidden", text: t("insp.noteFor", { item: name }) }), area);
-      if (!has) area.focus();
-    };
-    if (has) fill();
-    else details.addEventListener("toggle", fill);
-    return details;
+  /** @param {string} itemId @param {string[]} next */
+  function setEvidence(itemId, next) {
+    if (next.length) evidence[itemId] = next;
+    else delete evidence[itemId];
+    return track(store.setItemPhotos(id, itemId, next));
   }
 
   return {
@@ -683,34 +359,3 @@ export async function render(root, ctx, params) {
     blocksUpdate: () => unsavedSignatures.size > 0,
   };
 }
-
-/** @param {unknown} v */
-function isAnsweredValue(v) {
-  return v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
-}
-
-/** @param {unknown} error */
-function errorMessage(error) {
-  return error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
-}
-
-/** @returns {Promise<import("../store.js").Location>} */
-function locate() {
-  return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) {
-      reject(new Error("no geolocation"));
-      return;
-    }
-    navigator.geolocation.getCurrentPosition(
-      (pos) =>
-        resolve({
-          lat: Math.round(pos.coords.latitude * 1e6) / 1e6,
-          lon: Math.round(pos.coords.longitude * 1e6) / 1e6,
-          accuracy: Number.isFinite(pos.coords.accuracy) ? Math.round(pos.coords.accuracy * 10) / 10 : null,
-        }),
-      reject,
-      { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 },
-    );
-  });
-}
-

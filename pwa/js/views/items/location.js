@@ -1,0 +1,58 @@
+// Where the phone is: a location item, and the helpers the screen's own location stamp
+// shares with it.
+
+import { h } from "../../dom.js";
+import { t } from "../../i18n.js";
+import { fieldset } from "./field.js";
+
+/** @typedef {import("./field.js").Field} Field */
+/** @typedef {import("../../store.js").Location} Location */
+
+/** @param {Field} f */
+export function locationField(f) {
+  const out = h("output", { class: "location-value" });
+  const current = /** @type {any} */ (f.value());
+  out.textContent = current && typeof current.lat === "number" ? locationText(current) : t("insp.noLocation");
+  const button = h("button", { type: "button", class: "secondary", text: t("insp.locate") });
+  button.addEventListener("click", async () => {
+    out.textContent = t("insp.locating");
+    try {
+      const loc = await locate();
+      out.textContent = locationText(loc);
+      await f.answer(loc);
+    } catch (error) {
+      out.textContent = t("insp.locationError", { message: errorMessage(error) });
+    }
+  });
+  return fieldset(f, h("div", { class: "field" }, out, button));
+}
+
+/** @param {Location|null|undefined} loc */
+export function locationText(loc) {
+  return loc ? t("insp.locationValue", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5), acc: loc.accuracy ?? "?" }) : t("insp.noLocation");
+}
+
+/** @param {unknown} error */
+export function errorMessage(error) {
+  return error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
+}
+
+/** @returns {Promise<Location>} */
+export function locate() {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) {
+      reject(new Error("no geolocation"));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (pos) =>
+        resolve({
+          lat: Math.round(pos.coords.latitude * 1e6) / 1e6,
+          lon: Math.round(pos.coords.longitude * 1e6) / 1e6,
+          accuracy: Number.isFinite(pos.coords.accuracy) ? Math.round(pos.coords.accuracy * 10) / 10 : null,
+        }),
+      reject,
+      { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 },
+    );
+  });
+}
