@@ -151,6 +151,15 @@ def _http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[E
     return envelope(error, message, details, headers or None)
 
 
+def _too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[ErrorEnvelope]:
+    """Values nested thousands deep exhaust the decoder's recursion: the request's fault.
+    Any other runaway recursion is the server's."""
+    if "deserializ" not in str(exc):
+        return _unexpected(_, exc)
+    log.warning("request refused: %s", exc)
+    return envelope(ErrorCode.BAD_REQUEST, "The request nests values too deeply.")
+
+
 def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorEnvelope]:
     log.exception("unhandled error", exc_info=exc)
     return envelope(ErrorCode.INTERNAL)
@@ -159,5 +168,6 @@ def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorEnve
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     AppError: _app_error,
     HTTPException: _http_exception,
+    RecursionError: _too_deep,
     Exception: _unexpected,
 }

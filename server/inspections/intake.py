@@ -323,6 +323,11 @@ def _time_problems(record: InspectionRecord, rules: IntakeRules) -> list[Detail]
     for name, moment in (("started_at", record.started_at), ("completed_at", record.completed_at)):
         if moment.tzinfo is None:
             problems.append(Detail(None, "invalid_time", f"{name} needs a time zone offset"))
+            continue
+        try:
+            iso_utc(moment)
+        except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+            problems.append(Detail(None, "invalid_time", f"{name} is out of range in UTC"))
     if problems:
         return problems
     if record.completed_at > datetime.now(UTC) + rules.clock_skew:
