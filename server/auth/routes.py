@@ -12,6 +12,7 @@ from litestar.params import JSONBody, PathParameter
 from server.auth import store
 from server.auth.middleware import PUBLIC, require_role
 from server.auth.principal import Principal, Role
+from server.db import SQLITE_MAX_INTEGER
 from server.deps import Config, Db
 
 AuthedRequest = Request[Principal, str, State]
@@ -177,7 +178,7 @@ class UserController(Controller):
     def revoke_sessions(
         self,
         request: AuthedRequest,
-        user_id: Annotated[int, PathParameter(description="User id")],
+        user_id: Annotated[int, PathParameter(description="User id", ge=1, le=SQLITE_MAX_INTEGER)],
         db: Db,
     ) -> RevokeResponse:
         return RevokeResponse(
