@@ -141,7 +141,10 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             static,
         ],
         dependencies=DEPENDENCIES,
-        middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"])],
+        # OPTIONS too (Litestar lets it through unauthenticated by default): deny by default.
+        middleware=[
+            DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"], exclude_http_methods=[])
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         # Level 5: most of the saving for phones on slow links at a fraction of the CPU of 9.
