@@ -24,7 +24,7 @@ from server.auth.routes import AuthController, UserController
 from server.compliance.routes import ComplianceController
 from server.db import ConnectionPool, connect_settings, migrate
 from server.deps import DEPENDENCIES, Db
-from server.errors import EXCEPTION_HANDLERS
+from server.errors import EXCEPTION_HANDLERS, AppError, ErrorCode
 from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
@@ -76,10 +76,13 @@ def _app_headers(response: Response[Any]) -> Response[Any]:
 
 def _not_modified(pwa_dir: Path) -> Callable[[Request[Any, Any, Any]], Response[None] | None]:
     """Answer a revalidation of an unchanged app file with 304, using the same ETag the
-    static file response sends; so a phone re-downloads only what changed."""
+    static file response sends; so a phone re-downloads only what changed. A path with a
+    NUL byte is no file: 404."""
     root = pwa_dir.resolve()
 
     def check(request: Request[Any, Any, Any]) -> Response[None] | None:
+        if "\x00" in request.url.path:  # no file has one; the file system would raise
+            raise AppError(ErrorCode.NOT_FOUND)
         tags = request.headers.get("if-none-match")
         if not tags:
             return None

@@ -45,3 +45,10 @@ def test_unchanged_files_revalidate_with_304_and_changed_ones_do_not(
 def test_app_files_are_compressed(client: TestClient[Litestar]) -> None:
     response = client.get("/js/app.js", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
+
+
+def test_a_path_with_a_nul_byte_is_not_found(client: TestClient[Litestar]) -> None:
+    for headers in ({}, {"If-None-Match": '"x"'}):
+        response = client.get("/js/app.js%00.png", headers=headers)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
