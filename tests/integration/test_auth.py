@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.app import create_app
 from server.db import connect_settings
 from server.settings import Settings
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, build_world, make_settings
 
 Client = TestClient[Litestar]
 
@@ -162,3 +166,28 @@ def test_created_inspector_can_sign_in_and_is_scoped(client: Client, world: Worl
     assert status == 201
     listing = client.get("/api/facilities", headers={"Authorization": f"Bearer {login['token']}"})
     assert [f["code"] for f in listing.json()["items"]] == ["A2"]
+
+
+def test_login_while_another_process_holds_the_write_lock_is_503_with_retry_after(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path, db_busy_timeout_ms=200)
+    app = create_app(settings)
+    db = connect_settings(settings)
+    build_world(db, settings)
+    db.conn.close()
+    blocker = sqlite3.connect(settings.database_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with TestClient(app) as client:
+            response = client.post(
+                "/api/auth/login", json={"username": "admin", "password": PASSWORD}
+            )
+            assert response.status_code == 503, response.text
+            assert response.json()["error"]["code"] == "unavailable"
+            assert int(response.headers["retry-after"]) >= 1
+            blocker.execute("ROLLBACK")
+            status, _ = _login(client, "admin")
+            assert status == 201
+    finally:
+        blocker.close()
