@@ -42,6 +42,7 @@ from server.inspections.schemas import (
     RecordResult,
 )
 from server.inspections.validation import answer_problems
+from server.photos import store as photos
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,8 @@ def _ingest_one(
             subject=record.supersedes,
             details={"superseded_by": record.id},
         )
+    photo_items = [item.id for item in checklist.items() if item.kind == "photo"]
+    photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos))
     refresh_current(db, record.facility_code, record.form_id)
     audit.record(
         db,
