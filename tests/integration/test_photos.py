@@ -136,7 +136,22 @@ def test_a_hash_in_a_note_grants_no_access(client: Client, world: World) -> None
     record = make(random.Random(3), "A1", notes={"gate_fence_secure": f"see {digest}"})
     (result,) = sync(client, world, "insp_08", [record])
     assert result["outcome"] == "created"
-    assert client.get(f"/api/photos/{digest}", headers=world.auth("fac_a1")).status_code == 403
+    for verb in (client.get, client.head):
+        assert verb(f"/api/photos/{digest}", headers=world.auth("fac_a1")).status_code == 403
+
+
+def test_head_is_scoped_like_get(client: Client, world: World) -> None:
+    data = png(seed=32)
+    digest = hashlib.sha256(data).hexdigest()
+    path = f"/api/photos/{digest}"
+    assert put(client, world, "insp_08001", data) == 201
+    assert client.head(path, headers=world.auth("fac_a1")).status_code == 403
+    record = make(random.Random(4), "A1", photos={"gate_fence_secure": [digest]})
+    (result,) = sync(client, world, "insp_08001", [record])
+    assert result["outcome"] == "created"
+    for who, status in [("fac_a1", 200), ("dept_08", 200), ("dept_79", 403), ("admin", 200)]:
+        assert client.head(path, headers=world.auth(who)).status_code == status, who
+        assert client.get(path, headers=world.auth(who)).status_code == status, who
 
 
 def test_links_of_existing_inspections_are_backfilled(
