@@ -156,6 +156,11 @@ def _ingest_one(
 
     canonical = _canonical.encode(record)  # hashed and stored: encoded once
     digest = hashlib.sha256(canonical).hexdigest()
+    # Scope first: someone else's record for a facility outside the caller's area gets
+    # neither its receipt (duplicate) nor a word about it (conflict).
+    out_of_scope = _scope_problem(db, who, record)
+    if out_of_scope is not None:
+        return _keep_aside(db, who, item, digest, "rejected", [out_of_scope])
     stored = db.execute(
         "SELECT content_hash, received_at, score, score_display, result"
         " FROM inspections WHERE id = ?",
@@ -254,6 +259,20 @@ def refresh_current(db: sqlite_utils.Database, facility_code: str, form_id: str)
     )
 
 
+def _scope_problem(
+    db: sqlite_utils.Database, who: Principal, record: InspectionRecord
+) -> Detail | None:
+    facility = db.execute(
+        "SELECT province_code, commune_code FROM facilities WHERE code = ?",
+        [record.facility_code],
+    ).fetchone()
+    if facility is None or who.can_see_facility(record.facility_code, *facility):
+        return None
+    return Detail(
+        None, "facility_out_of_scope", f"facility {record.facility_code!r} is outside your area"
+    )
+
+
 def _validate(
     db: sqlite_utils.Database,
     forms: FormRegistry,
@@ -270,14 +289,6 @@ def _validate(
     if facility is None:
         problems.append(
             Detail(None, "facility_unknown", f"no facility with code {record.facility_code!r}")
-        )
-    elif not who.can_see_facility(record.facility_code, facility[1], facility[2]):
-        problems.append(
-            Detail(
-                None,
-                "facility_out_of_scope",
-                f"facility {record.facility_code!r} is outside your area",
-            )
         )
     checklist: Checklist | None = None
     try:

@@ -432,3 +432,19 @@ def test_answers_nested_too_deeply_are_a_bad_request(
     response = _raw_sync(client, world, body)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "request.invalid"
+
+
+def test_scope_is_checked_before_duplicate_and_conflict(
+    client: Client, world: World, settings: Settings, rng: random.Random
+) -> None:
+    theirs = make(rng, "A2")
+    (created,) = sync(client, world, "insp_08", [theirs])
+    assert created["outcome"] == "created"
+    changed = copy.deepcopy(theirs)
+    changed["answers"]["gate_fence_secure"] = "fail"
+    for record in (theirs, changed):
+        (result,) = sync(client, world, "insp_08001", [record])
+        assert result["outcome"] == "rejected"
+        assert result["receipt"] is None
+        assert [d["code"] for d in result["error"]["details"]] == ["facility_out_of_scope"]
+    assert db_rows(settings, "SELECT reason FROM kept_aside") == [("rejected",), ("rejected",)]
