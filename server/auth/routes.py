@@ -20,7 +20,7 @@ AuthedRequest = Request[Principal, str, State]
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=store.PASSWORD_MAX_LENGTH)]
 
 
 class UserOut(msgspec.Struct):

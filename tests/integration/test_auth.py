@@ -8,6 +8,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.app import create_app
+from server.auth.store import PASSWORD_MAX_LENGTH
 from server.db import connect_settings
 from server.settings import Settings
 from tests.conftest import PASSWORD, World, build_world, make_settings
@@ -191,3 +192,18 @@ def test_login_while_another_process_holds_the_write_lock_is_503_with_retry_afte
             assert status == 201
     finally:
         blocker.close()
+
+
+def test_a_password_longer_than_sign_in_accepts_is_refused_at_creation(
+    client: Client, world: World
+) -> None:
+    too_long = "x" * (PASSWORD_MAX_LENGTH + 1)
+    body = {"username": "long-pw", "password": too_long, "role": "admin"}
+    response = client.post("/api/users", json=body, headers=world.auth("admin"))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "user.invalid"
+    assert f"at most {PASSWORD_MAX_LENGTH} characters" in error["message"]
+    longest = {**body, "password": too_long[:-1]}
+    assert client.post("/api/users", json=longest, headers=world.auth("admin")).status_code == 201
+    assert _login(client, "long-pw", too_long[:-1])[0] == 201
