@@ -21,6 +21,7 @@ from server import __version__
 from server.audit.routes import AuditController
 from server.auth.middleware import PUBLIC, BearerTokenMiddleware
 from server.auth.routes import AuthController, UserController
+from server.auth.throttle import LoginThrottle
 from server.compliance.routes import ComplianceController
 from server.db import ConnectionPool, connect_settings, migrate
 from server.deps import DEPENDENCIES, Db
@@ -155,7 +156,13 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             backend="gzip", minimum_size=500, gzip_compress_level=5
         ),
         state=State(
-            {"settings": settings, "pool": pool, "forms": forms, "push_sender": push_sender}
+            {
+                "settings": settings,
+                "pool": pool,
+                "forms": forms,
+                "push_sender": push_sender,
+                "login_throttle": LoginThrottle(),
+            }
         ),
         on_shutdown=[lambda: pool.close()],
         openapi_config=OpenAPIConfig(

@@ -15,6 +15,7 @@ from server.db import page_offset, utcnow
 ACTIONS = (
     "login",
     "login_failed",
+    "login_throttled",
     "logout",
     "sessions_revoked",
     "user_created",

@@ -207,3 +207,26 @@ def test_a_password_longer_than_sign_in_accepts_is_refused_at_creation(
     longest = {**body, "password": too_long[:-1]}
     assert client.post("/api/users", json=longest, headers=world.auth("admin")).status_code == 201
     assert _login(client, "long-pw", too_long[:-1])[0] == 201
+
+
+def test_guessing_is_throttled_audited_and_the_owner_gets_back_in_soon(
+    app: Litestar, client: Client, world: World
+) -> None:
+    clock = [1000.0]
+    app.state.login_throttle.clock = lambda: clock[0]
+    answered = [_login(client, "insp-08", f"guess {n}")[0] for n in range(5)]
+    assert answered == [401] * 5
+    for password in ("guess 6", PASSWORD):  # while throttled, even the right one waits
+        response = client.post(
+            "/api/auth/login", json={"username": "insp-08", "password": password}
+        )
+        assert response.status_code == 429
+        assert response.json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(response.headers["retry-after"]) <= 60
+    assert _login(client, "admin")[0] == 201  # other accounts are not affected
+    audit = client.get("/api/audit?action=login_throttled", headers=world.auth("admin")).json()
+    assert [(e["subject"], e["details"]["limits"]) for e in audit["items"]] == [
+        ("insp-08", ["account_address"])
+    ]  # once per window, not once per guess
+    clock[0] += 61
+    assert _login(client, "insp-08")[0] == 201
