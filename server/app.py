@@ -14,6 +14,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.response.file import create_etag_for_file
 from litestar.static_files import create_static_files_router
 
@@ -61,7 +62,7 @@ def healthz(db: Db) -> Health:
 
 
 # The app runs no inline script or style and talks only to its own server; user text is
-# rendered as text. The API documentation at /schema is left out: it loads a viewer.
+# rendered as text. The API documentation is the raw OpenAPI document (no viewer).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none';"
     " frame-ancestors 'none'; form-action 'self'"
@@ -171,6 +172,9 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             description="Checklists, facilities, accounts and inspections for child-safety"
             " inspections of schools and childcare facilities in Viet Nam. Every error uses"
             " one envelope: {error: {code, message, details}}.",
+            # The raw document only: every viewer Litestar offers loads scripts from CDNs,
+            # which must never run on this origin, where the app keeps its session token.
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         ),
         debug=False,
     )

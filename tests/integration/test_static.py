@@ -52,3 +52,14 @@ def test_a_path_with_a_nul_byte_is_not_found(client: TestClient[Litestar]) -> No
         response = client.get("/js/app.js%00.png", headers=headers)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+def test_api_documentation_loads_no_script(client: TestClient[Litestar]) -> None:
+    spec = client.get("/schema/openapi.json")
+    assert spec.status_code == 200 and spec.json()["openapi"].startswith("3.")
+    assert client.get("/schema/openapi.yaml").status_code == 200
+    assert client.get("/schema").headers["content-type"].startswith("application/json")
+    for path in ("/schema/swagger", "/schema/redoc", "/schema/elements", "/schema/rapidoc"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "<script" not in response.text, path
