@@ -58,7 +58,7 @@ def test_api_documentation_loads_no_script(client: TestClient[Litestar]) -> None
     spec = client.get("/schema/openapi.json")
     assert spec.status_code == 200 and spec.json()["openapi"].startswith("3.")
     assert client.get("/schema/openapi.yaml").status_code == 200
-    assert client.get("/schema").headers["content-type"].startswith("application/json")
+    assert "json" in client.get("/schema").headers["content-type"]
     for path in ("/schema/swagger", "/schema/redoc", "/schema/elements", "/schema/rapidoc"):
         response = client.get(path)
         assert response.status_code == 404, path
