@@ -4,19 +4,20 @@ own settings and collaborators."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
 from litestar import Litestar, Request, Response, get
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader, MutableScopeHeaders, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.response.file import create_etag_for_file
 from litestar.static_files import create_static_files_router
+from litestar.types import Message, Scope
 
 from server import __version__
 from server.audit.routes import AuditController
@@ -71,9 +72,26 @@ CONTENT_SECURITY_POLICY = (
 
 def _app_headers(response: Response[Any]) -> Response[Any]:
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def security_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A ``before_send`` hook: every response, errors included, forbids MIME sniffing and,
+    when the app is published over https (behind a TLS-terminating reverse proxy), tells
+    browsers to use https only (HSTS)."""
+    extra = [("X-Content-Type-Options", "nosniff")]
+    if settings.public_url.lower().startswith("https://"):
+        extra.append(("Strict-Transport-Security", "max-age=31536000"))
+
+    async def add(message: Message, _: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in extra:
+                if name not in headers:
+                    headers[name] = value
+
+    return add
 
 
 def _not_modified(pwa_dir: Path) -> Callable[[Request[Any, Any, Any]], Response[None] | None]:
@@ -147,8 +165,9 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
         ],
         dependencies=DEPENDENCIES,
         # OPTIONS too (Litestar lets it through unauthenticated by default): deny by default.
+        before_send=[security_headers(settings)],
         middleware=[
-            DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"], exclude_http_methods=[])
+            DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"], exclude_http_methods=[]),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.params import JSONBody, PathParameter
 
 from server.audit import store as audit
@@ -93,6 +93,7 @@ class AuthController(Controller):
     @post(
         "/login",
         opt=PUBLIC,
+        cache_control=CacheControlHeader(no_store=True),  # the answer carries a token
         sync_to_thread=True,
         summary="Sign in",
         description="Exchange a username and password for a session token. The token works"
