@@ -1,4 +1,8 @@
 # The server with its checklists and app; data lives in the /data volume.
+# It speaks plain HTTP: serve it over https through a TLS-terminating reverse proxy (Caddy or
+# nginx, see "Serving behind TLS" in the README), set SAFESCHOOL_PUBLIC_URL to the https
+# address (the server then sends HSTS) and FORWARDED_ALLOW_IPS to the proxy's address, and
+# do not publish port 8000 beyond the proxy.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

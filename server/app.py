@@ -4,27 +4,30 @@ own settings and collaborators."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
 from litestar import Litestar, Request, Response, get
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader, MutableScopeHeaders, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.response.file import create_etag_for_file
 from litestar.static_files import create_static_files_router
+from litestar.types import Message, Scope
 
 from server import __version__
 from server.audit.routes import AuditController
 from server.auth.middleware import PUBLIC, BearerTokenMiddleware
 from server.auth.routes import AuthController, UserController
+from server.auth.throttle import LoginThrottle
 from server.compliance.routes import ComplianceController
 from server.db import ConnectionPool, connect_settings, migrate
 from server.deps import DEPENDENCIES, Db
-from server.errors import EXCEPTION_HANDLERS
+from server.errors import EXCEPTION_HANDLERS, AppError, ErrorCode
 from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
@@ -60,7 +63,7 @@ def healthz(db: Db) -> Health:
 
 
 # The app runs no inline script or style and talks only to its own server; user text is
-# rendered as text. The API documentation at /schema is left out: it loads a viewer.
+# rendered as text. The API documentation is the raw OpenAPI document (no viewer).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none';"
     " frame-ancestors 'none'; form-action 'self'"
@@ -69,17 +72,37 @@ CONTENT_SECURITY_POLICY = (
 
 def _app_headers(response: Response[Any]) -> Response[Any]:
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
+def security_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A ``before_send`` hook: every response, errors included, forbids MIME sniffing and,
+    when the app is published over https (behind a TLS-terminating reverse proxy), tells
+    browsers to use https only (HSTS)."""
+    extra = [("X-Content-Type-Options", "nosniff")]
+    if settings.public_url.lower().startswith("https://"):
+        extra.append(("Strict-Transport-Security", "max-age=31536000"))
+
+    async def add(message: Message, _: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in extra:
+                if name not in headers:
+                    headers[name] = value
+
+    return add
+
+
 def _not_modified(pwa_dir: Path) -> Callable[[Request[Any, Any, Any]], Response[None] | None]:
     """Answer a revalidation of an unchanged app file with 304, using the same ETag the
-    static file response sends; so a phone re-downloads only what changed."""
+    static file response sends; so a phone re-downloads only what changed. A path with a
+    NUL byte is no file: 404."""
     root = pwa_dir.resolve()
 
     def check(request: Request[Any, Any, Any]) -> Response[None] | None:
+        if "\x00" in request.url.path:  # no file has one; the file system would raise
+            raise AppError(ErrorCode.NOT_FOUND)
         tags = request.headers.get("if-none-match")
         if not tags:
             return None
@@ -141,7 +164,11 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             static,
         ],
         dependencies=DEPENDENCIES,
-        middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"])],
+        # OPTIONS too (Litestar lets it through unauthenticated by default): deny by default.
+        before_send=[security_headers(settings)],
+        middleware=[
+            DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"], exclude_http_methods=[]),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         # Level 5: most of the saving for phones on slow links at a fraction of the CPU of 9.
@@ -149,7 +176,13 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             backend="gzip", minimum_size=500, gzip_compress_level=5
         ),
         state=State(
-            {"settings": settings, "pool": pool, "forms": forms, "push_sender": push_sender}
+            {
+                "settings": settings,
+                "pool": pool,
+                "forms": forms,
+                "push_sender": push_sender,
+                "login_throttle": LoginThrottle(),
+            }
         ),
         on_shutdown=[lambda: pool.close()],
         openapi_config=OpenAPIConfig(
@@ -158,6 +191,9 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             description="Checklists, facilities, accounts and inspections for child-safety"
             " inspections of schools and childcare facilities in Viet Nam. Every error uses"
             " one envelope: {error: {code, message, details}}.",
+            # The raw document only: every viewer Litestar offers loads scripts from CDNs,
+            # which must never run on this origin, where the app keeps its session token.
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         ),
         debug=False,
     )

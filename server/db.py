@@ -28,6 +28,17 @@ class Migration:
     apply: Callable[[sqlite_utils.Database], None]
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+"""The largest integer SQLite stores: bound every id a client sends by it (a larger one
+raises OverflowError as a query parameter), and every offset (see ``page_offset``)."""
+
+
+def page_offset(page: int, per_page: int) -> int:
+    """Rows to skip before a page. A page past the last row is empty, however large its
+    number, as in the compliance list, which pages in Python."""
+    return min((page - 1) * per_page, SQLITE_MAX_INTEGER)
+
+
 def utcnow() -> str:
     """Timestamps are stored as ISO 8601 UTC strings, which sort correctly as text."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -11,6 +11,7 @@ Codes are part of the API: clients (the phone above all) branch on them, so neve
 from __future__ import annotations
 
 import logging
+import sqlite3
 from enum import Enum
 from typing import Any
 
@@ -151,6 +152,29 @@ def _http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[E
     return envelope(error, message, details, headers or None)
 
 
+def _too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[ErrorEnvelope]:
+    """Values nested thousands deep exhaust the decoder's recursion: the request's fault.
+    Any other runaway recursion is the server's."""
+    if "deserializ" not in str(exc):
+        return _unexpected(_, exc)
+    log.warning("request refused: %s", exc)
+    return envelope(ErrorCode.BAD_REQUEST, "The request nests values too deeply.")
+
+
+RETRY_AFTER_SECONDS = 2
+
+
+def _database_error(
+    request: Request[Any, Any, Any], exc: sqlite3.OperationalError
+) -> Response[ErrorEnvelope]:
+    """The write lock never came within the busy timeout (another process holds it): a
+    transient state, so 503 with a hint when to try again, as sync answers ``retry``."""
+    if "locked" not in str(exc) and "busy" not in str(exc):
+        return _unexpected(request, exc)
+    log.warning("database busy: %s", exc)
+    return envelope(ErrorCode.UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorEnvelope]:
     log.exception("unhandled error", exc_info=exc)
     return envelope(ErrorCode.INTERNAL)
@@ -159,5 +183,7 @@ def _unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorEnve
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     AppError: _app_error,
     HTTPException: _http_exception,
+    RecursionError: _too_deep,
+    sqlite3.OperationalError: _database_error,
     Exception: _unexpected,
 }

@@ -4,11 +4,13 @@ the next version. Each runs inside one transaction (see ``server.db.migrate``)."
 from __future__ import annotations
 
 import csv
+import json
 from importlib import resources
 
 import sqlite_utils
 
 from server.db import Migration
+from server.photos.store import attached, link
 
 
 def _v1_core(db: sqlite_utils.Database) -> None:
@@ -221,10 +223,42 @@ def _v3_commune_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_fac_commune ON facilities (commune_code)")
 
 
+def _v4_inspection_photos(db: sqlite_utils.Database) -> None:
+    # Which inspections attach which photo: read access to a photo comes from these links,
+    # never from its hash appearing somewhere in a record (a note, say).
+    db.execute(
+        """CREATE TABLE inspection_photos (
+            sha256 TEXT NOT NULL,
+            inspection_id TEXT NOT NULL REFERENCES inspections(id),
+            PRIMARY KEY (sha256, inspection_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX idx_inspection_photos_inspection ON inspection_photos (inspection_id)")
+    photo_items: dict[tuple[str, int], list[str]] = {}
+    for form_id, version, definition in db.execute(
+        "SELECT form_id, version, definition FROM form_versions"
+    ).fetchall():
+        sections = json.loads(definition).get("sections", [])
+        photo_items[(form_id, version)] = [
+            item["id"] for s in sections for item in s["items"] if item.get("kind") == "photo"
+        ]
+    for inspection_id, form_id, version, payload in db.execute(
+        "SELECT id, form_id, form_version, payload FROM inspections"
+    ).fetchall():
+        record = json.loads(payload)
+        hashes = attached(
+            photo_items.get((form_id, version), []),
+            record.get("answers", {}),
+            record.get("photos", {}),
+        )
+        link(db, inspection_id, hashes)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
     Migration(
         2, "inspections, current inspections, kept-aside payloads, audit, photos", _v2_inspections
     ),
     Migration(3, "index facilities by commune", _v3_commune_index),
+    Migration(4, "photo-to-inspection links, from existing photo answers", _v4_inspection_photos),
 ]

@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 
 from server.audit import store
 from server.auth.middleware import require_role
+from server.db import SQLITE_MAX_INTEGER
 from server.deps import Db
 
 
@@ -47,7 +48,9 @@ class AuditController(Controller):
         self,
         db: Db,
         action: Annotated[str | None, QueryParameter(description="One action")] = None,
-        user_id: Annotated[int | None, QueryParameter(description="Who")] = None,
+        user_id: Annotated[
+            int | None, QueryParameter(description="Who", ge=1, le=SQLITE_MAX_INTEGER)
+        ] = None,
         subject: Annotated[str | None, QueryParameter(description="What it was about")] = None,
         since: Annotated[str | None, QueryParameter(description="ISO time, inclusive")] = None,
         until: Annotated[str | None, QueryParameter(description="ISO time, exclusive")] = None,

@@ -9,12 +9,13 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from server.db import utcnow
+from server.db import page_offset, utcnow
 
 # Actions recorded; the list is the vocabulary an admin filters by.
 ACTIONS = (
     "login",
     "login_failed",
+    "login_throttled",
     "logout",
     "sessions_revoked",
     "user_created",
@@ -72,7 +73,7 @@ def query(db: sqlite_utils.Database, q: AuditQuery) -> tuple[list[dict[str, Any]
             f"SELECT a.id, a.at, a.user_id, u.username, a.action, a.subject, a.details"
             f" FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE {where_sql}"
             f" ORDER BY a.id DESC LIMIT ? OFFSET ?",
-            [*args, q.per_page, (q.page - 1) * q.per_page],
+            [*args, q.per_page, page_offset(q.page, q.per_page)],
         )
     )
     for row in rows:

@@ -36,7 +36,9 @@ def require_role(*roles: Role) -> Guard:
     where the object being read is known."""
 
     def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-        user = connection.user
+        user = connection.scope.get("user")  # connection.user raises when there is none
+        if user is None:
+            raise AppError(ErrorCode.AUTH_REQUIRED)
         if not isinstance(user, Principal) or user.role not in roles:
             raise AppError(ErrorCode.FORBIDDEN_ROLE)
 

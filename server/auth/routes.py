@@ -6,20 +6,24 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.params import JSONBody, PathParameter
 
+from server.audit import store as audit
 from server.auth import store
 from server.auth.middleware import PUBLIC, require_role
 from server.auth.principal import Principal, Role
+from server.auth.throttle import LoginThrottle
+from server.db import SQLITE_MAX_INTEGER, transaction
 from server.deps import Config, Db
+from server.errors import AppError, ErrorCode
 
 AuthedRequest = Request[Principal, str, State]
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=store.PASSWORD_MAX_LENGTH)]
 
 
 class UserOut(msgspec.Struct):
@@ -89,10 +93,13 @@ class AuthController(Controller):
     @post(
         "/login",
         opt=PUBLIC,
+        cache_control=CacheControlHeader(no_store=True),  # the answer carries a token
         sync_to_thread=True,
         summary="Sign in",
         description="Exchange a username and password for a session token. The token works"
-        " (offline too) until it expires or an admin revokes it.",
+        " (offline too) until it expires or an admin revokes it. Failed sign-ins are"
+        " throttled per account and address, per account and per address over a short"
+        " sliding window: past a limit the answer is 429 (rate_limited) with Retry-After.",
     )
     def login(
         self,
@@ -101,13 +108,38 @@ class AuthController(Controller):
         request: Request[Any, Any, Any],
         settings: Config,
     ) -> LoginResponse:
-        issued = store.login(
-            db,
-            data.username,
-            data.password,
-            session_days=settings.session_days,
-            user_agent=request.headers.get("user-agent", ""),
-        )
+        throttle: LoginThrottle = request.app.state.login_throttle
+        address = request.client.host if request.client else ""
+        throttled = throttle.check(data.username, address)
+        if throttled is not None:
+            wait, newly = throttled
+            if newly:
+                with transaction(db):
+                    audit.record(
+                        db,
+                        "login_throttled",
+                        user_id=None,
+                        subject=data.username.strip().lower(),
+                        details={"address": address, "limits": newly, "retry_after": wait},
+                    )
+            raise AppError(
+                ErrorCode.RATE_LIMITED,
+                f"Too many failed sign-ins; try again in {wait} seconds.",
+                headers={"Retry-After": str(wait)},
+            )
+        try:
+            issued = store.login(
+                db,
+                data.username,
+                data.password,
+                session_days=settings.session_days,
+                user_agent=request.headers.get("user-agent", ""),
+            )
+        except AppError as exc:
+            if exc.error is ErrorCode.AUTH_BAD_CREDENTIALS:
+                throttle.failed(data.username, address)
+            raise
+        throttle.succeeded(data.username, address)
         return LoginResponse(issued.token, issued.expires_at, _principal_out(issued.principal))
 
     @post(
@@ -177,7 +209,7 @@ class UserController(Controller):
     def revoke_sessions(
         self,
         request: AuthedRequest,
-        user_id: Annotated[int, PathParameter(description="User id")],
+        user_id: Annotated[int, PathParameter(description="User id", ge=1, le=SQLITE_MAX_INTEGER)],
         db: Db,
     ) -> RevokeResponse:
         return RevokeResponse(

@@ -23,6 +23,8 @@ from server.db import transaction, utcnow
 from server.errors import AppError, ErrorCode
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+PASSWORD_MAX_LENGTH = 256
+"""The longest password sign-in accepts; a longer one is refused when an account is made."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def create_user(
         problems.append(f"role must be one of {', '.join(ROLES)}")
     if len(user.password) < min_password_length:
         problems.append(f"password must have at least {min_password_length} characters")
+    if len(user.password) > PASSWORD_MAX_LENGTH:
+        problems.append(f"password must have at most {PASSWORD_MAX_LENGTH} characters")
     problems += _scope_problems(db, user)
     if problems:
         raise AppError(ErrorCode.USER_INVALID, "; ".join(problems), details=problems)

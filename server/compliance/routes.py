@@ -174,9 +174,20 @@ def csv_cells(item: store.Listed) -> list[str]:
     ]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula (= + - @, tab,
+    carriage return) gets a leading single quote, so a facility name never runs."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
 def _csv_lines(rows: list[list[str]]) -> str:
+    """Every cell of every CSV this server writes passes ``spreadsheet_safe``."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from server.audit import store as audit
 from server.auth.principal import Principal
-from server.db import transaction, utcnow
+from server.db import page_offset, transaction, utcnow
 from server.errors import AppError, ErrorCode
 
 OWNERSHIPS = ("public", "community", "private")
@@ -110,7 +110,7 @@ def list_facilities(db: sqlite_utils.Database, who: Principal, query: FacilityQu
             f" JOIN communes c ON c.code = f.commune_code"
             f" JOIN provinces p ON p.code = f.province_code"
             f" WHERE {where_sql} ORDER BY f.name, f.code LIMIT ? OFFSET ?",
-            [*args, query.per_page, (query.page - 1) * query.per_page],
+            [*args, query.per_page, page_offset(query.page, query.per_page)],
         )
     )
     return Page(rows, int(total), query.page, query.per_page)

@@ -42,6 +42,7 @@ from server.inspections.schemas import (
     RecordResult,
 )
 from server.inspections.validation import answer_problems
+from server.photos import store as photos
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,11 @@ def _ingest_one(
 
     canonical = _canonical.encode(record)  # hashed and stored: encoded once
     digest = hashlib.sha256(canonical).hexdigest()
+    # Scope first: someone else's record for a facility outside the caller's area gets
+    # neither its receipt (duplicate) nor a word about it (conflict).
+    out_of_scope = _scope_problem(db, who, record)
+    if out_of_scope is not None:
+        return _keep_aside(db, who, item, digest, "rejected", [out_of_scope])
     stored = db.execute(
         "SELECT content_hash, received_at, score, score_display, result, summary, form_id,"
         " form_version FROM inspections WHERE id = ?",
@@ -214,6 +220,8 @@ def _ingest_one(
             subject=record.supersedes,
             details={"superseded_by": record.id},
         )
+    photo_items = [item.id for item in checklist.items() if item.kind == "photo"]
+    photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos))
     refresh_current(db, record.facility_code, record.form_id)
     audit.record(
         db,
@@ -260,6 +268,20 @@ def refresh_current(db: sqlite_utils.Database, facility_code: str, form_id: str)
     )
 
 
+def _scope_problem(
+    db: sqlite_utils.Database, who: Principal, record: InspectionRecord
+) -> Detail | None:
+    facility = db.execute(
+        "SELECT province_code, commune_code FROM facilities WHERE code = ?",
+        [record.facility_code],
+    ).fetchone()
+    if facility is None or who.can_see_facility(record.facility_code, *facility):
+        return None
+    return Detail(
+        None, "facility_out_of_scope", f"facility {record.facility_code!r} is outside your area"
+    )
+
+
 def _validate(
     db: sqlite_utils.Database,
     forms: FormRegistry,
@@ -276,14 +298,6 @@ def _validate(
     if facility is None:
         problems.append(
             Detail(None, "facility_unknown", f"no facility with code {record.facility_code!r}")
-        )
-    elif not who.can_see_facility(record.facility_code, facility[1], facility[2]):
-        problems.append(
-            Detail(
-                None,
-                "facility_out_of_scope",
-                f"facility {record.facility_code!r} is outside your area",
-            )
         )
     checklist: Checklist | None = None
     try:
@@ -332,6 +346,11 @@ def _time_problems(record: InspectionRecord, rules: IntakeRules) -> list[Detail]
     for name, moment in (("started_at", record.started_at), ("completed_at", record.completed_at)):
         if moment.tzinfo is None:
             problems.append(Detail(None, "invalid_time", f"{name} needs a time zone offset"))
+            continue
+        try:
+            iso_utc(moment)
+        except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+            problems.append(Detail(None, "invalid_time", f"{name} is out of range in UTC"))
     if problems:
         return problems
     if record.completed_at > datetime.now(UTC) + rules.clock_skew:

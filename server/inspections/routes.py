@@ -12,6 +12,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.auth.middleware import require_role
 from server.auth.principal import Principal
+from server.db import SQLITE_MAX_INTEGER
 from server.deps import Config, Db
 from server.errors import AppError, ErrorCode
 from server.facilities.store import get_facility_for
@@ -166,6 +167,9 @@ class KeptAsideController(Controller):
         description="Records that an admin reviewed it; the payload itself stays. Admin only.",
     )
     def resolve(
-        self, request: AuthedRequest, db: Db, kept_id: Annotated[int, PathParameter()]
+        self,
+        request: AuthedRequest,
+        db: Db,
+        kept_id: Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER)],
     ) -> None:
         store.resolve_kept_aside(db, kept_id, request.user.user_id)

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from server.db import transaction, utcnow
+from server.db import page_offset, transaction, utcnow
 from server.errors import AppError, ErrorCode
 
 
@@ -45,7 +45,7 @@ def kept_aside(
         db.query(
             f"SELECT k.*, u.username FROM kept_aside k JOIN users u ON u.id = k.user_id"
             f" WHERE {where_sql} ORDER BY k.id DESC LIMIT ? OFFSET ?",
-            [*args, per_page, (page - 1) * per_page],
+            [*args, per_page, page_offset(page, per_page)],
         )
     )
     for row in rows:

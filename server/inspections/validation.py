@@ -61,7 +61,10 @@ def _number(value: object) -> float | None:
     """A finite JSON number as a float; ``None`` for anything else (booleans included)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the float range
+        return None
     return number if math.isfinite(number) else None
 
 

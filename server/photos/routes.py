@@ -11,7 +11,6 @@ from litestar.params import PathParameter, RawBody
 from server.auth.middleware import require_role
 from server.auth.principal import Principal
 from server.deps import Config, Db
-from server.errors import AppError, ErrorCode
 from server.photos import store
 from server.settings import Settings
 
@@ -43,11 +42,11 @@ def upload_photo(
     "/{sha256:str}",
     sync_to_thread=True,
     summary="Does the server have this photo",
-    description="200 when the photo was received, 404 when it still has to be uploaded.",
+    description="200 when the photo was received, 404 when it still has to be uploaded;"
+    " 403 (access.scope) like a download, for a photo the caller may not see.",
 )
-def has_photo(db: Db, sha256: Sha256) -> None:
-    if not store.exists(db, sha256):
-        raise AppError(ErrorCode.PHOTO_NOT_FOUND)
+def has_photo(request: Request[Principal, str, State], db: Db, sha256: Sha256) -> None:
+    store.visible_type(db, request.user, sha256)
 
 
 @get(

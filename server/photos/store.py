@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -76,11 +78,29 @@ def save(
     return True
 
 
-def load_for(
-    db: sqlite_utils.Database, photos_dir: Path, who: Principal, sha256: str
-) -> tuple[bytes, str]:
-    """A photo's bytes and type, for its uploader, an admin, or anyone who may see an
-    inspection that cites it."""
+def attached(
+    photo_items: Iterable[str], answers: Mapping[str, Any], evidence: Mapping[str, Any]
+) -> set[str]:
+    """The photos an inspection attaches: the answers of its photo items and the evidence
+    beside any item (``photos``). Nothing else in a record (a note, a text) attaches one."""
+    hashes: set[str] = set()
+    for value in [*(answers.get(item) for item in photo_items), *evidence.values()]:
+        if isinstance(value, list):
+            hashes.update(v for v in value if isinstance(v, str))
+    return hashes
+
+
+def link(db: sqlite_utils.Database, inspection_id: str, hashes: Iterable[str]) -> None:
+    """Record which photos an inspection attaches; inside the caller's transaction."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO inspection_photos (sha256, inspection_id) VALUES (?, ?)",
+        [(sha256, inspection_id) for sha256 in sorted(set(hashes))],
+    )
+
+
+def visible_type(db: sqlite_utils.Database, who: Principal, sha256: str) -> str:
+    """A photo's type, for its uploader, an admin, or anyone who may see an inspection
+    that attaches it; otherwise not found or out of scope."""
     row = db.execute(
         "SELECT media_type, uploaded_by FROM photos WHERE sha256 = ?", [sha256]
     ).fetchone()
@@ -90,10 +110,19 @@ def load_for(
     if who.role != "admin" and uploaded_by != who.user_id:
         scope, args = who.facility_filter("f")
         cited = db.execute(
-            f"SELECT 1 FROM inspections i JOIN facilities f ON f.code = i.facility_code"
-            f" WHERE {scope} AND instr(i.payload, ?) > 0 LIMIT 1",
-            [*args, sha256],
+            f"SELECT 1 FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id"
+            f" JOIN facilities f ON f.code = i.facility_code"
+            f" WHERE p.sha256 = ? AND {scope} LIMIT 1",
+            [sha256, *args],
         ).fetchone()
         if cited is None:
             raise AppError(ErrorCode.FORBIDDEN_SCOPE)
-    return photo_path(photos_dir, sha256).read_bytes(), str(media_type)
+    return str(media_type)
+
+
+def load_for(
+    db: sqlite_utils.Database, photos_dir: Path, who: Principal, sha256: str
+) -> tuple[bytes, str]:
+    """A photo's bytes and type, for whoever may see it (see ``visible_type``)."""
+    media_type = visible_type(db, who, sha256)
+    return photo_path(photos_dir, sha256).read_bytes(), media_type

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
 from server.app import create_app
@@ -196,3 +198,31 @@ def test_bad_tokens_are_refused(matrix: tuple[TestClient[Litestar], World], head
     response = client.get("/api/auth/me", headers={"Authorization": header})
     assert response.status_code == 401
     assert response.json()["error"]["code"] in {"auth.invalid_token", "auth.required"}
+
+
+def _role_guarded_paths(app: Litestar) -> list[str]:
+    """Every path with a role guard, from the app's own route table, with its path
+    parameters filled in."""
+    paths: set[str] = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            names = [getattr(g, "func", g).__name__ for g in handler.resolve_guards()]
+            if any(name.startswith("require_role(") for name in names):
+                paths.add(re.sub(r"\{[^}]+:int\}", "1", re.sub(r"\{[^}]+:str\}", "x", route.path)))
+    return sorted(paths)
+
+
+def test_options_on_every_role_guarded_route_is_never_a_server_error(
+    app: Litestar, client: TestClient[Litestar], world: World
+) -> None:
+    paths = _role_guarded_paths(app)
+    assert "/api/kept-aside" in paths and "/api/users/1/revoke-sessions" in paths
+    for path in paths:
+        anonymous = client.options(path)
+        assert anonymous.status_code == 401, (path, anonymous.text)
+        assert anonymous.json()["error"]["code"] == "auth.required"
+        signed_in = client.options(path, headers=world.auth("admin"))
+        assert signed_in.status_code == 204, (path, signed_in.text)
+        assert signed_in.headers["allow"]

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.app import create_app
+from server.auth.store import PASSWORD_MAX_LENGTH
 from server.db import connect_settings
 from server.settings import Settings
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, build_world, make_settings
 
 Client = TestClient[Litestar]
 
@@ -162,3 +167,66 @@ def test_created_inspector_can_sign_in_and_is_scoped(client: Client, world: Worl
     assert status == 201
     listing = client.get("/api/facilities", headers={"Authorization": f"Bearer {login['token']}"})
     assert [f["code"] for f in listing.json()["items"]] == ["A2"]
+
+
+def test_login_while_another_process_holds_the_write_lock_is_503_with_retry_after(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path, db_busy_timeout_ms=200)
+    app = create_app(settings)
+    db = connect_settings(settings)
+    build_world(db, settings)
+    db.conn.close()
+    blocker = sqlite3.connect(settings.database_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with TestClient(app) as client:
+            response = client.post(
+                "/api/auth/login", json={"username": "admin", "password": PASSWORD}
+            )
+            assert response.status_code == 503, response.text
+            assert response.json()["error"]["code"] == "unavailable"
+            assert int(response.headers["retry-after"]) >= 1
+            blocker.execute("ROLLBACK")
+            status, _ = _login(client, "admin")
+            assert status == 201
+    finally:
+        blocker.close()
+
+
+def test_a_password_longer_than_sign_in_accepts_is_refused_at_creation(
+    client: Client, world: World
+) -> None:
+    too_long = "x" * (PASSWORD_MAX_LENGTH + 1)
+    body = {"username": "long-pw", "password": too_long, "role": "admin"}
+    response = client.post("/api/users", json=body, headers=world.auth("admin"))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "user.invalid"
+    assert f"at most {PASSWORD_MAX_LENGTH} characters" in error["message"]
+    longest = {**body, "password": too_long[:-1]}
+    assert client.post("/api/users", json=longest, headers=world.auth("admin")).status_code == 201
+    assert _login(client, "long-pw", too_long[:-1])[0] == 201
+
+
+def test_guessing_is_throttled_audited_and_the_owner_gets_back_in_soon(
+    app: Litestar, client: Client, world: World
+) -> None:
+    clock = [1000.0]
+    app.state.login_throttle.clock = lambda: clock[0]
+    answered = [_login(client, "insp-08", f"guess {n}")[0] for n in range(5)]
+    assert answered == [401] * 5
+    for password in ("guess 6", PASSWORD):  # while throttled, even the right one waits
+        response = client.post(
+            "/api/auth/login", json={"username": "insp-08", "password": password}
+        )
+        assert response.status_code == 429
+        assert response.json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(response.headers["retry-after"]) <= 60
+    assert _login(client, "admin")[0] == 201  # other accounts are not affected
+    audit = client.get("/api/audit?action=login_throttled", headers=world.auth("admin")).json()
+    assert [(e["subject"], e["details"]["limits"]) for e in audit["items"]] == [
+        ("insp-08", ["account_address"])
+    ]  # once per window, not once per guess
+    clock[0] += 61
+    assert _login(client, "insp-08")[0] == 201

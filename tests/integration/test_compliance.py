@@ -807,3 +807,25 @@ def test_reference_ignores_superseded_and_not_assessed_and_breaks_ties_by_arriva
     finally:
         db.conn.close()
     assert current == {"first-aid": bad["id"], "fire-safety": fire_fix["id"]}
+
+
+def test_csv_cells_never_start_a_formula(client: Client, world: World, settings: Settings) -> None:
+    names = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Trường 1", "'quoted"]
+    add_facilities(
+        settings,
+        [(f"F{n}", name, "preschool", "public", "08", "08001") for n, name in enumerate(names)],
+    )
+    response = client.get(CSV, params={"sort": "name"}, headers=world.auth("admin"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    got = {row[0]: row[1] for row in rows[1:] if row[0].startswith("F")}
+    assert got == {
+        "F0": "'=1+1",
+        "F1": "'+cmd",
+        "F2": "'-2+3",
+        "F3": "'@SUM(A1)",
+        "F4": "'\tTab",
+        "F5": "'\rCR",
+        "F6": "Trường 1",
+        "F7": "'quoted",
+    }
+    assert routes.spreadsheet_safe("") == ""

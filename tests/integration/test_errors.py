@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -84,3 +85,33 @@ def test_healthz(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+HUGE = "9" * 20  # beyond SQLite's 64-bit integers
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/facilities", "/api/kept-aside", "/api/audit", "/api/compliance/facilities"]
+)
+def test_a_page_beyond_any_integer_is_an_empty_page(
+    client: Client, world: World, path: str
+) -> None:
+    response = client.get(f"{path}?page={HUGE}", headers=world.auth("admin"))
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/api/audit?user_id={HUGE}"),
+        ("POST", f"/api/kept-aside/{HUGE}/resolve"),
+        ("POST", f"/api/users/{HUGE}/revoke-sessions"),
+    ],
+)
+def test_an_id_beyond_any_integer_is_a_bad_request(
+    client: Client, world: World, method: str, path: str
+) -> None:
+    response = client.request(method, path, headers=world.auth("admin"))
+    assert response.status_code == 400, response.text
+    assert _error(response)["code"] == "request.invalid"

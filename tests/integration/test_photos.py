@@ -8,6 +8,7 @@ import zlib
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.db import connect_settings, migrate
 from server.settings import Settings
 from tests.conftest import World
 from tests.integration.test_sync import make, sync
@@ -126,3 +127,56 @@ def test_evidence_attached_to_a_check_can_be_seen_by_the_facility(
     (result,) = sync(client, world, "insp_08001", [record])
     assert result["outcome"] == "created"
     assert client.get(path, headers=world.auth("fac_a1")).content == data
+
+
+def test_a_hash_in_a_note_grants_no_access(client: Client, world: World) -> None:
+    data = png(seed=31)
+    digest = hashlib.sha256(data).hexdigest()
+    assert put(client, world, "insp_08001", data) == 201
+    record = make(random.Random(3), "A1", notes={"gate_fence_secure": f"see {digest}"})
+    (result,) = sync(client, world, "insp_08", [record])
+    assert result["outcome"] == "created"
+    for verb in (client.get, client.head):
+        assert verb(f"/api/photos/{digest}", headers=world.auth("fac_a1")).status_code == 403
+
+
+def test_head_is_scoped_like_get(client: Client, world: World) -> None:
+    data = png(seed=32)
+    digest = hashlib.sha256(data).hexdigest()
+    path = f"/api/photos/{digest}"
+    assert put(client, world, "insp_08001", data) == 201
+    assert client.head(path, headers=world.auth("fac_a1")).status_code == 403
+    record = make(random.Random(4), "A1", photos={"gate_fence_secure": [digest]})
+    (result,) = sync(client, world, "insp_08001", [record])
+    assert result["outcome"] == "created"
+    for who, status in [("fac_a1", 200), ("dept_08", 200), ("dept_79", 403), ("admin", 200)]:
+        assert client.head(path, headers=world.auth(who)).status_code == status, who
+        assert client.get(path, headers=world.auth(who)).status_code == status, who
+
+
+def test_links_of_existing_inspections_are_backfilled(
+    client: Client, world: World, settings: Settings
+) -> None:
+    answer, evidence = png(seed=33), png(seed=34)
+    answer_sha, evidence_sha = (hashlib.sha256(d).hexdigest() for d in (answer, evidence))
+    record = make(random.Random(5), "A1", photos={"gate_fence_secure": [evidence_sha]})
+    photo_item = next(
+        k for k, v in record["answers"].items() if isinstance(v, list) and len(v[0]) == 64
+    )
+    record["answers"][photo_item] = [answer_sha]
+    record["notes"] = {"gate_fence_secure": "a" * 64}
+    (result,) = sync(client, world, "insp_08", [record])
+    assert result["outcome"] == "created"
+    db = connect_settings(settings)
+    try:
+        links = "SELECT sha256 FROM inspection_photos ORDER BY sha256"
+        expected = sorted([(answer_sha,), (evidence_sha,)])
+        assert db.execute(links).fetchall() == expected
+        # As a database from before the links table: the migration rebuilds them.
+        db.execute("DROP TABLE inspection_photos")
+        db.execute("DELETE FROM schema_migrations WHERE version = 4")
+        db.conn.commit()
+        assert migrate(db) == [4]
+        assert db.execute(links).fetchall() == expected
+    finally:
+        db.conn.close()

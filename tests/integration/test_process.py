@@ -334,6 +334,10 @@ def test_cli_errors_name_the_code(data_dir: Path, admin_token: str) -> None:
     bad = _cli(data_dir, "create-user", "x", "--role", "admin", "--password-stdin", stdin="short\n")
     assert bad.returncode == 1
     assert "user.invalid" in bad.stderr and "at least 10 characters" in bad.stderr
+    long = _cli(data_dir, "create-user", "y", "--role", "admin", "--password-stdin",
+                stdin="x" * 257 + "\n")  # fmt: skip
+    assert long.returncode == 1
+    assert "user.invalid" in long.stderr and "at most 256 characters" in long.stderr
     unknown = _cli(data_dir, "revoke-sessions", "nobody")
     assert unknown.returncode == 1 and "user.not_found" in unknown.stderr
     revoked = _cli(data_dir, "revoke-sessions", "root")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.app import create_app
 from server.settings import REPO_ROOT
+from tests.conftest import PASSWORD, World, make_settings
 
 
 def test_app_shell_has_a_strict_policy_and_revalidates(client: TestClient[Litestar]) -> None:
@@ -45,3 +48,47 @@ def test_unchanged_files_revalidate_with_304_and_changed_ones_do_not(
 def test_app_files_are_compressed(client: TestClient[Litestar]) -> None:
     response = client.get("/js/app.js", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
+
+
+def test_a_path_with_a_nul_byte_is_not_found(client: TestClient[Litestar]) -> None:
+    for headers in ({}, {"If-None-Match": '"x"'}):
+        response = client.get("/js/app.js%00.png", headers=headers)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_api_documentation_loads_no_script(client: TestClient[Litestar]) -> None:
+    spec = client.get("/schema/openapi.json")
+    assert spec.status_code == 200 and spec.json()["openapi"].startswith("3.")
+    assert client.get("/schema/openapi.yaml").status_code == 200
+    assert "json" in client.get("/schema").headers["content-type"]
+    for path in ("/schema/swagger", "/schema/redoc", "/schema/elements", "/schema/rapidoc"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "<script" not in response.text, path
+
+
+def test_api_answers_forbid_sniffing_and_sign_in_is_never_cached(
+    client: TestClient[Litestar], world: World
+) -> None:
+    for response in (
+        client.get("/healthz"),
+        client.get("/api/auth/me", headers=world.auth("admin")),
+        client.get("/api/auth/me"),  # an error
+        client.get("/api/kept-aside", headers=world.auth("fac_a1")),
+        client.get("/schema/openapi.json"),
+    ):
+        assert response.headers["x-content-type-options"] == "nosniff", response.url
+        assert "strict-transport-security" not in response.headers  # not published on https
+    login = client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
+    assert login.status_code == 201
+    assert login.headers["cache-control"] == "no-store"
+
+
+def test_hsts_is_sent_when_published_over_https(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path, public_url="https://safeschool.example.vn"))
+    with TestClient(app) as client:
+        for path in ("/healthz", "/", "/api/auth/me"):
+            response = client.get(path)
+            assert response.headers["strict-transport-security"].startswith("max-age="), path
+            assert response.headers["x-content-type-options"] == "nosniff", path

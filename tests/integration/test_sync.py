@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -378,3 +379,72 @@ def test_audit_trail_records_intake_and_sign_ins(
     only = client.get("/api/audit?action=inspection_rejected", headers=world.auth("admin")).json()
     assert {e["action"] for e in only["items"]} == {"inspection_rejected"}
     assert client.get("/api/audit", headers=world.auth("dept_08")).status_code == 403
+
+
+def _raw_sync(client: Client, world: World, body: bytes) -> Any:
+    return client.post(
+        "/api/sync/inspections",
+        content=body,
+        headers={**world.auth("insp_08"), "Content-Type": "application/json"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"completed_at": "9999-12-31T23:59:59-01:00"}, "invalid_time"),
+        ({"started_at": "0001-01-01T00:00:00+05:00"}, "invalid_time"),
+    ],
+)
+def test_a_time_beyond_the_calendar_in_utc_is_rejected_alone(
+    client: Client, world: World, settings: Settings, rng: random.Random,
+    changes: dict[str, str], code: str,
+) -> None:  # fmt: skip
+    good, bad = make(rng), make(rng, **changes)
+    results = sync(client, world, "insp_08", [good, bad])
+    assert [r["outcome"] for r in results] == ["created", "rejected"]
+    assert code in {d["code"] for d in results[1]["error"]["details"]}
+    assert db_rows(settings, "SELECT id FROM inspections") == [(good["id"],)]
+
+
+def test_a_number_too_large_for_a_float_is_rejected_alone(
+    client: Client, world: World, settings: Settings, rng: random.Random
+) -> None:
+    good, bad = make(rng), make(rng)
+    bad["answers"]["enrolled_children"] = "HUGE"
+    body = msgspec.json.encode({"records": [good, bad]}).replace(b'"HUGE"', b"1" * 401)
+    response = _raw_sync(client, world, body)
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["outcome"] for r in results] == ["created", "rejected"]
+    details = results[1]["error"]["details"]
+    assert ("enrolled_children", "invalid_value") in {(d["item"], d["code"]) for d in details}
+    assert db_rows(settings, "SELECT id FROM inspections") == [(good["id"],)]
+
+
+def test_answers_nested_too_deeply_are_a_bad_request(
+    client: Client, world: World, rng: random.Random
+) -> None:
+    bad = make(rng)
+    bad["answers"]["caregiver_notes"] = "DEEP"
+    deep = b"[" * 2000 + b"]" * 2000
+    body = msgspec.json.encode({"records": [make(rng), bad]}).replace(b'"DEEP"', deep)
+    response = _raw_sync(client, world, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "request.invalid"
+
+
+def test_scope_is_checked_before_duplicate_and_conflict(
+    client: Client, world: World, settings: Settings, rng: random.Random
+) -> None:
+    theirs = make(rng, "A2")
+    (created,) = sync(client, world, "insp_08", [theirs])
+    assert created["outcome"] == "created"
+    changed = copy.deepcopy(theirs)
+    changed["answers"]["gate_fence_secure"] = "fail"
+    for record in (theirs, changed):
+        (result,) = sync(client, world, "insp_08001", [record])
+        assert result["outcome"] == "rejected"
+        assert result["receipt"] is None
+        assert [d["code"] for d in result["error"]["details"]] == ["facility_out_of_scope"]
+    assert db_rows(settings, "SELECT reason FROM kept_aside") == [("rejected",), ("rejected",)]
