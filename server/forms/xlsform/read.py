@@ -200,6 +200,56 @@ def _item(row: _Row, type_word: str, list_name: str | None, state: _Import) -> d
     return raw
 
 
+def _group_columns(row: _Row, type_word: str, state: _Import) -> None:
+    """A group row carries only its name, label and hint (an end group only its name)."""
+    allowed = GROUP_COLUMNS if type_word == "begin group" else {"type", "name"}
+    for key in sorted(set(row.cells) - allowed):
+        column = key.replace(":", "::")
+        state.problem(SURVEY, row.number, f"column '{column}' is not supported on {type_word}")
+
+
+def _begin_section(row: _Row, state: _Import) -> dict[str, Any]:
+    """The raw section a ``begin group`` row opens (a nameless placeholder when refused)."""
+    section: dict[str, Any]
+    try:
+        name = _string(row.cells.get("name", "")).strip()
+        if not name:
+            raise _Bad("name is empty (it becomes the section id)")
+        section = {"id": name, "title": _text(row.cells, "label", required=True)}
+        if (help_ := _text(row.cells, "hint", required=False)) is not None:
+            section["help"] = help_
+    except _Bad as exc:
+        state.problem(SURVEY, row.number, str(exc))
+        section = {"id": "", "title": None}
+    section["items"], section["questions"] = [], 0
+    return section
+
+
+def _question(
+    row: _Row, type_word: str, list_name: str | None, state: _Import
+) -> dict[str, Any] | None:
+    """The raw item of a question row, or None when it is refused (and reported)."""
+    try:
+        item = _item(row, type_word, list_name, state)
+    except _Bad as exc:
+        state.problem(SURVEY, row.number, str(exc))
+        if isinstance(refused := row.cells.get("name"), str):
+            state.refused.add(refused.strip())
+        return None
+    if item["id"] in state.item_rows:
+        first = state.item_rows[item["id"]]
+        state.problem(SURVEY, row.number, f"name '{item['id']}' is already used on row {first}")
+        return None
+    state.item_rows[item["id"]] = row.number
+    try:
+        msgspec.convert(item, Item)
+    except msgspec.ValidationError as exc:
+        state.problem(SURVEY, row.number, _validation_message(exc, ITEM_COLUMNS))
+        state.refused.add(item["id"])
+        return None
+    return item
+
+
 def _read_survey(sheet: _Sheet, state: _Import) -> list[dict[str, Any]]:
     """Sections (raw) from the survey rows; groups are sections, questions their items."""
     sections: list[dict[str, Any]] = []
@@ -219,33 +269,14 @@ def _read_survey(sheet: _Sheet, state: _Import) -> list[dict[str, Any]]:
                 current["questions"] += 1
             continue
         if type_word in ("begin group", "end group"):
-            extra = sorted(set(row.cells) - GROUP_COLUMNS)
-            if type_word == "end group":
-                extra = sorted(set(row.cells) - {"type", "name"})
-            for key in extra:
-                column = key.replace(":", "::")
-                state.problem(
-                    SURVEY, row.number, f"column '{column}' is not supported on {type_word}"
-                )
+            _group_columns(row, type_word, state)
         if type_word == "begin group":
             if current is not None:
                 nested += 1
                 state.problem(SURVEY, row.number, "nested groups are not supported")
-                continue
-            try:
-                name = _string(row.cells.get("name", "")).strip()
-                if not name:
-                    raise _Bad("name is empty (it becomes the section id)")
-                current = {"id": name, "title": _text(row.cells, "label", required=True)}
-                if (help_ := _text(row.cells, "hint", required=False)) is not None:
-                    current["help"] = help_
-            except _Bad as exc:
-                state.problem(SURVEY, row.number, str(exc))
-                current = {"id": "", "title": None}
-            current["items"], current["questions"] = [], 0
-            current_row = row.number
-            continue
-        if type_word == "end group":
+            else:
+                current, current_row = _begin_section(row, state), row.number
+        elif type_word == "end group":
             if nested:
                 nested -= 1
             elif current is None:
@@ -253,35 +284,14 @@ def _read_survey(sheet: _Sheet, state: _Import) -> list[dict[str, Any]]:
             else:
                 _close_section(current, current_row, sections, state)
                 current = None
-            continue
-        if current is None:
+        elif current is None:
             state.problem(
                 SURVEY, row.number, "questions must be inside a group (each group is a section)"
             )
-            continue
-        current["questions"] += 1
-        try:
-            item = _item(row, type_word, list_name, state)
-        except _Bad as exc:
-            state.problem(SURVEY, row.number, str(exc))
-            if isinstance(refused := row.cells.get("name"), str):
-                state.refused.add(refused.strip())
-            continue
-        if item["id"] in state.item_rows:
-            state.problem(
-                SURVEY,
-                row.number,
-                f"name '{item['id']}' is already used on row {state.item_rows[item['id']]}",
-            )
-            continue
-        state.item_rows[item["id"]] = row.number
-        try:
-            msgspec.convert(item, Item)
-        except msgspec.ValidationError as exc:
-            state.problem(SURVEY, row.number, _validation_message(exc, ITEM_COLUMNS))
-            state.refused.add(item["id"])
-            continue
-        current["items"].append(item)
+        else:
+            current["questions"] += 1
+            if (item := _question(row, type_word, list_name, state)) is not None:
+                current["items"].append(item)
     if current is not None:
         state.problem(SURVEY, current_row, "begin group has no matching end group")
         state.refused.update(item["id"] for item in current["items"])
