@@ -40,10 +40,10 @@ class _Sheet:
 
 
 def _clean(value: Any) -> Any:
-    """Blank strings are empty cells; surrounding spaces are typing noise."""
+    """Blank strings are empty cells; surrounding spaces and line breaks are typing noise. A
+    leading tab or carriage return is kept: export writes every text as it is."""
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return value.lstrip(" \n").rstrip() if value.strip() else None
     return value
 
 
@@ -64,7 +64,7 @@ def _column_key(header: str) -> tuple[str | None, str | None]:
             return None, f"column '{header}' is not part of the supported subset"
         return f"{base}:{language}", None
     key = ALIASES.get(base, base)
-    if base in LANGUAGE_BASES:
+    if base in LANGUAGE_BASES and base != "form_title":  # a plain form_title: what ODK shows
         return None, (
             f"column '{header}' needs a language: use {base}::{LANGUAGES['vi']} "
             f"and {base}::{LANGUAGES['en']}"

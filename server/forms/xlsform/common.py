@@ -21,6 +21,18 @@ CHECK_LABELS = {
     "fail": Text(vi="Không đạt", en="Fail"),
     "na": Text(vi="Không áp dụng", en="Not applicable"),
 }
+VETO_LIST = "none_occurred"
+"""Name export gives to the answer list of vetoes (exactly ``none`` and ``occurred``)."""
+VETO_LABELS = {
+    "none": Text(vi="Không xảy ra", en="Did not occur"),
+    "occurred": Text(vi="Đã xảy ra", en="Occurred"),
+}
+PHOTO_PARAMETERS = "max-pixels=1600"
+"""The one ``parameters`` value of an image question: the app scales every photo to 1600
+pixels on its longer side (``pwa/js/photos.js``), which ODK spells ``max-pixels=1600``."""
+NO_THRESHOLD = "none"
+"""The settings sheet's ``threshold`` for ``threshold: null`` (graded by count alone); an
+empty cell means the default, 80."""
 
 SURVEY_COLUMNS = (
     "type",
@@ -32,8 +44,10 @@ SURVEY_COLUMNS = (
     "required",
     "relevant",
     "appearance",
+    "parameters",
     "weight",
     "mandatory",
+    "advisory",
     "legal_ref",
     "inferred",
     "min",
@@ -45,6 +59,7 @@ CHOICES_COLUMNS = ("list_name", "name", "label:vi", "label:en")
 SETTINGS_COLUMNS = (
     "form_id",
     "version",
+    "form_title",
     "form_title:vi",
     "form_title:en",
     "description:vi",
@@ -76,7 +91,6 @@ UNSUPPORTED_COLUMNS = {
     "repeat_count": "repeat groups are not supported",
     "required_message": "required messages are not supported; the app names missing items",
     "guidance_hint": "guidance hints are not supported; use the hint columns",
-    "parameters": "parameters are not supported",
     "trigger": "triggers are not supported",
     "media": "media columns are not supported",
     "image": "media columns are not supported",

@@ -29,6 +29,8 @@ from server.forms.xlsform.common import (
     CHOICES,
     COLUMNS,
     METADATA_TYPES,
+    NO_THRESHOLD,
+    PHOTO_PARAMETERS,
     SETTINGS,
     SIMPLE_TYPES,
     SURVEY,
@@ -102,6 +104,10 @@ def _read_choices(sheet: _Sheet, state: _Import) -> None:
         entries.append((row.number, name, label))
 
 
+def _is_veto_list(entries: list[tuple[int, str, dict[str, str] | None]]) -> bool:
+    return sorted(name for _, name, _ in entries) == ["none", "occurred"]
+
+
 def _check_list(entries: list[tuple[int, str, dict[str, str] | None]]) -> bool | None:
     """True/False (allow N/A or not) when the list holds exactly the answers of a check."""
     names = sorted(name for _, name, _ in entries)
@@ -158,13 +164,22 @@ def _item(row: _Row, type_word: str, list_name: str | None, state: _Import) -> d
     appearance = _string(cells["appearance"]).strip() if "appearance" in cells else None
     if appearance is not None and (appearance != "signature" or type_word != "image"):
         raise _Bad(f"appearance '{appearance}' is not supported (only 'signature' on image)")
+    if "parameters" in cells:
+        parameters = "".join(_string(cells["parameters"]).split())
+        if type_word != "image" or parameters != PHOTO_PARAMETERS:
+            raise _Bad(
+                f"parameters '{cells['parameters']}' is not supported: only {PHOTO_PARAMETERS} "
+                "on image (the app scales every photo to 1600 pixels)"
+            )
     if list_name is not None:
         entries = state.lists.get(list_name)
         if entries is None:
             raise _Bad(f"list '{list_name}' is not in the choices sheet")
         state.used_lists.add(list_name)
         allow_na = _check_list(entries)
-        if type_word == "select_one" and allow_na is not None:
+        if type_word == "select_one" and _is_veto_list(entries):
+            raw["kind"] = "veto"
+        elif type_word == "select_one" and allow_na is not None:
             raw["kind"] = "check"
             if allow_na:
                 raw["allow_na"] = True
@@ -184,7 +199,7 @@ def _item(row: _Row, type_word: str, list_name: str | None, state: _Import) -> d
         raw["help"] = help_
     if "legal_ref" in cells:
         raw["legal_ref"] = _string(cells["legal_ref"])
-    for flag in ("inferred", "required", "mandatory"):
+    for flag in ("inferred", "required", "mandatory", "advisory"):
         if flag in cells:
             raw[flag] = _flag(cells[flag], flag)
     if "relevant" in cells:
@@ -337,6 +352,37 @@ _PROBE_CHECKLIST: dict[str, Any] = {
 }
 
 
+def _threshold(value: Any) -> float | None:
+    if isinstance(value, str) and value.strip().lower() == NO_THRESHOLD:
+        return None
+    try:
+        return _number(value, "threshold")
+    except _Bad:
+        raise _Bad(
+            f"threshold: expected a number from 0 to 100, or {NO_THRESHOLD} for a checklist "
+            f"graded by count alone (min_passed), found '{value}'"
+        ) from None
+
+
+def _plain_title(row: _Row, state: _Import) -> dict[str, Any]:
+    """The settings cells with a plain ``form_title`` (the title ODK shows, which export
+    writes as the Vietnamese one) read as the Vietnamese title, or checked against it."""
+    cells = dict(row.cells)
+    plain = cells.pop("form_title", None)
+    if plain is None:
+        return cells
+    if "form_title:vi" not in cells:
+        cells["form_title:vi"] = plain
+    elif _string(plain) != _string(cells["form_title:vi"]):
+        state.problem(
+            SETTINGS,
+            row.number,
+            f"form_title '{plain}' differs from title_vi '{cells['form_title:vi']}'; "
+            "form_title is the title ODK shows: make it the Vietnamese title",
+        )
+    return cells
+
+
 def _read_settings(sheet: _Sheet | None, state: _Import) -> dict[str, Any]:
     """Checklist-level fields from the settings row; each field is checked on its own so
     every bad one is named."""
@@ -347,12 +393,12 @@ def _read_settings(sheet: _Sheet | None, state: _Import) -> dict[str, Any]:
     state.settings_row = row.number
     for other in others:
         state.problem(SETTINGS, other.number, "only one row of settings is supported")
-    cells = row.cells
+    cells = _plain_title(row, state)
     raw: dict[str, Any] = {}
     readers: dict[str, Callable[[], Any]] = {
         "id": lambda: _string(cells["form_id"]).strip(),
         "version": lambda: _integer(cells["version"], "version"),
-        "threshold": lambda: _number(cells["threshold"], "threshold"),
+        "threshold": lambda: _threshold(cells["threshold"]),
         "min_passed": lambda: _integer(cells["min_passed"], "min_passed"),
         "validity_days": lambda: _integer(cells["validity_days"], "validity_days"),
         "applies_to": lambda: re.split(r"[\s,;]+", _string(cells["applies_to"]).strip()),

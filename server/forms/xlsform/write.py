@@ -1,4 +1,10 @@
-"""Writing: a checklist as an XLSForm workbook in the subset that reading accepts."""
+"""Writing: a checklist as an XLSForm workbook in the subset that reading accepts.
+
+The workbook also converts with pyxform (ODK Central's and KoboToolbox's converter) without
+warnings: the settings title is a plain ``form_title`` (the Vietnamese one, which ODK shows)
+beside our ``title_vi``/``title_en``, and our extra columns are ones pyxform ignores. Every
+text is written as a text cell, so a label starting with ``=`` is never a formula.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +23,29 @@ from server.forms.xlsform.common import (
     CHOICES,
     CHOICES_COLUMNS,
     LANGUAGES,
+    NO_THRESHOLD,
+    PHOTO_PARAMETERS,
     SETTINGS,
     SETTINGS_COLUMNS,
     SURVEY,
     SURVEY_COLUMNS,
+    VETO_LABELS,
+    VETO_LIST,
 )
 from server.forms.xlsform.relevant import _cell_number, _condition_text
 
+SETTINGS_HEADERS = {
+    "form_title:vi": "title_vi",
+    "form_title:en": "title_en",
+    "description:vi": "description_vi",
+    "description:en": "description_en",
+}
+"""pyxform crashes on translated settings (``form_title::vi``): write our aliases instead."""
 
-def _header(key: str) -> str:
+
+def _header(key: str, sheet: str) -> str:
+    if sheet == SETTINGS and key in SETTINGS_HEADERS:
+        return SETTINGS_HEADERS[key]
     base, _, language = key.partition(":")
     return f"{base}::{LANGUAGES[language]}" if language else base
 
@@ -38,7 +58,7 @@ def _text_cells(key: str, text: Text | None) -> dict[str, Any]:
 
 def _list_names(checklist: Checklist) -> dict[str, str]:
     """Choice item id → the name of its list, clear of the check lists' names."""
-    taken = set(CHECK_LISTS)
+    taken = {*CHECK_LISTS, VETO_LIST}
     names: dict[str, str] = {}
     for item in checklist.items():
         if item.kind != "choice":
@@ -61,6 +81,10 @@ def _survey_row(item: Item, list_name: str | None, items: Mapping[str, Item]) ->
             cells["weight"] = _cell_number(item.weight)
         if item.mandatory:
             cells["mandatory"] = "yes"
+        if item.advisory:
+            cells["advisory"] = "yes"
+    elif item.kind == "veto":
+        cells["type"] = f"select_one {VETO_LIST}"
     elif item.kind == "choice":
         values = sorted(choice.value for choice in item.choices or [])
         if not item.multiple and values in (["fail", "na", "pass"], ["fail", "pass"]):
@@ -68,18 +92,24 @@ def _survey_row(item: Item, list_name: str | None, items: Mapping[str, Item]) ->
                 f"choice item '{item.id}' has exactly the answers of a check, which XLSForm "
                 "import reads as a check; rename one of its values"
             )
+        if not item.multiple and values == ["none", "occurred"]:
+            raise ValueError(
+                f"choice item '{item.id}' has exactly the answers of a veto, which XLSForm "
+                "import reads as a veto; rename one of its values"
+            )
         cells["type"] = f"select_{'multiple' if item.multiple else 'one'} {list_name}"
     elif item.kind == "number":
         cells["type"] = "integer" if item.integer else "decimal"
     elif item.kind == "signature":
         cells["type"], cells["appearance"] = "image", "signature"
+        cells["parameters"] = PHOTO_PARAMETERS
+    elif item.kind == "photo":
+        cells["type"], cells["parameters"] = "image", PHOTO_PARAMETERS
     else:
-        cells["type"] = {"text": "text", "photo": "image", "location": "geopoint"}.get(
-            item.kind, item.kind
-        )
+        cells["type"] = {"text": "text", "location": "geopoint"}.get(item.kind, item.kind)
     if item.required:
         cells["required"] = "yes"
-    elif item.kind == "check":
+    elif item.kind in ("check", "veto"):
         cells["required"] = "no"
     if item.show_if:
         cells["relevant"] = " and ".join(_condition_text(c, items) for c in item.show_if)
@@ -97,9 +127,17 @@ def _survey_row(item: Item, list_name: str | None, items: Mapping[str, Item]) ->
 
 def _write_sheet(worksheet: Any, columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> None:
     keys = list(columns)
-    worksheet.append([_header(key) for key in keys])
-    for row in rows:
-        worksheet.append([row.get(key) for key in keys])
+    worksheet.append([_header(key, worksheet.title) for key in keys])
+    for number, row in enumerate(rows, start=2):
+        for index, key in enumerate(keys, start=1):
+            value = row.get(key)
+            if value is None:
+                continue
+            cell = worksheet.cell(row=number, column=index, value=value)
+            if isinstance(value, str):
+                # openpyxl makes "=…" a formula; a spreadsheet may also run "+", "-", "@"…
+                # Text cells are never evaluated, whatever they start with.
+                cell.data_type = "s"
     for index, key in enumerate(keys, start=1):
         letter = openpyxl.utils.get_column_letter(index)
         wide = key.startswith(("label", "hint", "form_title", "description")) or key in (
@@ -137,6 +175,9 @@ def _choice_rows(checklist: Checklist) -> Iterator[dict[str, Any]]:
             for value, label in CHECK_LABELS.items():
                 if value != "na" or allow_na:
                     yield {"list_name": list_name, "name": value, **_text_cells("label", label)}
+    if any(item.kind == "veto" for item in checklist.items()):
+        for value, label in VETO_LABELS.items():
+            yield {"list_name": VETO_LIST, "name": value, **_text_cells("label", label)}
     lists = _list_names(checklist)
     for item in checklist.items():
         for choice in (item.choices or []) if item.kind == "choice" else []:
@@ -154,12 +195,13 @@ def _settings_row(checklist: Checklist) -> dict[str, Any]:
     row: dict[str, Any] = {
         "form_id": checklist.id,
         "version": checklist.version,
+        "form_title": checklist.title.vi,
         **_text_cells("form_title", checklist.title),
         **_text_cells("description", checklist.description),
         "applies_to": " ".join(checklist.applies_to),
-        # Count-graded checklists (threshold: null) are written by the xlsform helper's
-        # round trip; until then an empty cell.
-        "threshold": None if checklist.threshold is None else _cell_number(checklist.threshold),
+        "threshold": NO_THRESHOLD
+        if checklist.threshold is None
+        else _cell_number(checklist.threshold),
         "validity_days": checklist.validity_days,
     }
     if checklist.min_passed is not None:
