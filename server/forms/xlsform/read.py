@@ -14,6 +14,7 @@ import openpyxl  # type: ignore[import-untyped]
 
 from server.forms.schema import Checklist, Item, Section
 from server.forms.validate import validate
+from server.forms.xlsform.archive import check_archive
 from server.forms.xlsform.cells import (
     _flag,
     _integer,
@@ -502,7 +503,9 @@ def checklist_from_workbook(workbook: Any) -> Checklist:
 
 
 def read_xlsform(source: str | Path | IO[bytes]) -> Checklist:
-    """Load an ``.xlsx`` XLSForm file (path or binary file) as a validated checklist."""
+    """Load an ``.xlsx`` XLSForm file (path or binary file) as a validated checklist; a file
+    that is too large, or would inflate too much, is refused before it is parsed."""
+    check_archive(source)
     try:
         workbook = openpyxl.load_workbook(source, data_only=False)
     except Exception as exc:  # openpyxl raises many unrelated types for a bad file
