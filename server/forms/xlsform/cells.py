@@ -39,10 +39,20 @@ class _Sheet:
     rows: list[_Row] = field(default_factory=list)
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_unescape(value: str) -> str:
+    """Decode OOXML's ``_xHHHH_`` escapes (Excel writes a carriage return as ``_x000D_``,
+    since XML turns a raw one into a line feed; openpyxl leaves them as they are)."""
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match[1], 16)), value)
+
+
 def _clean(value: Any) -> Any:
     """Blank strings are empty cells; surrounding spaces and line breaks are typing noise. A
     leading tab or carriage return is kept: export writes every text as it is."""
     if isinstance(value, str):
+        value = ooxml_unescape(value)
         return value.lstrip(" \n").rstrip() if value.strip() else None
     return value
 

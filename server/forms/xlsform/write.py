@@ -9,6 +9,7 @@ text is written as a text cell, so a label starting with ``=`` is never a formul
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +35,7 @@ from server.forms.xlsform.common import (
 )
 from server.forms.xlsform.relevant import _cell_number, _condition_text
 
+_OOXML_LITERAL = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 SETTINGS_HEADERS = {
     "form_title:vi": "title_vi",
     "form_title:en": "title_en",
@@ -41,6 +43,12 @@ SETTINGS_HEADERS = {
     "description:en": "description_en",
 }
 """pyxform crashes on translated settings (``form_title::vi``): write our aliases instead."""
+
+
+def ooxml_escape(value: str) -> str:
+    """A carriage return as OOXML's ``_x000D_`` (XML would read a raw one as a line feed),
+    and a literal ``_xHHHH_`` protected as ``_x005F_xHHHH_``, as Excel writes them."""
+    return _OOXML_LITERAL.sub(r"_x005F_\1", value).replace("\r", "_x000D_")
 
 
 def _header(key: str, sheet: str) -> str:
@@ -137,6 +145,7 @@ def _write_sheet(worksheet: Any, columns: Iterable[str], rows: Iterable[Mapping[
             if isinstance(value, str):
                 # openpyxl makes "=…" a formula; a spreadsheet may also run "+", "-", "@"…
                 # Text cells are never evaluated, whatever they start with.
+                cell.value = ooxml_escape(value)
                 cell.data_type = "s"
     for index, key in enumerate(keys, start=1):
         letter = openpyxl.utils.get_column_letter(index)
