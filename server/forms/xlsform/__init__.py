@@ -7,9 +7,30 @@ dropped, and every problem of a workbook is collected before refusing it. An imp
 checklist must also pass ``server.forms.validate``, whose problems are reported against the
 row that defined the item.
 
+Beyond the README's table, the workbook spells the newer checklist fields so:
+
+- a ``veto`` is ``select_one`` of a list holding exactly ``none`` and ``occurred`` (export
+  names it ``none_occurred``); like a check it is required unless ``required`` says ``no``,
+  and its answer labels are not stored. A choice item with exactly those values cannot be
+  exported (it would read back as a veto).
+- ``advisory`` (yes/no) on a check: a recommendation, never counted.
+- the settings sheet's ``threshold`` is a number, the word ``none`` for ``threshold: null``
+  (graded by count alone, with ``min_passed``), or empty for the default 80; anything else
+  is refused with the sheet and row.
+- for ODK's converter (pyxform), the settings title is a plain ``form_title`` holding the
+  Vietnamese title (read as ``title_vi`` when that is absent, refused when it differs)
+  beside ``title_vi``/``title_en`` and ``description_vi``/``description_en``, and image
+  questions carry ``parameters`` ``max-pixels=1600`` (the only value read: the app scales
+  every photo to 1600 pixels).
+- every text is a text cell, never a formula, whatever it starts with; a carriage return
+  is written as OOXML's ``_x000D_`` and ``_xHHHH_`` escapes are decoded on import.
+- before a file is parsed, its zip directory is checked (``archive``): at most 10 MB on
+  disk, 20 MB inflated, 1000 parts, 200 times inflation per part.
+
 Modules: ``common`` (the subset's vocabulary and errors), ``cells`` (worksheet rows and cell
 values), ``relevant`` (``relevant`` ⇄ ``show_if``), ``read`` (workbook → checklist), ``write``
-(checklist → workbook), ``files`` (the YAML written and the forms directory).
+(checklist → workbook), ``files`` (the YAML written and the forms directory), ``archive``
+(the zip bomb guard).
 
 Export writes the same subset, so ``read_xlsform(write_xlsform(c))`` has the fingerprint of
 ``c`` for every checklist whose content the subset can express; it refuses the rest rather
