@@ -8,6 +8,9 @@ import io
 import os
 import subprocess
 import sys
+import time
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 import msgspec
 import openpyxl
 import pytest
+from pyxform.xls2xform import convert
 
 from server.forms.loader import fingerprint, load_dir, load_file
 from server.forms.schema import Checklist
@@ -674,3 +678,287 @@ def test_cli_refusals(tmp_path: Path) -> None:
     done = run_cli("export-xlsform", "preschool-safety", "9", cwd=tmp_path)
     assert done.returncode == 1
     assert "found: preschool-safety.v1.yaml" in done.stderr
+
+
+# --- vetoes, advisory checks, count grading ---------------------------------------------
+
+
+def new_format_checklist() -> Checklist:
+    """EXPECTED with two vetoes (one optional and conditional), an advisory check and
+    threshold null (graded by count alone, so min_passed is set)."""
+    raw = msgspec.to_builtins(EXPECTED)
+    raw["threshold"], raw["min_passed"] = None, 2
+    safety = raw["sections"][1]["items"]
+    safety[3]["advisory"] = True  # drills
+    safety += [
+        {"id": "injury", "kind": "veto", "legal_ref": "TT 45/2021, Điều 8",
+         "text": {"vi": "Trẻ bị tai nạn nghiêm trọng", "en": "A child was seriously injured"}},
+        {"id": "abuse", "kind": "veto", "legal_ref": "TT 45/2021, Điều 8", "required": False,
+         "text": {"vi": "Có vụ bạo lực", "en": "A case of violence"},
+         "show_if": [{"item": "kinds", "equals": "centre"}]},
+        {"id": "abuse_note", "kind": "text", "text": {"vi": "Mô tả", "en": "Describe"},
+         "show_if": [{"item": "injury", "equals": "occurred"}]},
+    ]  # fmt: skip
+    return msgspec.convert(raw, Checklist)
+
+
+def test_vetoes_advisory_checks_and_count_grading_round_trip() -> None:
+    checklist = new_format_checklist()
+    assert checklist.threshold is None and checklist.items()[-2].required is False
+    workbook = workbook_from_checklist(checklist)
+    survey = [list(row) for row in workbook["survey"].iter_rows(values_only=True)]
+    by_name = {row[1]: dict(zip(survey[0], row, strict=True)) for row in survey[1:]}
+    assert by_name["injury"]["type"] == "select_one none_occurred"
+    assert by_name["abuse"]["required"] == "no"
+    assert by_name["drills"]["advisory"] == "yes"
+    settings = [list(row) for row in workbook["settings"].iter_rows(values_only=True)]
+    assert dict(zip(settings[0], settings[1], strict=True))["threshold"] == "none"
+
+    back = read_xlsform(io.BytesIO(xlsform_bytes(checklist)))
+    assert fingerprint(back) == fingerprint(checklist)
+    assert back == checklist
+
+
+def test_an_empty_threshold_is_the_default_not_count_grading() -> None:
+    spec = base_spec()
+    set_cell("settings", 2, "threshold", None)(spec)
+    assert read(spec).threshold == 80
+    set_cell("settings", 2, "threshold", " None ")(spec)
+    assert read(spec).threshold is None
+
+
+def test_export_refuses_a_choice_that_would_read_as_a_veto() -> None:
+    raw = msgspec.to_builtins(EXPECTED)
+    raw["sections"][0]["items"][1]["choices"] = [
+        {"value": "none", "label": {"vi": "Không", "en": "None"}},
+        {"value": "occurred", "label": {"vi": "Có", "en": "Occurred"}},
+    ]
+    raw["sections"][1]["items"][5]["show_if"] = [{"item": "kinds", "not_equals": "none"}]
+    with pytest.raises(ValueError, match="exactly the answers of a veto"):
+        workbook_from_checklist(msgspec.convert(raw, Checklist))
+
+
+def survey_row_of(name: str) -> int:
+    return next(i for i, row in enumerate(SURVEY_ROWS, start=2) if row.get("name") == name)
+
+
+VETO_LIST = add_sheet_rows(
+    "choices",
+    ["none_occurred", "none", "Không xảy ra", "Did not occur"],
+    ["none_occurred", "occurred", "Đã xảy ra", "Occurred"],
+)
+
+
+def veto_row(**cells: Any) -> Callable[[Spec], None]:
+    def mutate(spec: Spec) -> None:
+        VETO_LIST(spec)
+        given = {"legal_ref": "TT 45", **cells}
+        row = q("select_one none_occurred", "v", "Sự cố", "Incident", **given)
+        in_group(row)(spec)
+
+    return mutate
+
+
+NEW_FORMAT_REFUSALS: list[tuple[str, Callable[[Spec], None], str, int | None, str]] = [
+    ("threshold word", set_cell("settings", 2, "threshold", "nothing"), "settings", 2,
+     "threshold: expected a number from 0 to 100, or none for a checklist graded by count"),
+    ("threshold bool", set_cell("settings", 2, "threshold", True), "settings", 2,
+     "threshold: expected a number from 0 to 100, or none"),
+    ("count grading without min_passed",
+     lambda spec: (set_cell("settings", 2, "threshold", "none")(spec),
+                   set_cell("settings", 2, "min_passed", None)(spec))[0],
+     "settings", 2, "threshold: null grades by count alone, so the checklist must set min_passed"),
+    ("advisory maybe", set_cell("survey", survey_row_of("pool"), "advisory", "maybe"), "survey",
+     survey_row_of("pool"), "advisory: expected yes or no, found 'maybe'"),
+    ("advisory mandatory", set_cell("survey", survey_row_of("gate"), "advisory", "yes"),
+     "survey", survey_row_of("gate"), "an advisory check is a recommendation"),
+    ("advisory on text", in_group(text_q(advisory="yes")), "survey", Q,
+     "advisory is only for checks, not kind 'text'"),
+    ("veto with weight", veto_row(weight=2), "survey", Q,
+     "weight is only for checks, not kind 'veto'"),
+    ("veto without legal_ref", veto_row(legal_ref=None), "survey", Q,
+     "a veto needs a legal_ref"),
+    ("parameters on text", in_group(text_q(parameters="max-pixels=1600")), "survey", Q,
+     "parameters 'max-pixels=1600' is not supported: only max-pixels=1600 on image"),
+    ("other max-pixels", in_group(q("image", "p", "Ảnh", "Photo", parameters="max-pixels=800")),
+     "survey", Q, "parameters 'max-pixels=800' is not supported"),
+    ("form_title differs", set_cell("settings", 2, "form_title", "Khác"), "settings", 2,
+     "form_title 'Khác' differs from title_vi 'Bảng kiểm nhỏ'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mutate", "sheet", "row", "fragment"),
+    [case[1:] for case in NEW_FORMAT_REFUSALS],
+    ids=[case[0] for case in NEW_FORMAT_REFUSALS],
+)
+def test_new_format_fields_refuse_bad_values_with_their_row(
+    mutate: Callable[[Spec], None], sheet: str, row: int | None, fragment: str
+) -> None:
+    test_unsupported_construct_is_refused_with_its_row(mutate, sheet, row, fragment)
+
+
+def test_a_plain_form_title_is_the_vietnamese_title() -> None:
+    spec = base_spec()
+    set_cell("settings", 2, "form_title", "Bảng kiểm nhỏ")(spec)
+    assert fingerprint(read(spec)) == fingerprint(EXPECTED)
+    header = spec["settings"][0]
+    header[header.index("title_vi")] = "ignored_column"
+    spec["settings"][1][header.index("ignored_column")] = None
+    header[header.index("ignored_column")] = None
+    assert fingerprint(read(spec)) == fingerprint(EXPECTED)
+
+
+# --- ODK's converter (pyxform) ----------------------------------------------------------
+
+XF = "{http://www.w3.org/2002/xforms}"
+
+
+def plain_quotes(text: str | None) -> str | None:
+    """pyxform turns typographic quotes in every cell into straight ones."""
+    return None if text is None else text.translate(str.maketrans("“”‘’", "\"\"''"))
+
+
+def odk_path(checklist: Checklist, item_id: str) -> str:
+    section = next(s for s in checklist.sections if any(i.id == item_id for i in s.items))
+    return f"/data/{section.id}/{item_id}"
+
+
+@pytest.mark.parametrize(
+    "checklist", [*SHIPPED, new_format_checklist()], ids=[*(c.id for c in SHIPPED), "new"]
+)
+def test_pyxform_converts_the_export(checklist: Checklist) -> None:
+    """ODK Central and KoboToolbox run pyxform on an uploaded XLSForm: the export must
+    convert without error or warning, keeping names, lists, relevance and both languages."""
+    warned: list[str] = []
+    result = convert(io.BytesIO(xlsform_bytes(checklist)), warnings=warned)
+    assert warned == [] and result.warnings == []
+    root = ET.fromstring(result.xform)
+    binds = {b.get("nodeset"): b for b in root.iter(f"{XF}bind")}
+    translations = {t.get("lang"): t for t in root.iter(f"{XF}translation")}
+    assert set(translations) == {"Tiếng Việt (vi)", "English (en)"}
+    texts = {
+        lang: {
+            text.get("id"): next(v.text for v in text.iter(f"{XF}value") if v.get("form") is None)
+            for text in translation.iter(f"{XF}text")
+        }
+        for lang, translation in translations.items()
+    }
+    workbook = workbook_from_checklist(checklist)
+    survey = list(workbook["survey"].iter_rows(values_only=True))
+    relevant = {row[1]: row[survey[0].index("relevant")] for row in survey[1:]}
+    lists = {i.get("id"): i for i in root.iter(f"{XF}instance") if i.get("id")}
+    for item in checklist.items():
+        path = odk_path(checklist, item.id)
+        assert path in binds, item.id
+        for lang, code in (("Tiếng Việt (vi)", "vi"), ("English (en)", "en")):
+            label = texts[lang][f"{path}:label"]
+            assert label == plain_quotes(getattr(item.text, code))
+        if item.show_if:
+            expected = str(relevant[item.id])
+            for other in {c.item for c in item.show_if}:
+                expected = expected.replace("${" + other + "}", odk_path(checklist, other))
+            assert "".join(binds[path].get("relevant", "").split()) == "".join(expected.split())
+        if item.kind in ("check", "veto", "choice"):
+            list_name = {
+                "veto": "none_occurred",
+                "check": f"pass_fail{'_na' * bool(item.allow_na)}",
+            }
+            name = list_name.get(item.kind, item.id)
+            values = [n.text for n in lists[name].iter(f"{XF}name")]
+            wanted = [c.value for c in item.choices or []] or {
+                "veto": ["none", "occurred"],
+                "check": ["pass", "fail", "na"][: 2 + bool(item.allow_na)],
+            }[item.kind]
+            assert values == wanted, item.id
+    title = root.find("{http://www.w3.org/1999/xhtml}head/{http://www.w3.org/1999/xhtml}title")
+    assert title is not None and title.text == checklist.title.vi
+
+
+# --- text that a spreadsheet could run --------------------------------------------------
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_text_starting_like_a_formula_is_written_as_text() -> None:
+    raw = msgspec.to_builtins(EXPECTED)
+    raw["title"]["vi"] = '=HYPERLINK("http://example.invalid", "x")'
+    raw["description"]["en"] = "@SUM(A1:A9)"
+    items = [item for section in raw["sections"] for item in section["items"]]
+    for prefix, item in zip(DANGEROUS, items, strict=False):
+        item["text"]["vi"] = f"{prefix}1+1 {item['text']['vi']}"
+        item["text"]["en"] = f"{prefix}cmd|' /C calc'!A0"
+        item["help"] = {"vi": f"{prefix}gợi ý", "en": f"{prefix}hint _x000D_ literal"}
+    items[1]["choices"][0]["label"]["en"] = "-1 child"
+    raw["sections"][1]["items"][0]["legal_ref"] = "+NĐ 80/2017"
+    checklist = msgspec.convert(raw, Checklist)
+
+    data = xlsform_bytes(checklist)
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    starts = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value.startswith(DANGEROUS):
+                    starts += 1
+                    assert cell.data_type == "s"
+    assert starts >= 2 * len(DANGEROUS)
+    back = read_xlsform(io.BytesIO(data))
+    assert back == checklist
+    assert fingerprint(back) == fingerprint(checklist)
+
+
+# --- a workbook that inflates -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid workbook whose sheet XML is padded to ~60 MB of one repeated character: it
+    compresses to about 60 KB."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes(base_spec())))
+    path = tmp_path_factory.mktemp("bomb") / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</worksheet>", b"<!--" + b"a" * 60_000_000 + b"--></worksheet>"
+                )
+            bomb.writestr(info.filename, data)
+    assert path.stat().st_size < 1_000_000
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_parsing(zip_bomb: Path) -> None:
+    started = time.perf_counter()
+    with pytest.raises(XLSFormRejected) as caught:
+        read_xlsform(zip_bomb)
+    assert time.perf_counter() - started < 0.5
+    assert "refused as a zip bomb" in str(caught.value)
+    assert caught.value.problems[0].sheet == "workbook"
+    with pytest.raises(XLSFormRejected, match="refused as a zip bomb"):
+        read_xlsform(io.BytesIO(zip_bomb.read_bytes()))
+
+
+def test_cli_refuses_a_zip_bomb(zip_bomb: Path, tmp_path: Path) -> None:
+    started = time.perf_counter()
+    done = run_cli("import-xlsform", str(zip_bomb), "--output-dir", str(tmp_path / "f"),
+                   cwd=tmp_path)  # fmt: skip
+    assert time.perf_counter() - started < 10  # a Python start-up, not a 60 MB parse
+    assert done.returncode == 1
+    assert "sheet 'workbook': part 'xl/worksheets/sheet1.xml' inflates" in done.stderr
+    assert not (tmp_path / "f").exists()
+
+
+def test_too_many_parts_and_too_large_files_are_refused(tmp_path: Path) -> None:
+    crowded = io.BytesIO()
+    with zipfile.ZipFile(crowded, "w") as archive:
+        for number in range(1001):
+            archive.writestr(f"part{number}.xml", b"")
+    with pytest.raises(XLSFormRejected, match="holds 1,001 parts"):
+        read_xlsform(io.BytesIO(crowded.getvalue()))
+    large = tmp_path / "large.xlsx"
+    large.write_bytes(os.urandom(11 * 1024 * 1024))
+    with pytest.raises(XLSFormRejected, match="a checklist workbook is at most"):
+        read_xlsform(large)
