@@ -18,8 +18,17 @@ from server.inspections.scoring import ScoreResult, score
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 LOADED = load_dir_with_files(FORMS_DIR)
-CHECKLISTS = {checklist.id: checklist for checklist, _ in LOADED}
-ALL = pytest.mark.parametrize("checklist", [c for c, _ in LOADED], ids=[c.id for c, _ in LOADED])
+# The worked examples and v1 pins below are about version 1, which never changes; version 2
+# has its own section at the end. LATEST is what new inspections use.
+CHECKLISTS = {checklist.id: checklist for checklist, _ in LOADED if checklist.version == 1}
+V2 = {checklist.id: checklist for checklist, _ in LOADED if checklist.version == 2}
+LATEST = {
+    form_id: max((c for c, _ in LOADED if c.id == form_id), key=lambda c: c.version)
+    for form_id in {c.id for c, _ in LOADED}
+}
+ALL = pytest.mark.parametrize(
+    "checklist", [c for c, _ in LOADED], ids=[f"{c.id}.v{c.version}" for c, _ in LOADED]
+)
 
 # The child-protection core every checklist holds under these ids (forms/README.md).
 CORE = (
@@ -110,7 +119,7 @@ def test_child_protection_core_is_in_every_checklist(checklist: Checklist) -> No
 
 def test_every_facility_kind_has_exactly_one_checklist() -> None:
     for kind in FACILITY_KINDS:
-        applying = [c.id for c in CHECKLISTS.values() if kind in c.applies_to]
+        applying = [c.id for c in LATEST.values() if kind in c.applies_to]
         assert len(applying) == 1, (kind, applying)
 
 
@@ -132,7 +141,7 @@ def test_grading_follows_the_regulation(
     assert all(check.weight == 1 for check in checklist.checks())
 
 
-def test_veto_events_are_mandatory_checks() -> None:
+def test_v1_veto_events_are_mandatory_checks() -> None:
     for form_id in ("preschool-safety", "independent-childcare-safety"):
         veto = next(s for s in CHECKLISTS[form_id].sections if s.id == "veto_events")
         checks = [item for item in veto.items if item.kind == "check"]
@@ -374,3 +383,236 @@ def test_after_hours_examples() -> None:
     # 20 of 24 (83.3 %) passes; 19 of 24 (79.2 %) is just under.
     assert outcome(answer(form, CARE_ONLY, fail=CARE_MINOR[:4])) == ("passed", 20, "83.3")
     assert outcome(answer(form, CARE_ONLY, fail=CARE_MINOR)) == ("failed", 19, "79.2")
+
+
+# --- version 2 (threshold null, veto items, advisory checks) ----------------------------
+# What v2 promises (product issue): TT 45 forms graded by count with veto items; checks
+# without a direct legal basis advisory where TT 18 or its analogy grades by share; the
+# items that apply only to some sites shown only there; no developer or outdated wording.
+
+V2_ALL = pytest.mark.parametrize("checklist", list(V2.values()), ids=list(V2))
+V1_VETO_IDS = (
+    "no_child_abused",
+    "no_child_violence",
+    "no_serious_injury_or_death",
+    "no_staff_ethics_violation",
+    "no_food_poisoning",
+    "no_epidemic_spread",
+)
+# Words an inspector must not read: pointers to developer files, and the district tier
+# (phòng giáo dục, quận / huyện) abolished on 1/7/2025.
+DEVELOPER_TEXT = re.compile(r"README|forms/|\.ya?ml\b|inferred|advisory|show_if", re.I)
+DISTRICT = re.compile(
+    r"\bphòng (Giáo dục|GD|Lao động|LĐ)|, phòng, sở|\bcấp huyện|\bhuyện\b|\bquận\b|district",
+    re.I,
+)
+
+
+def test_every_checklist_has_a_v2() -> None:
+    assert sorted(V2) == sorted(CHECKLISTS)
+    assert all(LATEST[form_id].version == 2 for form_id in V2)
+
+
+@pytest.mark.parametrize(
+    ("form_id", "threshold", "min_passed", "mandatory", "vetoes"),
+    [
+        ("preschool-safety", None, 40, 20, 6),  # TT 45/2021 Art 8: ≥ 40 incl. 20 mandatory
+        ("independent-childcare-safety", None, 30, 15, 6),  # groups: ≥ 30 incl. 15 mandatory
+        ("general-school-safety", 80, None, 15, 0),  # TT 18/2023: 80 % and every mandatory
+        ("after-hours-care-safety", 80, None, 7, 0),  # no rule: TT 18 by analogy
+    ],
+)
+def test_v2_grading_follows_the_regulation(
+    form_id: str, threshold: float | None, min_passed: int | None, mandatory: int, vetoes: int
+) -> None:
+    checklist = V2[form_id]
+    assert (checklist.threshold, checklist.min_passed) == (threshold, min_passed)
+    assert sum(bool(check.mandatory) for check in checklist.checks()) == mandatory
+    assert len([item for item in checklist.items() if item.kind == "veto"]) == vetoes
+    assert all(check.weight == 1 for check in checklist.checks())
+
+
+@pytest.mark.parametrize("form_id", ["preschool-safety", "independent-childcare-safety"])
+def test_v2_veto_events_are_veto_items(form_id: str) -> None:
+    checklist = V2[form_id]
+    section = next(s for s in checklist.sections if s.id == "veto_events")
+    vetoes = [item for item in section.items if item.kind == "veto"]
+    # The same ids as v1's veto checks, so reports can compare versions.
+    assert tuple(item.id for item in vetoes) == V1_VETO_IDS
+    assert [item.id for item in checklist.items() if item.kind == "veto"] == list(V1_VETO_IDS)
+    for item in vetoes:
+        assert (item.weight, item.mandatory, item.allow_na, item.show_if) == (None,) * 4
+        assert item.required and "TT 45/2021" in (item.legal_ref or "")
+    # None of them is still a check.
+    assert not {c.id for c in checklist.checks()} & set(V1_VETO_IDS)
+
+
+@pytest.mark.parametrize("form_id", ["preschool-safety", "independent-childcare-safety"])
+def test_v2_tt45_forms_say_their_mandatory_list_is_their_own(form_id: str) -> None:
+    description = V2[form_id].description
+    assert description is not None
+    assert "phụ lục" in description.vi and "appendix" in description.en
+
+
+@V2_ALL
+def test_v2_no_mandatory_inferred_or_advisory_check(checklist: Checklist) -> None:
+    assert not [c.id for c in checklist.checks() if c.mandatory and (c.inferred or c.advisory)]
+
+
+@V2_ALL
+def test_v2_every_advisory_check_is_marked_inferred(checklist: Checklist) -> None:
+    assert [c.id for c in checklist.checks() if c.advisory and not c.inferred] == []
+
+
+@pytest.mark.parametrize("form_id", ["general-school-safety", "after-hours-care-safety"])
+def test_v2_checks_without_direct_basis_are_advisory(form_id: str) -> None:
+    checklist = V2[form_id]
+    assert [c.id for c in checklist.checks() if c.inferred and not c.advisory] == []
+    assert any(c.advisory for c in checklist.checks())
+
+
+@V2_ALL
+def test_v2_counted_checks_reach_min_passed(checklist: Checklist) -> None:
+    if checklist.min_passed is not None:
+        assert len(checklist.counted_checks()) >= checklist.min_passed
+
+
+def counted_assessable(checklist: Checklist, info: dict[str, Any], na: bool) -> int:
+    """Counted checks a site with these answers can answer pass (N/A ones left out)."""
+    answers = {**info, **{check.id: "pass" for check in checklist.checks()}}
+    shown = visible_items(checklist, answers)
+    return sum(
+        check.id in shown and not (na and check.allow_na) for check in checklist.counted_checks()
+    )
+
+
+@pytest.mark.parametrize(
+    ("form_id", "smallest_site"),
+    [
+        # No meals, no transport, single storey, no water hazard, no child aged 3–6.
+        ("preschool-safety", {"meal_service": "none", "transports_children": "no"}),
+        # A home group: up to 7 children, no meals, no child with a disability, no transport.
+        (
+            "independent-childcare-safety",
+            {
+                "group_scale": "up_to_7",
+                "children_with_disabilities": 0,
+                "meal_service": "none",
+                "transports_children": "no",
+            },
+        ),
+    ],
+)
+def test_v2_min_passed_is_reachable_by_the_smallest_site(
+    form_id: str, smallest_site: dict[str, Any]
+) -> None:
+    checklist = V2[form_id]
+    assert checklist.min_passed is not None
+    # Even with every check that allows N/A answered N/A, a perfect site can pass.
+    assert counted_assessable(checklist, smallest_site, na=True) >= checklist.min_passed
+
+
+@V2_ALL
+def test_v2_no_developer_or_district_wording(checklist: Checklist) -> None:
+    for where, text in texts(checklist):
+        for language in (text.vi, text.en):
+            assert not DEVELOPER_TEXT.search(language), (where, language)
+            assert not DISTRICT.search(language), (where, language)
+
+
+@V2_ALL
+def test_v2_expired_and_replaced_sources_are_cited_as_such(checklist: Checklist) -> None:
+    refs = [item.legal_ref or "" for item in checklist.items()] + checklist.legal_basis
+    for ref in refs:
+        if "Kế hoạch phối hợp" in ref:
+            assert "hết thời hạn" in ref, ref
+        if "830/QĐ-TTg" in ref:
+            assert "2021–2025" in ref, ref
+        if "46/2017" in ref:
+            assert "125/2024" in ref, ref
+    for where, text in texts(checklist):
+        assert "46/2017" not in text.vi, where
+
+
+@V2_ALL
+def test_v2_keeps_every_v1_item_id(checklist: Checklist) -> None:
+    v1_ids = {item.id for item in CHECKLISTS[checklist.id].items()}
+    assert v1_ids <= {item.id for item in checklist.items()}
+
+
+def _conditioned_on(item_id: str, checklist: Checklist, question: str, value: str) -> bool:
+    item = next(i for i in checklist.items() if i.id == item_id)
+    return any(
+        c.item == question and (c.equals == value or value in (c.in_ or []))
+        for c in item.show_if or []
+    )
+
+
+@pytest.mark.parametrize(
+    ("form_id", "question", "value"),
+    [
+        ("general-school-safety", "extra_classes", "yes"),
+        ("after-hours-care-safety", "site_type", "extra_classes"),
+    ],
+)
+def test_v2_extra_class_rules_apply_only_where_extra_classes_run(
+    form_id: str, question: str, value: str
+) -> None:
+    checklist = V2[form_id]
+    tt29 = [c for c in checklist.counted_checks() if "TT 29/2024" in (c.legal_ref or "")]
+    assert tt29
+    assert [c.id for c in tt29 if not _conditioned_on(c.id, checklist, question, value)] == []
+
+
+@V2_ALL
+def test_v2_transport_check_only_where_children_are_carried(checklist: Checklist) -> None:
+    question = (
+        "transports_pupils" if checklist.id == "general-school-safety" else "transports_children"
+    )
+    assert _conditioned_on("vehicle_child_check", checklist, question, "yes")
+    assert "Điều 46" in (
+        next(c for c in checklist.checks() if c.id == "vehicle_child_check").legal_ref or ""
+    )
+
+
+@V2_ALL
+def test_v2_camera_is_only_a_recommendation(checklist: Checklist) -> None:
+    camera = next(c for c in checklist.checks() if c.id == "camera_monitoring")
+    assert camera.advisory and not camera.mandatory
+
+
+def test_v2_general_school_has_duty_supervision() -> None:
+    duty = next(c for c in V2["general-school-safety"].checks() if c.id == "duty_supervision")
+    assert not duty.advisory and not duty.show_if
+
+
+@pytest.mark.parametrize("form_id", ["preschool-safety", "independent-childcare-safety"])
+def test_v2_prevention_core_is_mandatory_in_tt45_forms(form_id: str) -> None:
+    checks = {c.id: c for c in V2[form_id].checks()}
+    for item_id in ("code_of_conduct", "reporting_channels", "violence_prevention_plan"):
+        assert checks[item_id].mandatory, item_id
+
+
+@pytest.mark.parametrize(
+    ("form_id", "item_id"),
+    [
+        ("preschool-safety", "railings_stairs_windows"),  # a single-storey site
+        ("preschool-safety", "experiential_practice"),  # a nhà trẻ without 3–6-year-olds
+        ("independent-childcare-safety", "railings_stairs_windows"),
+        ("independent-childcare-safety", "self_protection_integrated"),  # all under 24 months
+    ],
+)
+def test_v2_na_where_an_item_can_truly_not_apply(form_id: str, item_id: str) -> None:
+    check = next(c for c in V2[form_id].checks() if c.id == item_id)
+    assert check.allow_na
+    assert check.help is not None and "Không áp dụng" in check.help.vi and "N/A" in check.help.en
+
+
+@V2_ALL
+def test_v2_conditions_read_only_items_that_are_always_shown(checklist: Checklist) -> None:
+    """No chain of conditions: a question that decides visibility is itself never hidden."""
+    by_id = {item.id: item for item in checklist.items()}
+    for item in checklist.items():
+        for condition in item.show_if or []:
+            target = by_id[condition.item]
+            assert not target.show_if or target.kind == "check", (item.id, condition.item)
