@@ -18,6 +18,8 @@ def _value(item: Item, rng: random.Random, fail_rate: float) -> Any:
         if item.allow_na and roll < 0.05:
             return "na"
         return "fail" if roll < fail_rate else "pass"
+    if item.kind == "veto":  # events are rarer than failed checks
+        return "occurred" if rng.random() < fail_rate / 5 else "none"
     if item.kind == "number":
         low = item.min if item.min is not None else 0
         high = item.max if item.max is not None else max(low, 0) + 200
@@ -39,7 +41,8 @@ def _value(item: Item, rng: random.Random, fail_rate: float) -> Any:
 
 def answers(checklist: Checklist, rng: random.Random, fail_rate: float = 0.05) -> dict[str, Any]:
     """A valid answer for every item (hidden ones too: intake keeps but does not score
-    them), with about ``fail_rate`` of the checks failed."""
+    them), with about ``fail_rate`` of the checks failed and a fifth of that of the veto
+    events occurred."""
     return {item.id: _value(item, rng, fail_rate) for item in checklist.items()}
 
 
