@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_forms_schema)
 
     p = commands.add_parser("import-xlsform", help="turn an XLSForm workbook into a checklist file")
-    p.add_argument("file", help="the .xlsx workbook (see forms/README.md for the subset)")
+    p.add_argument("file", help="the .xlsx workbook (see docs/checklist-format.md for the subset)")
     p.add_argument(
         "--output-dir", type=Path, help="where to write <id>.v<version>.yaml (default: forms dir)"
     )

@@ -2,12 +2,12 @@
 
 A department edits a checklist in a spreadsheet (``survey``, ``choices`` and ``settings``
 sheets) and imports it back. Only a documented subset of XLSForm maps onto our format (see
-``forms/README.md``); anything outside it is refused with its sheet, row and reason, never
+``docs/checklist-format.md``); anything outside it is refused with its sheet, row and reason, never
 dropped, and every problem of a workbook is collected before refusing it. An imported
 checklist must also pass ``server.forms.validate``, whose problems are reported against the
 row that defined the item.
 
-Beyond the README's table, the workbook spells the newer checklist fields so:
+The newer checklist fields (also in docs/checklist-format.md) are spelled so:
 
 - a ``veto`` is ``select_one`` of a list holding exactly ``none`` and ``occurred`` (export
   names it ``none_occurred``); like a check it is required unless ``required`` says ``no``,

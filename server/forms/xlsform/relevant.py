@@ -1,6 +1,6 @@
 """XLSForm ``relevant`` expressions ⇄ our ``show_if`` conditions, both directions.
 
-Only the subset in ``forms/README.md`` is read: conditions joined by ``and``; an ``or`` only
+Only the subset in ``docs/checklist-format.md`` is read: conditions joined by ``and``; an ``or`` only
 between equalities on one question, in parentheses (our ``in``). Export writes the same
 subset, so every condition reads back as itself."""
 
