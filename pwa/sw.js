@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "1c41e8c34b90c6b9";
+const VERSION = "3e5ba0b629e06c32";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

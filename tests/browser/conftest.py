@@ -365,7 +365,7 @@ VISIBLE_ITEMS = """
 () => [...document.querySelectorAll('[data-item]')].filter(el => !el.hidden).map(el => ({
   id: el.dataset.item,
   kind: [...el.classList].find(c => c.startsWith('kind-')).slice(5),
-  answered: el.matches('.kind-check, .kind-choice')
+  answered: el.matches('.kind-check, .kind-veto, .kind-choice')
     ? !!el.querySelector('input:checked')
     : el.matches('.kind-signature') ? !!el.querySelector('img.signature-img')
     : el.matches('.kind-photo') ? !!el.querySelector('.thumbs img')

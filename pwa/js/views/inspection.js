@@ -46,7 +46,7 @@ function markers(item) {
     item.kind === "veto" ? h("span", { class: "pill veto", text: t("insp.veto") }) : null,
     item.kind !== "check" && item.kind !== "veto" && isRequired(item) ? h("span", { class: "req", text: `(${t("insp.required")})` }) : null,
     item.advisory
-      ? h("span", { class: "pill inferred", text: t("insp.advisory") })
+      ? h("span", { class: "pill advisory", text: t("insp.advisory") })
       : item.inferred
         ? h("span", { class: "pill inferred", text: t("insp.inferred") })
         : null,
