@@ -234,24 +234,43 @@ def _v4_inspection_photos(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID"""
     )
     db.execute("CREATE INDEX idx_inspection_photos_inspection ON inspection_photos (inspection_id)")
-    photo_items: dict[tuple[str, int], list[str]] = {}
+    _link_items(db, "photo", evidence=True)
+
+
+def _link_items(db: sqlite_utils.Database, kind: str, *, evidence: bool) -> None:
+    """Link every stored inspection to the photos its items of ``kind`` hold (and its photo
+    evidence when ``evidence``), reading the checklist versions stored with the data."""
+    items: dict[tuple[str, int], list[str]] = {}
     for form_id, version, definition in db.execute(
         "SELECT form_id, version, definition FROM form_versions"
     ).fetchall():
         sections = json.loads(definition).get("sections", [])
-        photo_items[(form_id, version)] = [
-            item["id"] for s in sections for item in s["items"] if item.get("kind") == "photo"
+        items[(form_id, version)] = [
+            item["id"] for s in sections for item in s["items"] if item.get("kind") == kind
         ]
     for inspection_id, form_id, version, payload in db.execute(
         "SELECT id, form_id, form_version, payload FROM inspections"
     ).fetchall():
         record = json.loads(payload)
         hashes = attached(
-            photo_items.get((form_id, version), []),
+            items.get((form_id, version), []),
             record.get("answers", {}),
-            record.get("photos", {}),
+            record.get("photos", {}) if evidence else {},
         )
         link(db, inspection_id, hashes)
+
+
+def _v5_completion_precision_and_signatures(db: sqlite_utils.Database) -> None:
+    # completed_at keeps microseconds from now on, so an inspection completed 0.9 ms after
+    # another is later; stored ones (milliseconds) get the same width, or text order would
+    # no longer be time order.
+    for table in ("inspections", "current_inspections"):
+        db.execute(
+            f"UPDATE {table} SET completed_at = substr(completed_at, 1, 23) || '000Z'"
+            " WHERE length(completed_at) = 24"
+        )
+    # Signatures are photos an inspection attaches too (the minutes show them).
+    _link_items(db, "signature", evidence=False)
 
 
 MIGRATIONS: list[Migration] = [
@@ -261,4 +280,9 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration(3, "index facilities by commune", _v3_commune_index),
     Migration(4, "photo-to-inspection links, from existing photo answers", _v4_inspection_photos),
+    Migration(
+        5,
+        "completed_at to the microsecond; signature links",
+        _v5_completion_precision_and_signatures,
+    ),
 ]

@@ -50,10 +50,11 @@ _canonical = msgspec.json.Encoder(order="sorted")
 _stored_outcome = msgspec.json.Decoder(scoring.StoredOutcome)
 
 
-def iso_utc(moment: datetime) -> str:
-    """UTC with milliseconds and a Z: the form every stored time has, so text order is
-    time order."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def iso_utc(moment: datetime, timespec: str = "milliseconds") -> str:
+    """UTC with a Z, at a fixed width per column so text order is time order: milliseconds,
+    except ``completed_at``, which keeps what the phone sent, to the microsecond (a record
+    completed 0.9 ms after another is later)."""
+    return moment.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def content_hash(value: Any) -> str:
@@ -182,7 +183,7 @@ def _ingest_one(
 
     result = scoring.score(checklist, record.answers, visible)
     received_at = utcnow()
-    completed_at = iso_utc(record.completed_at)
+    completed_at = iso_utc(record.completed_at, "microseconds")
     expires_at = iso_utc(record.completed_at + timedelta(days=checklist.validity_days))
     db.execute(
         "INSERT INTO inspections (id, facility_code, form_id, form_version, inspector_id,"
@@ -220,8 +221,9 @@ def _ingest_one(
             subject=record.supersedes,
             details={"superseded_by": record.id},
         )
-    photo_items = [item.id for item in checklist.items() if item.kind == "photo"]
-    photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos))
+    photo_items = [item.id for item in checklist.items() if item.kind in ("photo", "signature")]
+    team = [member.signature for member in record.team or ()]
+    photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos, team))
     refresh_current(db, record.facility_code, record.form_id)
     audit.record(
         db,
@@ -336,9 +338,24 @@ def _validate(
             if len(set(hashes)) != len(hashes)
         ]
     problems += _time_problems(record, rules)
+    problems += _team_problems(record)
     if record.supersedes:
         problems += _amendment_problems(db, who, record)
     return checklist, visible, problems
+
+
+def _team_problems(record: InspectionRecord) -> list[Detail]:
+    """A team named on the minutes has exactly one lead (trưởng đoàn), and no member twice."""
+    if not record.team:
+        return []
+    problems: list[Detail] = []
+    leads = sum(member.role == "lead" for member in record.team)
+    if leads != 1:
+        problems.append(Detail(None, "team_lead", f"the team has {leads} leads; it needs one"))
+    names = [member.name.strip().casefold() for member in record.team]
+    if len(set(names)) != len(names):
+        problems.append(Detail(None, "team_duplicate", "a member is named twice in the team"))
+    return problems
 
 
 def _time_problems(record: InspectionRecord, rules: IntakeRules) -> list[Detail]:

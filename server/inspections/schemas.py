@@ -22,6 +22,18 @@ class Location(msgspec.Struct, forbid_unknown_fields=True):
     accuracy: Annotated[float, Meta(ge=0)] | None = None
 
 
+class TeamMember(msgspec.Struct, forbid_unknown_fields=True):
+    """One member of the inspection team, as the minutes (biên bản) name them."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=120)]
+    agency: Annotated[str, Meta(min_length=1, max_length=200)]
+    """The agency the member comes from (Sở Giáo dục và Đào tạo, Sở Y tế, UBND xã…)."""
+    role: Literal["lead", "member"]
+    """Trưởng đoàn (lead) or thành viên (member)."""
+    signature: Sha256
+    """The member's signature, drawn on the phone and uploaded to /api/photos/{sha256}."""
+
+
 class InspectionRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """One completed inspection as the phone recorded it. ``id`` is made on the phone, so a
     record sent twice (a lost response) is recognised and stored once."""
@@ -42,6 +54,10 @@ class InspectionRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
     location: Location | None = None
     supersedes: Uuid | None = None
     """The id of an earlier inspection this one amends."""
+    team: Annotated[list[TeamMember], Meta(max_length=20)] | msgspec.UnsetType = msgspec.UNSET
+    """The inspection team, one lead first among equals, each signing. Absent in records
+    made before the app asked for it: left out (not an empty list) so that such a record
+    sent again still has the content hash it was stored with."""
 
 
 class SyncRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -79,14 +79,18 @@ def save(
 
 
 def attached(
-    photo_items: Iterable[str], answers: Mapping[str, Any], evidence: Mapping[str, Any]
+    photo_items: Iterable[str],
+    answers: Mapping[str, Any],
+    evidence: Mapping[str, Any],
+    signatures: Iterable[str] = (),
 ) -> set[str]:
-    """The photos an inspection attaches: the answers of its photo items and the evidence
-    beside any item (``photos``). Nothing else in a record (a note, a text) attaches one."""
-    hashes: set[str] = set()
+    """The photos an inspection attaches: the answers of its photo and signature items, the
+    evidence beside any item (``photos``) and the team's signatures. Nothing else in a
+    record (a note, a text) attaches one."""
+    hashes: set[str] = set(signatures)
     for value in [*(answers.get(item) for item in photo_items), *evidence.values()]:
-        if isinstance(value, list):
-            hashes.update(v for v in value if isinstance(v, str))
+        values = value if isinstance(value, list) else [value]
+        hashes.update(v for v in values if isinstance(v, str) and v)
     return hashes
 
 

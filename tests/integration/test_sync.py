@@ -50,6 +50,11 @@ def sync(client: Client, world: World, who: str, records: list[Any]) -> list[dic
     return results
 
 
+def member(name: str, role: str, agency: str = "Sở Giáo dục và Đào tạo") -> dict[str, str]:
+    """A member of the inspection team as the phone sends one."""
+    return {"name": name, "agency": agency, "role": role, "signature": f"{len(name):064x}"}
+
+
 def db_rows(settings: Settings, sql: str, args: list[Any] | None = None) -> list[tuple[Any, ...]]:
     db = connect_settings(settings)
     try:
@@ -205,6 +210,27 @@ def _future(rng: random.Random) -> dict[str, Any]:
             "malformed",
         ),
         ("insp_08", lambda rng: "just a string", "malformed"),
+        ("insp_08", lambda rng: make(rng, team=[member("B", "member")]), "team_lead"),
+        (
+            "insp_08",
+            lambda rng: make(rng, team=[member("A", "lead"), member("B", "lead")]),
+            "team_lead",
+        ),
+        (
+            "insp_08",
+            lambda rng: make(rng, team=[member("A", "lead"), member(" a ", "member")]),
+            "team_duplicate",
+        ),
+        (
+            "insp_08",
+            lambda rng: make(rng, team=[{**member("A", "lead"), "signature": ""}]),
+            "malformed",
+        ),  # fmt: skip
+        (
+            "insp_08",
+            lambda rng: make(rng, team=[{**member("A", "lead"), "role": "x"}]),
+            "malformed",
+        ),
     ],
 )
 def test_each_kind_of_invalid_record_is_rejected_with_its_reason(
@@ -448,3 +474,40 @@ def test_scope_is_checked_before_duplicate_and_conflict(
         assert result["receipt"] is None
         assert [d["code"] for d in result["error"]["details"]] == ["facility_out_of_scope"]
     assert db_rows(settings, "SELECT reason FROM kept_aside") == [("rejected",), ("rejected",)]
+
+
+def test_the_team_travels_in_the_record_and_its_signatures_are_attached(
+    client: Client, world: World, settings: Settings, rng: random.Random
+) -> None:
+    team = [
+        member("Nguyễn Văn An", "lead"),
+        member("Trần Thị Bình", "member", "Sở Y tế"),
+        member("Lê Văn Cường", "member", "UBND xã Một"),
+    ]
+    record = make(rng, team=team)
+    assert sync(client, world, "insp_08", [record])[0]["outcome"] == "created"
+    stored = client.get(f"/api/inspections/{record['id']}", headers=world.auth("dept_08")).json()
+    assert stored["record"]["team"] == team
+    linked = {row[0] for row in db_rows(settings, "SELECT sha256 FROM inspection_photos")}
+    assert {m["signature"] for m in team} <= linked
+    # A record made before the team was asked for has none, and stays the same record.
+    older = make(rng)
+    assert "team" not in older
+    assert sync(client, world, "insp_08", [older])[0]["outcome"] == "created"
+    assert sync(client, world, "insp_08", [older])[0]["outcome"] == "duplicate"
+
+
+def test_a_record_completed_a_fraction_of_a_millisecond_later_is_later(
+    client: Client, world: World, settings: Settings, rng: random.Random
+) -> None:
+    base = datetime.now(UTC).replace(microsecond=50) - timedelta(hours=1)
+    later = make(rng, completed=base + timedelta(microseconds=900))
+    earlier = make(rng, completed=base)
+    # The later one arrives first: only the completion time may decide.
+    assert sync(client, world, "insp_08", [later])[0]["outcome"] == "created"
+    assert sync(client, world, "insp_08", [earlier])[0]["outcome"] == "created"
+    assert db_rows(settings, "SELECT inspection_id FROM current_inspections") == [(later["id"],)]
+    (stored,) = db_rows(
+        settings, "SELECT completed_at FROM inspections WHERE id = ?", [later["id"]]
+    )
+    assert stored[0].endswith(".000950Z")  # the same millisecond as the earlier one

@@ -1,7 +1,7 @@
 """XLSForm ``relevant`` expressions ⇄ our ``show_if`` conditions, both directions.
 
-Only the subset in ``docs/checklist-format.md`` is read: conditions joined by ``and``; an ``or`` only
-between equalities on one question, in parentheses (our ``in``). Export writes the same
+Only the subset in ``docs/checklist-format.md`` is read: conditions joined by ``and``; an
+``or`` only between equalities on one question, in parentheses (our ``in``). Export writes the same
 subset, so every condition reads back as itself."""
 
 from __future__ import annotations
