@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "3e5ba0b629e06c32";
+const VERSION = "eae177d756b9e6d2";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -20,6 +20,7 @@ const ASSETS = [
   "/icons/maskable-192.png",
   "/icons/maskable-512.png",
   "/index.html",
+  "/js/agencies.js",
   "/js/api.js",
   "/js/app.js",
   "/js/conditions.js",
@@ -48,6 +49,7 @@ const ASSETS = [
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/status.js",
+  "/js/views/team.js",
   "/manifest.webmanifest"
 ];
 // </assets>

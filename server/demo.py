@@ -50,14 +50,17 @@ NAMES = [
 ]  # fmt: skip
 
 DEMO_PASSWORD_SUFFIX = "-demo-2025"
+# One user of each role, and a department user of each agency that inspects together: the
+# education department and the one now in charge of child protection (Sở Y tế).
+DEMO_USERS: list[tuple[str, str, str, str | None]] = [
+    ("admin", "admin", "Quản trị hệ thống", None),
+    ("department", "so-giaoduc", "Phạm Thu Hà", "Sở Giáo dục và Đào tạo tỉnh Tuyên Quang"),
+    ("department", "so-yte", "Hoàng Minh Đức", "Sở Y tế tỉnh Tuyên Quang"),
+    ("inspector", "thanhtra", "Nguyễn Văn Thanh", "Sở Giáo dục và Đào tạo tỉnh Tuyên Quang"),
+    ("facility", "mamnon-hoasen", "Lê Thị Hoa", None),
+]
 DEMO_LOGINS: list[tuple[str, str, str]] = [
-    (role, username, username + DEMO_PASSWORD_SUFFIX)
-    for role, username in [
-        ("admin", "admin"),
-        ("department", "so-giaoduc"),
-        ("inspector", "thanhtra"),
-        ("facility", "mamnon-hoasen"),
-    ]
+    (role, username, username + DEMO_PASSWORD_SUFFIX) for role, username, _, _ in DEMO_USERS
 ]
 
 
@@ -138,24 +141,23 @@ def ensure_demo_data(settings: Settings) -> bool:
         facilities = demo_facilities()
         import_csv(db, to_csv(facilities))
         first_preschool = next(f for f in facilities if f["kind"] == "preschool")
-        scopes = {
-            "admin": {},
-            "department": {
-                "province_code": PROVINCE,
-                "agency": "Sở Giáo dục và Đào tạo tỉnh Tuyên Quang",
-            },
-            "inspector": {"province_code": PROVINCE},
-            "facility": {"facility_code": str(first_preschool["code"])},
-        }
         user_ids = {
-            role: create_user(
+            username: create_user(
                 db,
-                NewUser(username=username, password=password, role=role, **scopes[role]),  # type: ignore[arg-type]
+                NewUser(
+                    username=username,
+                    password=username + DEMO_PASSWORD_SUFFIX,
+                    role=role,  # type: ignore[arg-type]
+                    display_name=name,
+                    agency=agency,
+                    province_code=PROVINCE if role in ("department", "inspector") else None,
+                    facility_code=str(first_preschool["code"]) if role == "facility" else None,
+                ),
                 min_password_length=settings.password_min_length,
             )
-            for role, username, password in DEMO_LOGINS
+            for role, username, name, agency in DEMO_USERS
         }
-        demo_inspections(db, forms, principal_for(db, user_ids["inspector"]))
+        demo_inspections(db, forms, principal_for(db, user_ids["thanhtra"]))
         with db.conn:
             db.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
         return True

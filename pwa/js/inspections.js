@@ -62,8 +62,9 @@ export function evidence(i) {
 
 /**
  * The record the server receives, built once when the inspection is completed and sent
- * unchanged on every retry. "No answer" values (null, "", []) are left out, and so is
- * `photos` when no item has photo evidence (the record is then what it was before).
+ * unchanged on every retry. "No answer" values (null, "", []) are left out, and so are
+ * `photos` when no item has photo evidence and `team` when no team was written (the record
+ * is then what it was before).
  * @param {Inspection} i @param {string} completedAt
  */
 export function buildRecord(i, completedAt) {
@@ -86,7 +87,13 @@ export function buildRecord(i, completedAt) {
     ...(Object.keys(photos).length ? { photos } : {}),
     location: i.location,
     supersedes: i.supersedes,
+    ...(i.team && i.team.length ? { team: i.team.map(teamMember) } : {}),
   };
+}
+
+/** A member as the record carries it. @param {import("./store.js").TeamMember} m */
+function teamMember(m) {
+  return { name: m.name.trim(), agency: m.agency.trim(), role: m.role, signature: m.signature };
 }
 
 /**
@@ -104,7 +111,8 @@ export function complete(id, form) {
     i.updated_at = completedAt;
     i.preview = { score_display: result.score_display, result: result.result };
     const record = /** @type {any} */ (i.record);
-    i.photo_hashes = store.photoHashes(record.answers, photoItems, record.photos || {});
+    const signatures = (record.team || []).map((/** @type {{signature: string}} */ m) => m.signature);
+    i.photo_hashes = [...new Set([...store.photoHashes(record.answers, photoItems, record.photos || {}), ...signatures])];
     i.status = "queued";
     i.error = null;
     i.receipt = null;

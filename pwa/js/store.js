@@ -22,12 +22,13 @@ const CHANNEL = "safeschool-store";
  *   score_display: string|null, result: string,
  *   reasons?: import("./scoring.js").Reason[]}} Receipt
  * @typedef {{lat: number, lon: number, accuracy: number|null}} Location
+ * @typedef {{name: string, agency: string, role: "lead"|"member", signature?: string}} TeamMember
  * @typedef {{
  *   id: string, status: InspectionStatus, facility_code: string, facility_name: string,
  *   form_id: string, form_version: number, started_at: string, updated_at: string,
  *   completed_at?: string|null, answers: Record<string, unknown>, notes: Record<string, string>,
  *   photos?: Record<string, string[]>,
- *   location: Location|null, supersedes: string|null, record?: object|null,
+ *   location: Location|null, supersedes: string|null, record?: object|null, team?: TeamMember[],
  *   preview?: {score_display: string|null, result: string}|null, receipt?: Receipt|null,
  *   error?: ServerError|null, photo_hashes?: string[], photos_pending?: string[],
  *   photo_error?: {hash: string, code: string, message: string}|null, attempts?: number,
@@ -282,12 +283,13 @@ export function photoHashes(answers, photoItems, evidence = {}) {
 
 /**
  * Every string an inspection holds that may name a photo: its answers (whatever the item's
- * kind) and its photo evidence. Wider than `photoHashes`, for keeping photos, never sending.
+ * kind), its photo evidence and its team's signatures. Wider than `photoHashes`, for keeping photos, never sending.
  * @param {Inspection} i @returns {Set<string>}
  */
 export function photoRefs(i) {
   const refs = new Set();
-  for (const v of [...Object.values(i.answers || {}), ...Object.values(i.photos || {})]) {
+  const team = (i.team || []).map((m) => m.signature);
+  for (const v of [...Object.values(i.answers || {}), ...Object.values(i.photos || {}), ...team]) {
     for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string") refs.add(x);
   }
   return refs;

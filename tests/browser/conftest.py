@@ -380,7 +380,11 @@ ANSWER_INPUT = "input:not([type=file])"
 
 
 def sign_canvas(page: Any, item_id: str) -> None:
-    pad = page.locator(f"#item-{item_id} canvas")
+    draw_on(page, page.locator(f"#item-{item_id} canvas"))
+
+
+def draw_on(page: Any, pad: Any) -> None:
+    """Sign on a signature pad the way a finger does."""
     pad.scroll_into_view_if_needed()
     pad.evaluate("el => el.scrollIntoView({block: 'center'})")
     box = pad.bounding_box()
@@ -398,11 +402,14 @@ def fill_checklist(
     fail: tuple[str, ...] = (),
     photo: bytes | None = None,
     everything: bool = False,
+    team: bool = True,
 ) -> None:
     """Answer every visible item the way an inspector taps: checks "Đạt" (or "Không đạt"
     for ``fail``), vetoes "Không xảy ra" (or "Có xảy ra" for ``fail``), choices the first
     option, numbers 25, dates today, texts a sentence, signatures drawn; optional items too
-    when ``everything``; a photo where asked."""
+    when ``everything``; a photo where asked; and the team signed unless not ``team``."""
+    if team:
+        sign_team(page)
     done: set[str] = set()
     for _ in range(10):  # answers may reveal more items
         todo = [
@@ -438,6 +445,22 @@ def fill_checklist(
                 )
                 root.locator(".thumbs img").wait_for()
     raise AssertionError("the checklist kept revealing unanswered items")
+
+
+def sign_team(
+    page: Any, name: str = "Nguyễn Văn An", agency: str = "Sở Giáo dục và Đào tạo"
+) -> None:
+    """Complete the inspection team as an inspector would: the pre-filled lead's missing
+    name or agency written in, and every member's signature drawn and saved."""
+    for card in page.locator("ol.team li.member").all():
+        for label, value in (("Họ và tên", name), ("Cơ quan", agency)):
+            field = card.get_by_label(label, exact=True)
+            if not field.input_value():
+                field.fill(value)
+        if card.locator("img.signature-img").count() == 0:
+            draw_on(page, card.locator("canvas"))
+            card.get_by_role("button", name="Lưu chữ ký").click()
+            card.locator("img.signature-img").wait_for()
 
 
 def add_evidence(page: Any, item_id: str, photo: bytes, name: str = "bang-chung.png") -> str:

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     PWA,
     Server,
     cli,
+    draw_on,
     eventually,
     fill_checklist,
     find_new_version,
@@ -572,3 +573,48 @@ def test_the_live_result_says_what_it_is_and_why(context: Any, page: Any, server
     card = page.locator(f"li.card[data-id='{iid}']")
     expect_text(card, "Kết quả của máy chủ: ")
     expect_text(card.get_by_role("list", name="Lý do không đạt"), question)
+
+
+def test_the_team_is_written_signed_and_sent(context: Any, page: Any, server: Server) -> None:
+    """The minutes name the team: the inspector is pre-filled as lead; a member from
+    another agency is added; nobody can complete until every member has signed."""
+    install_idb_helper(context)
+    sign_in(page)
+    iid = start_inspection(page, AFTER_HOURS)
+    team = page.get_by_role("region", name="Đoàn kiểm tra")
+    lead = team.locator("li.member").first
+    assert lead.get_by_role("radio", name="Trưởng đoàn").is_checked()
+    team.get_by_role("button", name="Thêm thành viên").click()
+    member = team.locator("li.member").nth(1)
+    member.get_by_label("Họ và tên", exact=True).fill("Trần Thị Bình")
+    member.get_by_label("Cơ quan", exact=True).fill("Sở Y tế")
+    assert member.get_by_role("radio", name="Thành viên").is_checked()
+    # Every item answered and the lead signed, but not the new member.
+    draw_on(page, lead.locator("canvas"))
+    lead.get_by_role("button", name="Lưu chữ ký").click()
+    lead.locator("img.signature-img").wait_for()
+    lead.get_by_label("Cơ quan", exact=True).fill("Sở Giáo dục và Đào tạo")
+    fill_checklist(page, team=False)
+    page.locator("#complete").click()
+    expect_text(page.locator(".footer .error"), "Hãy hoàn thiện thông tin đoàn kiểm tra")
+    expect_text(team.get_by_role("alert"), "Mỗi thành viên cần ký tên.")
+    assert page.get_by_role("dialog").count() == 0
+
+    page.reload()  # what was written is on the phone, not in the page
+    team = page.get_by_role("region", name="Đoàn kiểm tra")
+    member = team.locator("li.member").nth(1)
+    assert member.get_by_label("Họ và tên", exact=True).input_value() == "Trần Thị Bình"
+    draw_on(page, member.locator("canvas"))
+    member.get_by_role("button", name="Lưu chữ ký").click()
+    member.locator("img.signature-img").wait_for()
+    complete(page)
+    [received] = wait_for_status(page, "received")
+    sent = received["record"]["team"]
+    assert [(m["agency"], m["role"]) for m in sent] == [
+        ("Sở Giáo dục và Đào tạo", "lead"),
+        ("Sở Y tế", "member"),
+    ]
+    assert sent[1]["name"] == "Trần Thị Bình"
+    assert {m["signature"] for m in sent} <= set(received["photo_hashes"])
+    eventually(page, "async () => (await window.__idb('photos')).every(p => p.uploaded)")
+    assert server.stored_copies(iid) == 1

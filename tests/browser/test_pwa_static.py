@@ -116,8 +116,10 @@ def test_every_key_used_exists() -> None:
         "result": ["passed", "failed", "not_assessed"],
         "role": ["admin", "inspector", "department", "facility"],
         "outbox.state": ["queued", "sending", "received", "attention"],
+        "team.role": ["lead", "member"],
         "problem": ["unknown_item", "invalid_value", "na_not_allowed", "unknown_choice",
-                    "out_of_range", "not_integer", "required_missing"],
+                    "out_of_range", "not_integer", "required_missing", "team_lead",
+                    "team_duplicate"],
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,14 @@ def test_import_over_http_reports_bad_lines(client: TestClient[Litestar], world:
     assert error["details"][0]["reasons"][0].startswith("kind 'school' is not one of preschool")
     listing = client.get("/api/facilities?per_page=500", headers=world.auth("admin")).json()
     assert listing["total"] == 3  # the world's facilities only: nothing was imported
+
+
+def test_agencies_are_data_served_to_signed_in_users(
+    client: TestClient[Litestar], world: World
+) -> None:
+    with (REPO_ROOT / "server" / "data" / "agencies.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    got = client.get("/api/agencies", headers=world.auth("insp_08"))
+    assert got.status_code == 200
+    assert got.json() == rows and {"Sở Giáo dục và Đào tạo", "Sở Y tế"} <= {r["name"] for r in rows}
+    assert client.get("/api/agencies").status_code == 401

@@ -188,7 +188,7 @@ def test_invalid_checklist_stops_start_up(data_dir: Path, tmp_path: Path) -> Non
 def test_demo_creates_then_reuses_its_database(data_dir: Path) -> None:
     first = _cli(data_dir, "demo", "--no-serve")
     assert first.returncode == 0, first.stderr
-    for username in ("admin", "so-giaoduc", "thanhtra", "mamnon-hoasen"):
+    for username in ("admin", "so-giaoduc", "so-yte", "thanhtra", "mamnon-hoasen"):
         assert username in first.stdout
     db = sqlite3.connect(data_dir / "safeschool.sqlite3")
     counts = db.execute(
@@ -196,6 +196,9 @@ def test_demo_creates_then_reuses_its_database(data_dir: Path) -> None:
     ).fetchone()
     assert counts == (300, 7, 30)
     assert db.execute("SELECT count(DISTINCT role) FROM users").fetchone()[0] == 4
+    # A department user of each agency that inspects together.
+    agencies = {row[0] for row in db.execute("SELECT agency FROM users WHERE role = 'department'")}
+    assert agencies == {"Sở Giáo dục và Đào tạo tỉnh Tuyên Quang", "Sở Y tế tỉnh Tuyên Quang"}
     results = dict(db.execute("SELECT result, count(*) FROM inspections GROUP BY result"))
     assert results.get("passed", 0) > 10 and results.get("failed", 0) > 5
     # They came through intake: each has its audit entry and nothing was set aside.
@@ -209,7 +212,9 @@ def test_demo_creates_then_reuses_its_database(data_dir: Path) -> None:
     assert second.returncode == 0, second.stderr
     db = sqlite3.connect(data_dir / "safeschool.sqlite3")
     assert db.execute("SELECT count(*) FROM facilities").fetchone()[0] == 300
-    assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 4
+    from server.demo import DEMO_LOGINS
+
+    assert db.execute("SELECT count(*) FROM users").fetchone()[0] == len(DEMO_LOGINS)
 
 
 def test_demo_refuses_a_database_with_real_accounts(data_dir: Path, admin_token: str) -> None:

@@ -4,6 +4,7 @@
 // user to the first one missing. Any item but a photo or a signature can also carry photo
 // evidence (`inspection.photos`), kept and sent beside its answer.
 
+import { agencies, refreshAgencies } from "../agencies.js";
 import { getForm } from "../data.js";
 import { append, h, replace } from "../dom.js";
 import { live } from "../explain.js";
@@ -12,6 +13,7 @@ import { complete, remove } from "../inspections.js";
 import { isAnswered, isRequired, score } from "../scoring.js";
 import * as store from "../store.js";
 import { answerProblems } from "../validation.js";
+import { teamSection } from "./team.js";
 import { choiceField } from "./items/choice.js";
 import { inputField } from "./items/input.js";
 import { errorMessage, locate, locationField, locationText } from "./items/location.js";
@@ -167,6 +169,23 @@ export async function render(root, ctx, params) {
     h("div", { class: "stamp" }, h("span", { class: "label", text: t("insp.stamp") }), stampOut, readonly ? null : stampButton),
   );
 
+  // --- the team -----------------------------------------------------------------------------
+  if (!readonly) refreshAgencies().catch(() => {}); // suggestions only: offline is fine
+  const user = ctx.session?.user;
+  // A draft begun before the app asked for the team starts with the inspector as lead.
+  const members = inspection.team ?? (readonly || !user ? [] : [{ name: user.display_name || "", agency: user.agency || "", role: /** @type {const} */ ("lead") }]);
+  const team = teamSection(screen, {
+    members,
+    agencies: [...new Set([...(user?.agency ? [user.agency] : []), ...(await agencies()).map((a) => a.name)])],
+    save: (next) =>
+      store.updateInspection(id, (i) => {
+        if (i.status !== "draft") return false;
+        i.team = next;
+        i.updated_at = new Date().toISOString();
+      }),
+  });
+  append(root, team.element);
+
   // --- items -------------------------------------------------------------------------------
   /** @type {Map<string, {item: Item, wrap: HTMLElement, problem: HTMLElement, section: HTMLDetailsElement}>} */
   const rows = new Map();
@@ -278,8 +297,9 @@ export async function render(root, ctx, params) {
     await flush();
     if (unsavedSignatures.size) {
       const first = rows.get([...unsavedSignatures][0]);
-      message.textContent = t("insp.signUnsaved", { item: first ? tx(first.item.text) : "" });
+      message.textContent = t("insp.signUnsaved", { item: first ? tx(first.item.text) : t("team.title") });
       if (first) jumpTo(first);
+      else team.element.scrollIntoView({ block: "start" });
       return;
     }
     for (const row of rows.values()) clearProblem(row);
@@ -295,6 +315,12 @@ export async function render(root, ctx, params) {
       message.textContent = t("insp.missing", { n: onScreen.length });
       ctx.announce(message.textContent);
       jumpTo(/** @type {any} */ (rows.get(onScreen[0].item_id)));
+      return;
+    }
+    if (!team.check()) {
+      message.textContent = t("team.incomplete");
+      ctx.announce(message.textContent);
+      team.element.scrollIntoView({ block: "start" });
       return;
     }
     message.textContent = "";
