@@ -25,13 +25,14 @@ from server.auth.middleware import PUBLIC, BearerTokenMiddleware
 from server.auth.routes import AuthController, UserController
 from server.auth.throttle import LoginThrottle
 from server.compliance.routes import ComplianceController
-from server.db import ConnectionPool, connect_settings, migrate
+from server.db import ConnectionPool, connect_settings
 from server.deps import DEPENDENCIES, Db
 from server.errors import EXCEPTION_HANDLERS, AppError, ErrorCode
 from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
 from server.inspections.routes import InspectionController, KeptAsideController
+from server.migrations import migrate
 from server.photos.routes import photo_router
 from server.settings import Settings
 
