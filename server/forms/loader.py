@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal
 import msgspec
 import yaml
 
-from server.errors import AppError, ErrorCode
+from server.errors import ErrorCode
 from server.forms.schema import FACILITY_KINDS, ITEM_KINDS, Checklist, json_schema
 from server.forms.validate import validate
 
@@ -51,9 +51,6 @@ class FormsInvalid(Exception):
         lines = [f"{count} {self.heading} problem{'s' if count != 1 else ''}:"]
         lines += [f"  {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))
-
-    def to_app_error(self) -> AppError:
-        return AppError(self.error, str(self), [str(problem) for problem in self.problems])
 
 
 def display_path(path: Path) -> str:
