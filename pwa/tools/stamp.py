@@ -20,7 +20,7 @@ from pathlib import Path
 
 PWA = Path(__file__).resolve().parents[1]
 EXCLUDED_DIRS = {"tools"}
-EXCLUDED_FILES = {"sw.js", "jsconfig.json"}
+EXCLUDED_FILES = {"sw.js", "jsconfig.json", "jsconfig.sw.json"}
 BLOCK = re.compile(r"// <assets>.*?// </assets>\n", re.S)
 
 
