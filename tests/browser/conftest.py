@@ -230,7 +230,7 @@ def page(context: Any) -> Any:
     p = context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda e: errors.append(str(e)))
-    p.errors = errors  # type: ignore[attr-defined]
+    p.errors = errors
     return p
 
 
