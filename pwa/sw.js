@@ -19,7 +19,7 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
  * @typedef {ExtendableEvent & { tag: string }} SyncEvent */
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "1c41e8c34b90c6b9";
+const VERSION = "898d5deeb545d6fa";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
