@@ -19,19 +19,12 @@ from typing import Any
 import sqlite_utils
 
 from server.errors import AppError, ErrorCode
-from server.facilities.store import UpsertResult, fold, upsert_facilities
+from server.facilities.store import FACILITY_COLUMNS, UpsertResult, fold, upsert_facilities
 from server.forms.schema import FACILITY_KINDS
 
 REQUIRED = ("code", "name", "kind", "ownership", "province_code", "commune_code", "commune_name")
-OPTIONAL = (
-    "legacy_district",
-    "address",
-    "latitude",
-    "longitude",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-)
+OPTIONAL = tuple(column for column in FACILITY_COLUMNS if column not in REQUIRED)
+"""The facility's other columns: legacy_district, address, latitude, longitude, contact_*."""
 OWNERSHIP_ALIASES = {
     "public": "public",
     "cong lap": "public",
