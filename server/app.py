@@ -32,6 +32,7 @@ from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
 from server.inspections.routes import InspectionController, KeptAsideController
+from server.limits import limits
 from server.migrations import migrate
 from server.photos.routes import photo_router
 from server.settings import Settings
@@ -152,6 +153,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
     return Litestar(
         route_handlers=[
             healthz,
+            limits,
             AuthController,
             UserController,
             FacilityController,
