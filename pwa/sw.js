@@ -19,7 +19,7 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
  * @typedef {ExtendableEvent & { tag: string }} SyncEvent */
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "898d5deeb545d6fa";
+const VERSION = "e00f722b421bb8af";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -35,6 +35,7 @@ const ASSETS = [
   "/js/explain.js",
   "/js/i18n.js",
   "/js/inspections.js",
+  "/js/limits.js",
   "/js/outbox.js",
   "/js/photos.js",
   "/js/scoring.js",
