@@ -26,13 +26,15 @@ from server.auth.middleware import PUBLIC, BearerTokenMiddleware
 from server.auth.routes import AuthController, UserController
 from server.auth.throttle import LoginThrottle
 from server.compliance.routes import ComplianceController
-from server.db import ConnectionPool, connect_settings, migrate
+from server.db import ConnectionPool, connect_settings
 from server.deps import DEPENDENCIES, Db
 from server.errors import EXCEPTION_HANDLERS, AppError, ErrorCode
 from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
 from server.inspections.routes import InspectionController, KeptAsideController
+from server.limits import limits
+from server.migrations import migrate
 from server.photos.routes import photo_router
 from server.settings import Settings
 
@@ -152,6 +154,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
     return Litestar(
         route_handlers=[
             healthz,
+            limits,
             AuthController,
             UserController,
             FacilityController,

@@ -1,4 +1,4 @@
-"""SQLite connections and versioned migrations.
+"""SQLite connections and transactions (the migrations are in ``server.migrations``).
 
 One connection per unit of work (a request, a CLI command). Every connection gets the same
 pragmas: WAL so readers never block the writer, foreign keys on, a busy timeout so writers
@@ -10,23 +10,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from server.settings import Settings
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    apply: Callable[[sqlite_utils.Database], None]
-
 
 SQLITE_MAX_INTEGER = 2**63 - 1
 """The largest integer SQLite stores: bound every id a client sends by it (a larger one
@@ -93,39 +84,6 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             db.conn.commit()
     finally:
         _WRITER.release()
-
-
-def applied_versions(db: sqlite_utils.Database) -> list[int]:
-    if not db["schema_migrations"].exists():
-        return []
-    return [row[0] for row in db.execute("SELECT version FROM schema_migrations ORDER BY version")]
-
-
-def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration] | None = None) -> list[int]:
-    """Apply the migrations not yet applied, each in its own transaction; returns their
-    versions. Running it again applies nothing."""
-    if migrations is None:
-        from server.migrations import MIGRATIONS
-
-        migrations = MIGRATIONS
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    db.conn.commit()
-    done = set(applied_versions(db))
-    applied: list[int] = []
-    for migration in sorted(migrations, key=lambda m: m.version):
-        if migration.version in done:
-            continue
-        with transaction(db):
-            migration.apply(db)
-            db.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                [migration.version, migration.name, utcnow()],
-            )
-        applied.append(migration.version)
-    return applied
 
 
 class ConnectionPool:

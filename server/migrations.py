@@ -1,16 +1,56 @@
 """The database schema, as an ordered list of migrations. Never edit an applied one: add
-the next version. Each runs inside one transaction (see ``server.db.migrate``)."""
+the next version. Each runs inside one transaction (see ``migrate`` below)."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import sqlite_utils
 
-from server.db import Migration
+from server.db import transaction, utcnow
 from server.photos.store import attached, link
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def applied_versions(db: sqlite_utils.Database) -> list[int]:
+    if not db["schema_migrations"].exists():
+        return []
+    return [row[0] for row in db.execute("SELECT version FROM schema_migrations ORDER BY version")]
+
+
+def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration] | None = None) -> list[int]:
+    """Apply the migrations not yet applied, each in its own transaction; returns their
+    versions. Running it again applies nothing."""
+    if migrations is None:
+        migrations = MIGRATIONS
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    db.conn.commit()
+    done = set(applied_versions(db))
+    applied: list[int] = []
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        with transaction(db):
+            migration.apply(db)
+            db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                [migration.version, migration.name, utcnow()],
+            )
+        applied.append(migration.version)
+    return applied
 
 
 def _v1_core(db: sqlite_utils.Database) -> None:

@@ -15,8 +15,9 @@ from litestar.testing import TestClient
 
 from server.app import create_app
 from server.auth.store import NewUser, create_user, login
-from server.db import connect, connect_settings, migrate
+from server.db import connect, connect_settings
 from server.facilities.store import upsert_facilities
+from server.migrations import migrate
 from server.settings import REPO_ROOT, Settings
 
 PASSWORD = "correct horse battery"

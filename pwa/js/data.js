@@ -1,9 +1,10 @@
-// Reference data kept for offline use: checklists (every version a draft may use) and the
-// facilities in the user's scope with their last known status. Refreshed when online;
+// Reference data kept for offline use: the server's limits, checklists (every version a
+// draft may use) and the facilities in the user's scope with their last known status. Refreshed when online;
 // the copy on the phone is what the screens read, so they work the same offline.
 
 import { request } from "./api.js";
 import { fold } from "./dom.js";
+import { keepLimits } from "./limits.js";
 import * as store from "./store.js";
 
 /**
@@ -17,6 +18,13 @@ import * as store from "./store.js";
  */
 
 const PER_PAGE = 500;
+
+/** The server's limits (js/limits.js); an error leaves what the phone knew. */
+export async function refreshLimits() {
+  const answer = await request("/api/limits");
+  if (answer.ok && answer.data && typeof answer.data === "object") await keepLimits(answer.data);
+  return answer;
+}
 
 /** Download checklist versions not yet on the phone. Old versions are kept. */
 export async function refreshForms() {
@@ -100,6 +108,7 @@ export async function refreshStatuses() {
 
 /** Everything an inspector needs offline. @param {string} role */
 export async function refreshAll(role) {
+  await refreshLimits();
   const forms = await refreshForms();
   if (role === "inspector" || role === "admin") {
     await refreshFacilities();

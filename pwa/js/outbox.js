@@ -6,13 +6,15 @@
 // DOM-free: the page runs it, and the service worker runs it on Background Sync.
 
 import { getSession, request, sessionUsable } from "./api.js";
+import { limits } from "./limits.js";
 import * as store from "./store.js";
 
 /** @typedef {import("./store.js").Inspection} Inspection */
 /** @typedef {import("./store.js").ServerError} ServerError */
 
-export const MAX_RECORDS = 50;
-export const MAX_BATCH_BYTES = 1_500_000; // the server takes 2 MB; leave room
+/** The share of the server's largest body a batch of records fills: a record's size is
+ * counted in characters, its UTF-8 bytes are more, and the envelope adds some. */
+export const BATCH_SHARE = 0.75;
 export const MAX_BACKOFF_S = 300;
 
 /**
@@ -93,13 +95,15 @@ async function sendRecords(report) {
     ...(await store.inspectionsWith("sending")), // left by an interrupted run: send again
   ].filter((i) => i.record);
   waiting.sort((a, b) => String(a.completed_at).localeCompare(String(b.completed_at)));
+  const { sync_max_records: maxRecords, sync_max_bytes: maxBytes } = await limits();
+  const maxBatchBytes = Math.floor(maxBytes * BATCH_SHARE);
   /** @type {Inspection[][]} */
   const batches = [];
   let batch = [];
   let bytes = 0;
   for (const i of waiting) {
     const size = JSON.stringify(i.record).length;
-    if (batch.length && (batch.length >= MAX_RECORDS || bytes + size > MAX_BATCH_BYTES)) {
+    if (batch.length && (batch.length >= maxRecords || bytes + size > maxBatchBytes)) {
       batches.push(batch);
       batch = [];
       bytes = 0;

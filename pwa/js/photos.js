@@ -1,11 +1,10 @@
 // Photos and signatures: reduced on the phone before they are stored, addressed by the
 // sha256 of their bytes (the server checks the hash and the real image type).
 
+import { limits } from "./limits.js";
 import { putPhoto } from "./store.js";
 
-export const MAX_SIDE = 1600;
 export const JPEG_QUALITY = 0.8;
-export const MAX_BYTES = 3_000_000;
 
 /** @param {ArrayBuffer} buffer */
 export async function sha256Hex(buffer) {
@@ -21,13 +20,15 @@ function toBlob(canvas, type, quality) {
 }
 
 /**
- * Decode a picked image (camera or file), scale it to at most MAX_SIDE px on its longer
- * side and encode it as JPEG; EXIF orientation is applied by the decoder.
+ * Decode a picked image (camera or file), scale it to at most the server's photo_max_side
+ * px on its longer side and encode it as JPEG, under its photo_max_bytes (js/limits.js);
+ * EXIF orientation is applied by the decoder.
  * @param {Blob} file @returns {Promise<Blob>}
  */
 export async function reduce(file) {
+  const { photo_max_side: maxSide, photo_max_bytes: maxBytes } = await limits();
   const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement("canvas");
   canvas.width = Math.max(1, Math.round(bitmap.width * scale));
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
@@ -38,7 +39,7 @@ export async function reduce(file) {
   bitmap.close();
   let quality = JPEG_QUALITY;
   let blob = await toBlob(canvas, "image/jpeg", quality);
-  while (blob.size > MAX_BYTES && quality > 0.3) {
+  while (blob.size > maxBytes && quality > 0.3) {
     quality -= 0.15;
     blob = await toBlob(canvas, "image/jpeg", quality);
   }

@@ -3,7 +3,8 @@
 // Inspections are keyed by their client UUID. DOM-free: the service worker imports it too.
 //
 // Stores:
-//   meta        {key, value}: session, sync state, cached compliance answers
+//   meta        {key, value}: session, sync state, cached compliance answers, the server's
+//               limits (js/limits.js)
 //   forms       {id, version, latest, fingerprint, definition}, key [id, version]
 //   facilities  {code, …registry fields, search}, key code
 //   statuses    {code, status, score_display, last_completed_at, fetched_at}, key code

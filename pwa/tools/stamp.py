@@ -20,7 +20,7 @@ from pathlib import Path
 
 PWA = Path(__file__).resolve().parents[1]
 EXCLUDED_DIRS = {"tools"}
-EXCLUDED_FILES = {"sw.js", "jsconfig.json"}
+EXCLUDED_FILES = {"sw.js", "jsconfig.json", "jsconfig.sw.json"}
 BLOCK = re.compile(r"// <assets>.*?// </assets>\n", re.S)
 
 
@@ -69,7 +69,7 @@ def stamp(pwa_dir: Path = PWA) -> bool:
 
 def is_current(pwa_dir: Path = PWA) -> bool:
     match = BLOCK.search((pwa_dir / "sw.js").read_text(encoding="utf-8"))
-    return bool(match) and match.group(0) == block(pwa_dir)
+    return match is not None and match.group(0) == block(pwa_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,13 +53,3 @@ class Principal:
     def require_facility(self, code: str, province_code: str, commune_code: str) -> None:
         if not self.can_see_facility(code, province_code, commune_code):
             raise AppError(ErrorCode.FORBIDDEN_SCOPE)
-
-    def can_see_province(self, province_code: str) -> bool:
-        """Whole-province views (department lists) need the whole province in scope."""
-        if self.role == "admin":
-            return True
-        if self.role == "department":
-            return province_code == self.province_code
-        if self.role == "inspector":
-            return not self.commune_codes and province_code == self.province_code
-        return False

@@ -13,25 +13,18 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
 from server.errors import AppError, ErrorCode
-from server.facilities.store import UpsertResult, fold, upsert_facilities
+from server.facilities.store import FACILITY_COLUMNS, UpsertResult, fold, upsert_facilities
 from server.forms.schema import FACILITY_KINDS
 
 REQUIRED = ("code", "name", "kind", "ownership", "province_code", "commune_code", "commune_name")
-OPTIONAL = (
-    "legacy_district",
-    "address",
-    "latitude",
-    "longitude",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-)
+OPTIONAL = tuple(column for column in FACILITY_COLUMNS if column not in REQUIRED)
+"""The facility's other columns: legacy_district, address, latitude, longitude, contact_*."""
 OWNERSHIP_ALIASES = {
     "public": "public",
     "cong lap": "public",
@@ -83,28 +76,10 @@ def parse(
     db: sqlite_utils.Database, text: str
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
     """Validated facility rows and the communes they introduce, or ImportRejected."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if missing or unknown:
-        header_problems = []
-        if missing:
-            header_problems.append(f"missing column(s): {', '.join(missing)}")
-        if unknown:
-            header_problems.append(f"unknown column(s): {', '.join(unknown)}")
-        raise ImportRejected([RowProblem(1, header_problems)])
-
-    provinces = {r[0] for r in db.execute("SELECT code FROM provinces")}
-    known_communes = {
-        r[0]: (r[1], r[2]) for r in db.execute("SELECT code, province_code, name FROM communes")
-    }
-    new_communes: dict[str, tuple[str, str]] = {}
-    seen_codes: dict[str, int] = {}
+    reader = _reader(text)
+    known = _Known.load(db)
     rows: list[dict[str, Any]] = []
     problems: list[RowProblem] = []
-
     line = 1
     for raw in reader:
         line = reader.line_num
@@ -115,77 +90,143 @@ def parse(
         if not any(cells.values()):
             continue
         reasons: list[str] = []
-        for column in REQUIRED:
-            if not cells.get(column):
-                reasons.append(f"{column} is empty")
-        code = cells.get("code", "")
-        if code and not CODE_RE.match(code):
-            reasons.append(
-                f"code {code!r} must be 1-40 letters, digits, dots, dashes or underscores"
-            )
-        if code in seen_codes:
-            reasons.append(f"code {code!r} already appears on line {seen_codes[code]}")
-        elif code:
-            seen_codes[code] = line
-        kind = cells.get("kind", "")
-        if kind and kind not in FACILITY_KINDS:
-            reasons.append(f"kind {kind!r} is not one of {', '.join(FACILITY_KINDS)}")
-        ownership = OWNERSHIP_ALIASES.get(fold(cells.get("ownership", "")))
-        if cells.get("ownership") and ownership is None:
-            reasons.append(
-                f"ownership {cells['ownership']!r} is not public/community/private"
-                " (công lập/dân lập/tư thục)"
-            )
-        province = cells.get("province_code", "")
-        if province and province not in provinces:
-            reasons.append(f"province_code {province!r} is not a known province")
-        commune = cells.get("commune_code", "")
-        commune_name = cells.get("commune_name", "")
-        if commune and province:
-            owner = known_communes.get(commune) or new_communes.get(commune)
-            if owner is None:
-                if commune_name:
-                    new_communes[commune] = (province, commune_name)
-            elif owner[0] != province:
-                reasons.append(
-                    f"commune {commune!r} belongs to province {owner[0]!r}, not {province!r}"
-                )
-        latitude = longitude = None
-        if cells.get("latitude") or cells.get("longitude"):
-            if not (cells.get("latitude") and cells.get("longitude")):
-                reasons.append("latitude and longitude must be given together")
-            else:
-                latitude = _coordinate(cells["latitude"], "latitude", LAT_RANGE, reasons)
-                longitude = _coordinate(cells["longitude"], "longitude", LON_RANGE, reasons)
-        email = cells.get("contact_email", "")
-        if email and not EMAIL_RE.match(email):
-            reasons.append(f"contact_email {email!r} is not an e-mail address")
+        row = _facility(cells, line, known, reasons)
         if reasons:
             problems.append(RowProblem(line, reasons))
-            continue
-        rows.append(
-            {
-                "code": code,
-                "name": cells["name"],
-                "kind": kind,
-                "ownership": ownership,
-                "province_code": province,
-                "commune_code": commune,
-                "legacy_district": cells.get("legacy_district") or None,
-                "address": cells.get("address") or None,
-                "latitude": latitude,
-                "longitude": longitude,
-                "contact_name": cells.get("contact_name") or None,
-                "contact_phone": cells.get("contact_phone") or None,
-                "contact_email": email or None,
-            }
-        )
+        else:
+            rows.append(row)
     if problems:
         raise ImportRejected(problems)
     if not rows:
         raise ImportRejected([RowProblem(line, ["the file has no facility rows"])])
-    communes = [(code, prov, name) for code, (prov, name) in new_communes.items()]
-    return rows, communes
+    return rows, known.new_commune_rows()
+
+
+def _reader(text: str) -> csv.DictReader[str]:
+    """A reader over the rows, its header stripped and checked (ImportRejected on line 1)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    header_problems = []
+    if missing:
+        header_problems.append(f"missing column(s): {', '.join(missing)}")
+    if unknown:
+        header_problems.append(f"unknown column(s): {', '.join(unknown)}")
+    if header_problems:
+        raise ImportRejected([RowProblem(1, header_problems)])
+    return reader
+
+
+@dataclass
+class _Known:
+    """What the rows are checked against: the database's provinces and communes, and what
+    earlier rows of the file brought (their codes, the communes they introduce)."""
+
+    provinces: set[str]
+    communes: dict[str, tuple[str, str]]
+    new_communes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, db: sqlite_utils.Database) -> _Known:
+        return cls(
+            provinces={r[0] for r in db.execute("SELECT code FROM provinces")},
+            communes={
+                r[0]: (r[1], r[2])
+                for r in db.execute("SELECT code, province_code, name FROM communes")
+            },
+        )
+
+    def new_commune_rows(self) -> list[tuple[str, str, str]]:
+        return [(code, prov, name) for code, (prov, name) in self.new_communes.items()]
+
+
+def _facility(
+    cells: dict[str, str], line: int, known: _Known, reasons: list[str]
+) -> dict[str, Any]:
+    """One row as a facility; every problem found is added to ``reasons``."""
+    reasons.extend(f"{column} is empty" for column in REQUIRED if not cells.get(column))
+    _check_code(cells.get("code", ""), line, known, reasons)
+    _check_kind(cells.get("kind", ""), reasons)
+    ownership = _ownership(cells.get("ownership", ""), reasons)
+    _check_place(cells, known, reasons)
+    latitude, longitude = _coordinates(cells, reasons)
+    email = cells.get("contact_email", "")
+    if email and not EMAIL_RE.match(email):
+        reasons.append(f"contact_email {email!r} is not an e-mail address")
+    return {
+        "code": cells.get("code", ""),
+        "name": cells.get("name", ""),
+        "kind": cells.get("kind", ""),
+        "ownership": ownership,
+        "province_code": cells.get("province_code", ""),
+        "commune_code": cells.get("commune_code", ""),
+        "legacy_district": cells.get("legacy_district") or None,
+        "address": cells.get("address") or None,
+        "latitude": latitude,
+        "longitude": longitude,
+        "contact_name": cells.get("contact_name") or None,
+        "contact_phone": cells.get("contact_phone") or None,
+        "contact_email": email or None,
+    }
+
+
+def _check_code(code: str, line: int, known: _Known, reasons: list[str]) -> None:
+    if code and not CODE_RE.match(code):
+        reasons.append(f"code {code!r} must be 1-40 letters, digits, dots, dashes or underscores")
+    if code in known.codes:
+        reasons.append(f"code {code!r} already appears on line {known.codes[code]}")
+    elif code:
+        known.codes[code] = line
+
+
+def _check_kind(kind: str, reasons: list[str]) -> None:
+    if kind and kind not in FACILITY_KINDS:
+        reasons.append(f"kind {kind!r} is not one of {', '.join(FACILITY_KINDS)}")
+
+
+def _ownership(raw: str, reasons: list[str]) -> str | None:
+    """public, community or private, from any accepted spelling."""
+    ownership = OWNERSHIP_ALIASES.get(fold(raw))
+    if raw and ownership is None:
+        reasons.append(
+            f"ownership {raw!r} is not public/community/private (công lập/dân lập/tư thục)"
+        )
+    return ownership
+
+
+def _check_place(cells: dict[str, str], known: _Known, reasons: list[str]) -> None:
+    """The province is known and the commune lies in it; a commune not seen before, with a
+    name, is registered for this province."""
+    province = cells.get("province_code", "")
+    if province and province not in known.provinces:
+        reasons.append(f"province_code {province!r} is not a known province")
+    commune = cells.get("commune_code", "")
+    commune_name = cells.get("commune_name", "")
+    if not (commune and province):
+        return
+    owner = known.communes.get(commune) or known.new_communes.get(commune)
+    if owner is None:
+        if commune_name:
+            known.new_communes[commune] = (province, commune_name)
+    elif owner[0] != province:
+        reasons.append(f"commune {commune!r} belongs to province {owner[0]!r}, not {province!r}")
+
+
+def _coordinates(cells: dict[str, str], reasons: list[str]) -> tuple[float | None, float | None]:
+    """Latitude and longitude, both or neither, within Viet Nam."""
+    latitude, longitude = cells.get("latitude"), cells.get("longitude")
+    if not (latitude or longitude):
+        return None, None
+    if not (latitude and longitude):
+        reasons.append("latitude and longitude must be given together")
+        return None, None
+    return (
+        _coordinate(latitude, "latitude", LAT_RANGE, reasons),
+        _coordinate(longitude, "longitude", LON_RANGE, reasons),
+    )
 
 
 def import_csv(

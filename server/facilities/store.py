@@ -14,8 +14,6 @@ from server.auth.principal import Principal
 from server.db import page_offset, transaction, utcnow
 from server.errors import AppError, ErrorCode
 
-OWNERSHIPS = ("public", "community", "private")
-
 FACILITY_COLUMNS = (
     "code",
     "name",

@@ -10,14 +10,14 @@ import datetime
 import hashlib
 import json
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import msgspec
 import yaml
 
-from server.errors import AppError, ErrorCode
+from server.errors import ErrorCode
 from server.forms.schema import FACILITY_KINDS, ITEM_KINDS, Checklist, json_schema
 from server.forms.validate import validate
 
@@ -47,13 +47,14 @@ class FormsInvalid(Exception):
 
     def __init__(self, problems: Iterable[FormProblem]) -> None:
         self.problems = list(problems)
-        count = len(self.problems)
-        lines = [f"{count} {self.heading} problem{'s' if count != 1 else ''}:"]
-        lines += [f"  {problem}" for problem in self.problems]
-        super().__init__("\n".join(lines))
+        super().__init__(problems_message(self.heading, self.problems))
 
-    def to_app_error(self) -> AppError:
-        return AppError(self.error, str(self), [str(problem) for problem in self.problems])
+
+def problems_message(heading: str, problems: Sequence[object]) -> str:
+    """``2 <heading> problems:`` and then each problem on its own indented line."""
+    lines = [f"{len(problems)} {heading} problem{'s' if len(problems) != 1 else ''}:"]
+    lines += [f"  {problem}" for problem in problems]
+    return "\n".join(lines)
 
 
 def display_path(path: Path) -> str:

@@ -78,11 +78,16 @@ class Server:
     """``python -m server serve`` as a process; ``stop()`` and ``start()`` keep the port."""
 
     def __init__(
-        self, data_dir: Path, pwa_dir: Path | None = None, forms_dir: Path | None = None
+        self,
+        data_dir: Path,
+        pwa_dir: Path | None = None,
+        forms_dir: Path | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.pwa_dir = pwa_dir
         self.forms_dir = forms_dir
+        self.env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[str] | None = None
@@ -98,6 +103,7 @@ class Server:
             env["SAFESCHOOL_PWA_DIR"] = str(self.pwa_dir)
         if self.forms_dir is not None:
             env["SAFESCHOOL_FORMS_DIR"] = str(self.forms_dir)
+        env.update(self.env)
         with self.log.open("a") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
@@ -230,7 +236,7 @@ def page(context: Any) -> Any:
     p = context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda e: errors.append(str(e)))
-    p.errors = errors  # type: ignore[attr-defined]
+    p.errors = errors
     return p
 
 

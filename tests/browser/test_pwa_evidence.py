@@ -137,7 +137,7 @@ def test_evidence_on_checks_kept_offline_removed_and_sent(
     assert exported["record"]["photos"] == {first: [kept], second: [still]}
     assert {kept, still} <= {p["hash"] for p in data["photos"]}
     assert removed not in {p["hash"] for p in data["photos"]}
-    assert not page.errors  # type: ignore[attr-defined]
+    assert not page.errors
 
     assert server.has_sync(), "POST /api/sync/inspections must answer"
     # Online: the record first, then its photos; the first upload is cut and resumed.

@@ -85,7 +85,7 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
         photo_hash,
     )
     assert reduced[:3] == ["image/jpeg", 1600, 1200] and reduced[3] < 3_000_000
-    assert not page.errors  # type: ignore[attr-defined]
+    assert not page.errors
 
     assert server.has_sync(), "POST /api/sync/inspections must answer"
     context.set_offline(False)

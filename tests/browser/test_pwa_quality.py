@@ -65,7 +65,7 @@ def test_scoring_passes_every_vector_in_chromium(page: Any, server: Server) -> N
 
 
 def _axe(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     results = Axe().run(page)
     return [

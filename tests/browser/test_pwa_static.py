@@ -150,19 +150,31 @@ def test_manifest_makes_the_app_installable() -> None:
     assert 'rel="manifest"' in html and 'name="theme-color"' in html and 'lang="vi"' in html
 
 
-def test_jsdoc_types_check() -> None:
+@pytest.mark.parametrize("config", ["jsconfig.json", "jsconfig.sw.json"])
+def test_jsdoc_types_check(config: str) -> None:
     """The JSDoc types hold (strict), when TypeScript's checker is at hand: set
-    SAFESCHOOL_TSC to its path, or have `tsc` on PATH."""
+    SAFESCHOOL_TSC to its path, or have `tsc` on PATH. The page's files are checked with the
+    DOM's types, the service worker with the worker's (the two cannot share one program)."""
     import os
 
     tsc = os.environ.get("SAFESCHOOL_TSC") or shutil.which("tsc")
     if not tsc:
         pytest.skip("tsc not installed (npm install typescript; SAFESCHOOL_TSC=…/tsc)")
     done = subprocess.run(
-        [tsc, "-p", str(PWA / "jsconfig.json")],
+        [tsc, "-p", str(PWA / config)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_script_is_type_checked() -> None:
+    """Every .js file of the app falls under one of the two TypeScript configurations."""
+    covered: set[Path] = set()
+    for config in ("jsconfig.json", "jsconfig.sw.json"):
+        for pattern in json.loads((PWA / config).read_text(encoding="utf-8"))["include"]:
+            covered.update(PWA.glob(pattern))
+    scripts = {path for path in PWA.rglob("*.js") if "tools" not in path.relative_to(PWA).parts}
+    assert sorted(str(p.relative_to(PWA)) for p in scripts - covered) == []

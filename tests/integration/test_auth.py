@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -16,9 +17,7 @@ from tests.conftest import PASSWORD, World, build_world, make_settings
 Client = TestClient[Litestar]
 
 
-def _login(
-    client: Client, username: str, password: str = PASSWORD
-) -> tuple[int, dict[str, object]]:
+def _login(client: Client, username: str, password: str = PASSWORD) -> tuple[int, dict[str, Any]]:
     response = client.post("/api/auth/login", json={"username": username, "password": password})
     return response.status_code, response.json()
 

@@ -8,7 +8,8 @@ import zlib
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.db import connect_settings, migrate
+from server.db import connect_settings
+from server.migrations import migrate
 from server.settings import Settings
 from tests.conftest import World
 from tests.integration.test_sync import make, sync

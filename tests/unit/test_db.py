@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from server.db import Migration, connect, migrate, transaction
-from server.migrations import MIGRATIONS
+from server.db import connect, transaction
+from server.migrations import MIGRATIONS, Migration, migrate
 
 
 def test_migrations_run_twice_without_harm(tmp_path: Path) -> None:

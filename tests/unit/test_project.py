@@ -50,3 +50,39 @@ def test_lock_files_pin_every_dependency_with_hashes() -> None:
     test_lock = (REPO_ROOT / "requirements" / "test.txt").read_text(encoding="utf-8")
     for package in ("litestar", "msgspec", "pytest", "setuptools", "playwright"):
         assert re.search(rf"^{package}==", test_lock, re.M), package
+
+
+def _section(heading: str) -> str:
+    """The text under a ``## heading`` of README.md, up to the next heading of any level."""
+    start = README.index(f"\n## {heading}\n") + len(heading) + 5
+    following = re.search(r"^#{1,6} ", README[start:], re.M)
+    return README[start : start + following.start()] if following else README[start:]
+
+
+def test_readme_layout_names_every_server_package_and_no_other() -> None:
+    server = REPO_ROOT / "server"
+    packages = {
+        f"server/{init.parent.relative_to(server).as_posix()}/"
+        for init in server.rglob("__init__.py")
+        if init.parent != server
+    }
+    named = set(re.findall(r"`(server/[\w/]+/)`", _section("Layout")))
+    assert packages, "no packages found under server/"
+    assert sorted(packages - named) == [], "packages missing from README's layout"
+    assert sorted(named - packages) == [], "README's layout names packages that do not exist"
+
+
+def test_readme_commands_table_lists_every_cli_command_and_no_other() -> None:
+    import argparse
+
+    from server.cli import build_parser
+
+    parser = build_parser()
+    subcommands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    commands = set(subcommands.choices)
+    listed = set(re.findall(r"^\| `([a-z][a-z-]*)[ `]", _section("Commands"), re.M))
+    assert commands, "no commands found in server/cli.py"
+    assert sorted(commands - listed) == [], "commands missing from README's table"
+    assert sorted(listed - commands) == [], "README's table lists commands that do not exist"

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
-from pyxform.xls2xform import convert
+from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
 from server.forms.loader import fingerprint, load_dir, load_file
 from server.forms.schema import Checklist
@@ -144,7 +144,7 @@ SURVEY_ROWS: list[dict[str, Any]] = [
     q("image", "signature", "Chữ ký", "Signature", appearance="signature"),
     {"type": "end group"},
 ]
-CHOICES_ROWS = [
+CHOICES_ROWS: list[list[Any]] = [
     ["list name", "name", f"label::{VI}", f"label::{EN}"],
     ["pass_fail_na", "pass", "Đạt", "Pass"],
     ["pass_fail_na", "fail", "Không đạt", "Fail"],
@@ -156,7 +156,7 @@ CHOICES_ROWS = [
     ["levels", "primary", "Tiểu học", "Primary"],
     ["levels", "lower", "Trung học cơ sở", "Lower secondary"],
 ]
-SETTINGS_ROWS = [
+SETTINGS_ROWS: list[list[Any]] = [
     ["form_id", "version", "title_vi", "title_en", f"description::{VI}", f"description::{EN}",
      "applies_to", "threshold", "min_passed", "validity_days", "legal_basis"],
     ["tiny-import", 3, "Bảng kiểm nhỏ", "Tiny checklist", "Để thử.", "For testing.",
@@ -257,7 +257,7 @@ Spec = dict[str, list[list[Any]]]
 
 
 def base_spec() -> Spec:
-    survey = [list(SURVEY_HEADER)]
+    survey: list[list[Any]] = [list(SURVEY_HEADER)]
     survey += [[row.get(column) for column in SURVEY_HEADER] for row in SURVEY_ROWS]
     return {
         "survey": survey,

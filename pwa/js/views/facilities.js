@@ -44,14 +44,79 @@ export async function latestLocal() {
   return latest;
 }
 
+/**
+ * Fill a filter's choices ("all" first) and keep the wanted choice when it is still offered.
+ * @param {HTMLSelectElement} select @param {[string, string][]} options value and label
+ * @param {string} wanted
+ */
+function fillChoices(select, options, wanted) {
+  replace(
+    select,
+    h("option", { value: "", text: t("facilities.all") }),
+    options.map(([value, text]) => h("option", { value, text })),
+  );
+  select.value = options.some(([value]) => value === wanted) ? wanted : "";
+}
+
+/**
+ * One facility of the list, linking to its page.
+ * @param {Facility} f @param {Status|undefined} status
+ * @param {import("../store.js").Inspection|undefined} local
+ */
+function facilityCard(f, status, local) {
+  return h(
+    "li",
+    null,
+    h(
+      "a",
+      { class: "card", href: `#/facility/${encodeURIComponent(f.code)}` },
+      h("span", { class: "title", text: f.name }),
+      h("span", { class: "meta", text: `${f.code} · ${f.commune_name} · ${t(`kind.${f.kind}`)}` }),
+      statusBadge(status, local),
+    ),
+  );
+}
+
+/** The facilities that pass the filters. @param {Facility[]} facilities */
+function matching(facilities) {
+  const words = fold(filters.q).split(" ").filter(Boolean);
+  return facilities.filter(
+    (f) =>
+      (!filters.commune || f.commune_code === filters.commune) &&
+      (!filters.kind || f.kind === filters.kind) &&
+      words.every((w) => f.search.includes(w)),
+  );
+}
+
+/** How many are shown of how many. @param {number} total @param {number} matches @param {number} limit */
+function countText(total, matches, limit) {
+  if (!total) return t("facilities.empty");
+  if (!matches) return t("facilities.noMatch");
+  return t("facilities.count", { shown: Math.min(limit, matches), total: matches });
+}
+
+/** The search box and the two filters, labelled.
+ * @param {HTMLInputElement} search @param {HTMLSelectElement} commune @param {HTMLSelectElement} kind */
+function filterBar(search, commune, kind) {
+  return h(
+    "div",
+    { class: "filters", role: "search" },
+    h("label", { for: search.id, text: t("facilities.search") }),
+    search,
+    h(
+      "div",
+      { class: "row" },
+      h("div", null, h("label", { for: commune.id, text: t("facilities.commune") }), commune),
+      h("div", null, h("label", { for: kind.id, text: t("facilities.kind") }), kind),
+    ),
+  );
+}
+
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx */
 export async function render(root, ctx) {
-  const searchId = uid("q");
-  const communeId = uid("commune");
-  const kindId = uid("kind");
-  const search = h("input", { id: searchId, type: "search", value: filters.q, autocomplete: "off", enterkeyhint: "search" });
-  const commune = h("select", { id: communeId });
-  const kind = h("select", { id: kindId });
+  const search = h("input", { id: uid("q"), type: "search", value: filters.q, autocomplete: "off", enterkeyhint: "search" });
+  const commune = h("select", { id: uid("commune") });
+  const kind = h("select", { id: uid("kind") });
   const count = h("p", { class: "count", role: "status" });
   const list = h("ul", { class: "cards facilities" });
   const more = h("button", { type: "button", class: "secondary", text: t("common.more"), hidden: true });
@@ -71,19 +136,9 @@ export async function render(root, ctx) {
     statuses = new Map((/** @type {Status[]} */ (await store.all("statuses"))).map((s) => [s.code, s]));
     local = await latestLocal();
     const communes = new Map(facilities.map((f) => [f.commune_code, f.commune_name]));
-    replace(
-      commune,
-      h("option", { value: "", text: t("facilities.all") }),
-      [...communes].sort((a, b) => a[1].localeCompare(b[1], "vi")).map(([code, name]) => h("option", { value: code, text: name })),
-    );
-    commune.value = communes.has(filters.commune) ? filters.commune : "";
+    fillChoices(commune, [...communes].sort((a, b) => a[1].localeCompare(b[1], "vi")), filters.commune);
     const kinds = new Set(facilities.map((f) => f.kind));
-    replace(
-      kind,
-      h("option", { value: "", text: t("facilities.all") }),
-      KINDS.filter((k) => kinds.has(k)).map((k) => h("option", { value: k, text: t(`kind.${k}`) })),
-    );
-    kind.value = kinds.has(filters.kind) ? filters.kind : "";
+    fillChoices(kind, KINDS.filter((k) => kinds.has(k)).map((k) => [k, t(`kind.${k}`)]), filters.kind);
     updated.textContent = t("facilities.updated", { time: when(await store.getMeta("facilities_at")) });
     show();
   }
@@ -92,73 +147,24 @@ export async function render(root, ctx) {
     filters.q = search.value;
     filters.commune = commune.value;
     filters.kind = kind.value;
-    const words = fold(filters.q).split(" ").filter(Boolean);
-    const matches = facilities.filter(
-      (f) =>
-        (!filters.commune || f.commune_code === filters.commune) &&
-        (!filters.kind || f.kind === filters.kind) &&
-        words.every((w) => f.search.includes(w)),
-    );
-    replace(
-      list,
-      matches.slice(0, limit).map((f) =>
-        h(
-          "li",
-          null,
-          h(
-            "a",
-            { class: "card", href: `#/facility/${encodeURIComponent(f.code)}` },
-            h("span", { class: "title", text: f.name }),
-            h("span", { class: "meta", text: `${f.code} · ${f.commune_name} · ${t(`kind.${f.kind}`)}` }),
-            statusBadge(statuses.get(f.code), local.get(f.code)),
-          ),
-        ),
-      ),
-    );
+    const matches = matching(facilities);
+    replace(list, matches.slice(0, limit).map((f) => facilityCard(f, statuses.get(f.code), local.get(f.code))));
     more.hidden = matches.length <= limit;
-    count.textContent = facilities.length
-      ? matches.length
-        ? t("facilities.count", { shown: Math.min(limit, matches.length), total: matches.length })
-        : t("facilities.noMatch")
-      : t("facilities.empty");
+    count.textContent = countText(facilities.length, matches.length, limit);
   }
 
-  search.addEventListener("input", () => {
-    limit = PAGE;
-    show();
-  });
-  commune.addEventListener("change", () => {
-    limit = PAGE;
-    show();
-  });
-  kind.addEventListener("change", () => {
-    limit = PAGE;
-    show();
-  });
+  for (const [input, type] of /** @type {const} */ ([[search, "input"], [commune, "change"], [kind, "change"]])) {
+    input.addEventListener(type, () => {
+      limit = PAGE;
+      show();
+    });
+  }
   more.addEventListener("click", () => {
     limit += PAGE;
     show();
   });
 
-  append(root, 
-    h("h1", { text: t("facilities.title") }),
-    h(
-      "div",
-      { class: "filters", role: "search" },
-      h("label", { for: searchId, text: t("facilities.search") }),
-      search,
-      h(
-        "div",
-        { class: "row" },
-        h("div", null, h("label", { for: communeId, text: t("facilities.commune") }), commune),
-        h("div", null, h("label", { for: kindId, text: t("facilities.kind") }), kind),
-      ),
-    ),
-    count,
-    list,
-    more,
-    updated,
-  );
+  append(root, h("h1", { text: t("facilities.title") }), filterBar(search, commune, kind), count, list, more, updated);
   await load();
   requestAnimationFrame(() => performance.mark("safeschool:facilities-ready"));
   return {

@@ -14,10 +14,9 @@ function size(bytes) {
   return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
 }
 
-/** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx */
-export async function render(root, ctx) {
-  // Language: a radio group, so the choice is announced and needs one tap.
-  const languages = h(
+/** Language: a radio group, so the choice is announced and needs one tap. */
+function languageChoice() {
+  return h(
     "fieldset",
     { class: "item" },
     h("legend", { text: t("settings.language") }),
@@ -37,28 +36,37 @@ export async function render(root, ctx) {
       }),
     ),
   );
+}
 
+/** Whether the browser keeps this app's data under storage pressure (and a button to ask
+ * for that), and how much of its quota is used; `show` fills them in. */
+function storageState() {
   const persisted = h("p", { id: "persist-state" });
   const usage = h("p", { class: "muted" });
-  const persistButton = h("button", { type: "button", class: "secondary", text: t("settings.persistAsk"), hidden: true });
-  async function showStorage() {
+  const button = h("button", { type: "button", class: "secondary", text: t("settings.persistAsk"), hidden: true });
+  async function show() {
     const granted = Boolean(await navigator.storage?.persisted?.());
     persisted.textContent = granted ? t("settings.persisted") : t("settings.notPersisted");
     persisted.className = granted ? "ok" : "warn";
     persisted.dataset.persisted = String(granted);
-    persistButton.hidden = granted || !navigator.storage?.persist;
+    button.hidden = granted || !navigator.storage?.persist;
     const estimate = await navigator.storage?.estimate?.();
     if (estimate && estimate.quota) usage.textContent = t("settings.usage", { used: size(estimate.usage || 0), quota: size(estimate.quota) });
   }
-  persistButton.addEventListener("click", async () => {
+  button.addEventListener("click", async () => {
     await navigator.storage.persist();
-    showStorage();
+    show();
   });
+  return { persisted, button, usage, show };
+}
 
-  const exportHelpId = uid("export-help");
-  const exportButton = h("button", { type: "button", class: "primary", id: "export", text: t("settings.export"), "aria-describedby": exportHelpId });
-  const exportStatus = h("p", { role: "status" });
-  exportButton.addEventListener("click", async () => {
+/** The export of every inspection the server has not received, as a JSON file. */
+function exportControls() {
+  const helpId = uid("export-help");
+  const help = h("p", { id: helpId, class: "muted", text: t("settings.exportHelp") });
+  const button = h("button", { type: "button", class: "primary", id: "export", text: t("settings.export"), "aria-describedby": helpId });
+  const status = h("p", { role: "status" });
+  button.addEventListener("click", async () => {
     const data = await exportPending();
     const blob = new Blob([JSON.stringify(data, null, 1)], { type: "application/json" });
     const url = URL.createObjectURL(blob);
@@ -68,9 +76,14 @@ export async function render(root, ctx) {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
-    exportStatus.textContent = t("settings.exported", { n: data.inspections.length });
+    status.textContent = t("settings.exported", { n: data.inspections.length });
   });
+  return { help, button, status };
+}
 
+/** Who is signed in; refreshing the phone's data; signing out; the app's version.
+ * @param {import("../app.js").Ctx} ctx */
+function accountPanel(ctx) {
   const refreshButton = h("button", { type: "button", class: "secondary", text: t("settings.refresh") });
   const refreshStatus = h("p", { role: "status" });
   refreshButton.addEventListener("click", async () => {
@@ -92,34 +105,42 @@ export async function render(root, ctx) {
     ctx.navigate("#/signin");
   });
 
-  const isInspector = session?.user?.role === "inspector" || session?.user?.role === "admin";
+  return h(
+    "section",
+    { class: "panel" },
+    h("h2", { text: t("settings.account") }),
+    session?.user
+      ? h("p", { text: t("auth.signedInAs", { name: session.user.display_name || session.user.username, role: t(`role.${session.user.role}`) }) })
+      : null,
+    refreshButton,
+    refreshStatus,
+    signOut,
+    h("p", { class: "muted", text: t("settings.version", { v: ctx.version() || "–" }) }),
+  );
+}
+
+/** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx */
+export async function render(root, ctx) {
+  const storage = storageState();
+  const exporting = exportControls();
+  const role = ctx.session?.user?.role;
+  const isInspector = role === "inspector" || role === "admin";
   append(root, 
     h("h1", { text: t("settings.title") }),
-    languages,
+    languageChoice(),
     h(
       "section",
       { class: "panel" },
       h("h2", { text: t("settings.storage") }),
-      persisted,
-      persistButton,
-      usage,
-      isInspector ? h("p", { id: exportHelpId, class: "muted", text: t("settings.exportHelp") }) : null,
-      isInspector ? exportButton : null,
-      exportStatus,
+      storage.persisted,
+      storage.button,
+      storage.usage,
+      isInspector ? exporting.help : null,
+      isInspector ? exporting.button : null,
+      exporting.status,
     ),
-    h(
-      "section",
-      { class: "panel" },
-      h("h2", { text: t("settings.account") }),
-      session?.user
-        ? h("p", { text: t("auth.signedInAs", { name: session.user.display_name || session.user.username, role: t(`role.${session.user.role}`) }) })
-        : null,
-      refreshButton,
-      refreshStatus,
-      signOut,
-      h("p", { class: "muted", text: t("settings.version", { v: ctx.version() || "–" }) }),
-    ),
+    accountPanel(ctx),
   );
-  await showStorage();
+  await storage.show();
   return {};
 }

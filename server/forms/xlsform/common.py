@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import msgspec
 
+from server.forms.loader import problems_message
 from server.forms.schema import Text
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
@@ -162,10 +163,7 @@ class XLSFormRejected(Exception):
 
     def __init__(self, problems: Iterable[SheetProblem]) -> None:
         self.problems = list(problems)
-        count = len(self.problems)
-        lines = [f"{count} XLSForm problem{'s' if count != 1 else ''}:"]
-        lines += [f"  {problem}" for problem in self.problems]
-        super().__init__("\n".join(lines))
+        super().__init__(problems_message("XLSForm", self.problems))
 
 
 class ImportConflict(Exception):

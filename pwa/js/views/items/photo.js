@@ -4,6 +4,7 @@
 
 import { h, replace, uid } from "../../dom.js";
 import { t } from "../../i18n.js";
+import { limits } from "../../limits.js";
 import { reduce, storeImage } from "../../photos.js";
 import * as store from "../../store.js";
 import { fieldset } from "./field.js";
@@ -11,9 +12,6 @@ import { fieldset } from "./field.js";
 /** @typedef {import("./field.js").Field} Field */
 /** @typedef {import("./field.js").Screen} Screen */
 /** @typedef {{hashes: () => string[], save: (next: string[]) => Promise<unknown>}} Photos */
-
-/** Photos of evidence per item: the server takes at most 20. */
-export const MAX_EVIDENCE = 20;
 
 /** @param {Field} f */
 export function photoItemField(f) {
@@ -44,8 +42,12 @@ export function evidenceBox(screen, name, photos) {
   };
   count();
   const details = h("details", { class: "evidence", open: photos.hashes().length > 0 }, summaryEl);
-  const fill = () => {
-    if (details.childElementCount > 1) return;
+  let filled = false;
+  const fill = async () => {
+    if (filled) return;
+    filled = true;
+    // As many photos as the server takes per item (js/limits.js).
+    const { evidence_max_photos: max } = await limits();
     details.append(
       photoField(screen, {
         hashes: photos.hashes,
@@ -56,7 +58,7 @@ export function evidenceBox(screen, name, photos) {
         },
         alt: (n) => t("insp.evidenceAlt", { n, item: name }),
         addFor: t("insp.evidenceFor", { item: name }),
-        max: MAX_EVIDENCE,
+        max,
       }),
     );
   };

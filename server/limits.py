@@ -1,0 +1,49 @@
+"""The limits a phone must respect, served at ``GET /api/limits``: the app keeps the answer
+with its other reference data and reads its limits from there, not from copies of its own.
+Its built-in defaults (``pwa/js/limits.js``), used until the first answer, are these with
+the default settings; ``tests/unit/test_limits.py`` keeps the two in step."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import get
+
+from server.deps import Config
+from server.settings import Settings
+
+EVIDENCE_MAX_PHOTOS = 20
+"""Photos of evidence per item (``server/inspections/schemas.py`` refuses more on sync)."""
+PHOTO_MAX_SIDE = 1600
+"""Pixels on a photo's longer side: the app scales every photo down to it before storing."""
+
+
+class Limits(msgspec.Struct, frozen=True):
+    sync_max_records: int
+    """Most inspections in one ``POST /api/sync/inspections``."""
+    sync_max_bytes: int
+    """Largest request body the server accepts; the app fills a sync batch to 3/4 of it."""
+    photo_max_bytes: int
+    """Largest photo accepted; the app encodes photos smaller than this."""
+    photo_max_side: int
+    evidence_max_photos: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(
+            sync_max_records=settings.sync_max_records,
+            sync_max_bytes=settings.max_body_bytes,
+            photo_max_bytes=settings.photo_max_bytes,
+            photo_max_side=PHOTO_MAX_SIDE,
+            evidence_max_photos=EVIDENCE_MAX_PHOTOS,
+        )
+
+
+@get(
+    "/api/limits",
+    sync_to_thread=False,
+    summary="Limits the app respects",
+    description="Sync batch size and bytes, photo size, photos of evidence per item.",
+    tags=["system"],
+)
+def limits(settings: Config) -> Limits:
+    return Limits.of(settings)
