@@ -14,7 +14,7 @@ from server.forms.conditions import visible_items
 from server.forms.loader import load_dir_with_files
 from server.forms.schema import FACILITY_KINDS, Checklist, Text
 from server.forms.validate import validate
-from server.inspections.scoring import ScoreResult, score
+from server.inspections.scoring import Reason, ScoreResult, score
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 LOADED = load_dir_with_files(FORMS_DIR)
@@ -616,3 +616,97 @@ def test_v2_conditions_read_only_items_that_are_always_shown(checklist: Checklis
         for condition in item.show_if or []:
             target = by_id[condition.item]
             assert not target.show_if or target.kind == "check", (item.id, condition.item)
+
+
+# --- version 2 worked examples: graded as the regulations grade ----------------------------
+
+
+def answer_v2(
+    form_id: str,
+    info: dict[str, Any],
+    fail: tuple[str, ...] = (),
+    occurred: tuple[str, ...] = (),
+    skip: tuple[str, ...] = (),
+) -> ScoreResult:
+    """Every check pass and every veto none unless listed; ``skip`` leaves checks unanswered."""
+    checklist = V2[form_id]
+    answers: dict[str, Any] = {**SIGN, "representative_name": "Nguyễn Thị An", **info}
+    for item in checklist.items():
+        if item.kind == "veto":
+            answers[item.id] = "occurred" if item.id in occurred else "none"
+        elif item.kind == "check" and item.id not in skip:
+            answers[item.id] = "fail" if item.id in fail else "pass"
+    assert set(fail) | set(occurred) <= visible_items(checklist, answers)
+    return score(checklist, answers)
+
+
+PRESCHOOL_V2 = {**PRESCHOOL, "transports_children": "no"}
+
+
+def test_preschool_v2_counts_criteria_as_tt45_does() -> None:
+    form = "preschool-safety"
+    minor = [c.id for c in V2[form].counted_checks() if not c.mandatory and not c.show_if]
+    result = answer_v2(form, PRESCHOOL_V2)
+    assert outcome(result) == ("passed", 48, "100.0") and result.missing_required == []
+    # The issue's case: only 41 criteria met, every mandatory one, no event: Đạt (v1 gave
+    # 78.2 and failed it). The score is shown, but no percentage is required.
+    result = answer_v2(form, PRESCHOOL_V2, fail=tuple(minor[:7]))
+    assert outcome(result) == ("passed", 41, "85.4") and result.reasons == []
+    # One criterion fewer than 40: failed by the count alone, and said so.
+    result = answer_v2(form, PRESCHOOL_V2, fail=tuple(minor[:9]))
+    assert outcome(result)[:2] == ("failed", 39)
+    assert result.reasons == [Reason("min_passed", passed_count=39, min_passed=40)]
+    # An event that occurred fails a site that meets everything; it is no criterion.
+    result = answer_v2(form, PRESCHOOL_V2, occurred=("no_food_poisoning",))
+    assert outcome(result) == ("failed", 48, "100.0")
+    assert result.reasons == [Reason("veto", items=["no_food_poisoning"])]
+    # Advisory checks never count, either way.
+    result = answer_v2(form, PRESCHOOL_V2, fail=("camera_monitoring", "staff_attend_training"))
+    assert outcome(result) == ("passed", 48, "100.0")
+    in_order = [c.id for c in V2[form].checks() if c.advisory]  # the checklist's order
+    assert [r.item_id for r in result.recommendations] == in_order
+
+
+def test_after_hours_v2_fails_only_on_what_a_rule_requires() -> None:
+    form = "after-hours-care-safety"
+    info = {"site_type": "both", "primary_pupils": "yes", "transports_children": "no",
+            "meals_served": "yes", "children_present": 12, "operator_name": "Cô Lan"}  # fmt: skip
+    advisory = tuple(
+        c.id for c in V2[form].checks() if c.advisory and c.id != "care_venue_fire_safety"
+    )
+    # Seven (indeed every) advisory check failed, every legally based one met: passed.
+    result = answer_v2(form, info, fail=advisory)
+    assert result.result == "passed" and result.failed_checks == []
+    assert len(result.recommendations) == len(advisory)
+    # A legally based mandatory check failed: failed, and the reason names it.
+    result = answer_v2(form, info, fail=("public_disclosure",))
+    assert result.reasons[0] == Reason("mandatory", items=["public_disclosure"])
+
+
+def test_general_school_v2_asks_extra_class_rules_only_where_they_apply() -> None:
+    form = "general-school-safety"
+    info = {"school_levels": "primary", "enrolled_pupils": 500, "boarding": "none",
+            "food_service": "none", "violence_cases_count": 0,
+            "transports_pupils": "no"}  # fmt: skip
+    checklist = V2[form]
+    without = visible_items(checklist, {**info, "extra_classes": "no"})
+    with_extra = visible_items(checklist, {**info, "extra_classes": "yes"})
+    assert {"extra_classes_in_school_rules", "extra_classes_primary_rule"} <= with_extra - without
+    result = answer_v2(form, {**info, "extra_classes": "yes"}, fail=("camera_monitoring",))
+    assert result.result == "passed" and [r.item_id for r in result.recommendations] == [
+        "camera_monitoring"
+    ]
+
+
+def test_v1_results_are_unchanged_by_the_revised_rules() -> None:
+    """The one rule that changed for every checklist (a condition on a hidden item now
+    hides its item, ``answered: false`` included) cannot touch v1: no v1 condition tests
+    ``answered: false`` on an item that can itself be hidden. The other new rules need
+    vetoes, advisory checks or a null threshold, which no v1 file has."""
+    for checklist in CHECKLISTS.values():
+        conditional = {item.id for item in checklist.items() if item.show_if}
+        for item in checklist.items():
+            for condition in item.show_if or ():
+                assert not (condition.answered is False and condition.item in conditional)
+        assert checklist.threshold is not None
+        assert all(i.kind != "veto" and not i.advisory for i in checklist.items())
