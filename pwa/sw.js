@@ -19,7 +19,7 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
  * @typedef {ExtendableEvent & { tag: string }} SyncEvent */
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "8ee10c503a644067";
+const VERSION = "a161cfde03f28212";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

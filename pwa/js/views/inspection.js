@@ -16,7 +16,7 @@ import { answerProblems } from "../validation.js";
 import { teamSection } from "./team.js";
 import { choiceField } from "./items/choice.js";
 import { inputField } from "./items/input.js";
-import { errorMessage, locate, locationField, locationText } from "./items/location.js";
+import { locationField, stampField } from "./items/location.js";
 import { moreInfo, noteBox } from "./items/note.js";
 import { evidenceBox, photoItemField } from "./items/photo.js";
 import { signatureField } from "./items/signature.js";
@@ -55,65 +55,100 @@ function markers(item) {
   ];
 }
 
+/** @typedef {{item: Item, wrap: HTMLElement, problem: HTMLElement, section: HTMLDetailsElement}} Row */
+/** @typedef {{el: HTMLDetailsElement, progress: HTMLProgressElement, count: HTMLElement, items: Item[]}} SectionRow */
+
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string[]} params */
 export async function render(root, ctx, params) {
   performance.mark("safeschool:checklist-start");
-  const id = params[0] || "";
-  const inspection = await store.getInspection(id);
-  if (!inspection) {
-    append(root, h("a", { class: "back", href: "#/drafts", text: t("common.back") }), h("p", { role: "alert", text: t("insp.notFound") }));
+  const inspection = await store.getInspection(params[0] || "");
+  const form = inspection && (await getForm(inspection.form_id, inspection.form_version));
+  if (!inspection || !form) {
+    const why = inspection ? "insp.formMissing" : "insp.notFound";
+    append(root, h("a", { class: "back", href: "#/drafts", text: t("common.back") }), h("p", { role: "alert", text: t(why) }));
     return {};
   }
-  const form = await getForm(inspection.form_id, inspection.form_version);
-  if (!form) {
-    append(root, h("a", { class: "back", href: "#/drafts", text: t("common.back") }), h("p", { role: "alert", text: t("insp.formMissing") }));
-    return {};
-  }
-  const def = form.definition;
-  const theForm = form; // narrowed for the closures below
-  const readonly = inspection.status !== "draft";
-  /** @type {Record<string, unknown>} */
-  const answers = { ...inspection.answers };
-  /** @type {Record<string, string>} */
-  const notes = { ...inspection.notes };
-  /** Photo evidence per item; drafts older than evidence have none. @type {Record<string, string[]>} */
-  const evidence = { ...(inspection.photos || {}) };
+  const screen = new ChecklistScreen(root, ctx, inspection, form);
+  await screen.show();
+  return { leave: () => screen.leave(), blocksUpdate: () => screen.unsaved.size > 0 };
+}
 
-  // --- saving ------------------------------------------------------------------------------
-  /** @type {Set<Promise<unknown>>} */
-  const writes = new Set();
-  /** @type {Set<string>} */
-  const unsavedSignatures = new Set();
-  /** @type {string[]} */
-  const objectUrls = [];
+/**
+ * One checklist on the screen: its answers as the user gives them, each written at once,
+ * the live result, the team, and completion.
+ */
+class ChecklistScreen {
+  /**
+   * @param {HTMLElement} root @param {import("../app.js").Ctx} ctx
+   * @param {Inspection} inspection @param {import("../data.js").Form} form
+   */
+  constructor(root, ctx, inspection, form) {
+    this.root = root;
+    this.ctx = ctx;
+    this.inspection = inspection;
+    this.id = inspection.id;
+    this.form = form;
+    this.def = form.definition;
+    this.readonly = inspection.status !== "draft";
+    /** @type {Record<string, unknown>} */
+    this.answers = { ...inspection.answers };
+    /** @type {Record<string, string>} */
+    this.notes = { ...inspection.notes };
+    /** Photo evidence per item; drafts older than evidence have none. @type {Record<string, string[]>} */
+    this.evidence = { ...(inspection.photos || {}) };
+    /** @type {Set<Promise<unknown>>} */
+    this.writes = new Set();
+    /** Signatures drawn but not saved. @type {Set<string>} */
+    this.unsaved = new Set();
+    /** @type {string[]} */
+    this.objectUrls = [];
+    /** @type {Map<string, Row>} */
+    this.rows = new Map();
+    /** @type {SectionRow[]} */
+    this.sections = [];
+    /** Items still to build, in slices. @type {[Item, HTMLDetailsElement][]} */
+    this.queue = [];
+    /** @type {Set<string>} */
+    this.shown = new Set();
+    this.left = false;
+    /** @type {Promise<void>} */
+    this.built = Promise.resolve();
+    this.message = h("p", { class: "error", role: "alert" });
+    this.summary = summaryPanel();
+    /** The screen as every answer widget sees it (views/items/field.js). @type {Screen} */
+    this.screen = {
+      readonly: this.readonly,
+      track: (p) => this.track(p),
+      objectUrl: (blob) => {
+        const url = URL.createObjectURL(blob);
+        this.objectUrls.push(url);
+        return url;
+      },
+      unsaved: this.unsaved,
+    };
+    /** @type {{element: HTMLElement, check: () => boolean}|null} */
+    this.team = null;
+  }
 
   /** @param {Promise<unknown>} p */
-  function track(p) {
-    writes.add(p);
-    p.catch((error) => ctx.announce(t("app.error", { message: String(error) }))).finally(() => writes.delete(p));
+  track(p) {
+    this.writes.add(p);
+    p.catch((error) => this.ctx.announce(t("app.error", { message: String(error) }))).finally(() => this.writes.delete(p));
     return p;
   }
 
-  /** The screen as every answer widget sees it (views/items/field.js). @type {Screen} */
-  const screen = {
-    readonly,
-    track,
-    objectUrl: (blob) => {
-      const url = URL.createObjectURL(blob);
-      objectUrls.push(url);
-      return url;
-    },
-    unsaved: unsavedSignatures,
-  };
+  async flush() {
+    await Promise.allSettled([...this.writes]);
+  }
 
   /** Record an answer at once (and rescore). @param {string} itemId @param {unknown} value */
-  function answer(itemId, value) {
+  answer(itemId, value) {
     const started = performance.now();
-    if (value === undefined) delete answers[itemId];
-    else answers[itemId] = value;
-    update();
-    return track(
-      store.setAnswer(id, itemId, value).then((result) => {
+    if (value === undefined) delete this.answers[itemId];
+    else this.answers[itemId] = value;
+    this.update();
+    return this.track(
+      store.setAnswer(this.id, itemId, value).then((result) => {
         // Read by bench/pwa_perf.py: from the tap's change event to the committed write.
         performance.measure("safeschool:answer-persisted", { start: started, end: performance.now() });
         return result;
@@ -121,232 +156,183 @@ export async function render(root, ctx, params) {
     );
   }
 
-  async function flush() {
-    await Promise.allSettled([...writes]);
+  /**
+   * Change the stored draft (never a completed inspection) and note when.
+   * @param {(i: Inspection) => void} change
+   */
+  saveDraft(change) {
+    return store.updateInspection(this.id, (i) => {
+      if (i.status !== "draft") return false;
+      change(i);
+      i.updated_at = new Date().toISOString();
+    });
   }
 
-  // --- header and summary ----------------------------------------------------------------------
-  const scoreText = h("span", { class: "score" });
-  const remainingText = h("span", { class: "remaining" });
-  const overall = h("progress", { max: "1", value: "0", "aria-label": t("insp.progress") });
-  const reasonList = h("ul", { class: "reasons", "aria-label": t("result.reasons") });
-  const summary = h(
-    "div",
-    { class: "summary", role: "status", "aria-live": "polite" },
-    h("span", { class: "label", text: `${t("insp.score")}: ` }),
-    scoreText,
-    reasonList,
-    remainingText,
-  );
-  const message = h("p", { class: "error", role: "alert" });
-  const stampOut = h("output", { class: "location-value" });
-  const stampButton = h("button", { type: "button", class: "secondary", text: t("insp.locate"), disabled: readonly });
+  async show() {
+    const { root, def, readonly, inspection } = this;
+    append(
+      root,
+      h("a", { class: "back", href: readonly ? "#/outbox" : "#/drafts", text: t("common.back") }),
+      h("h1", { text: inspection.facility_name }),
+      h("p", { class: "meta", text: `${tx(def.title)} · ${t("facility.version", { v: def.version })}` }),
+      readonly ? h("p", { class: "banner info", text: t("insp.readonly") }) : null,
+      h("div", { class: "sticky" }, this.summary.element, this.summary.overall),
+      stampField(this.screen, { location: inspection.location, save: (loc) => this.saveDraft((i) => (i.location = loc)) }),
+    );
+    this.team = await this.teamPart();
+    append(root, this.team.element);
+    this.layOut();
+    if (!readonly) append(root, this.footer());
+    this.update();
+    this.buildSome(FIRST_SLICE);
+    requestAnimationFrame(() => performance.measure("safeschool:checklist-rendered", "safeschool:checklist-start"));
+    this.built = this.buildRest();
+  }
 
-  stampOut.textContent = locationText(inspection.location);
-  stampButton.addEventListener("click", async () => {
-    stampOut.textContent = t("insp.locating");
-    try {
-      const loc = await locate();
-      stampOut.textContent = locationText(loc);
-      await track(
-        store.updateInspection(id, (i) => {
-          if (i.status !== "draft") return false;
-          i.location = loc;
-          i.updated_at = new Date().toISOString();
-        }),
-      );
-    } catch (error) {
-      stampOut.textContent = t("insp.locationError", { message: errorMessage(error) });
-    }
-  });
-
-  append(root, 
-    h("a", { class: "back", href: readonly ? "#/outbox" : "#/drafts", text: t("common.back") }),
-    h("h1", { text: inspection.facility_name }),
-    h("p", { class: "meta", text: `${tx(def.title)} · ${t("facility.version", { v: def.version })}` }),
-    readonly ? h("p", { class: "banner info", text: t("insp.readonly") }) : null,
-    h("div", { class: "sticky" }, summary, overall),
-    h("div", { class: "stamp" }, h("span", { class: "label", text: t("insp.stamp") }), stampOut, readonly ? null : stampButton),
-  );
-
-  // --- the team -----------------------------------------------------------------------------
-  if (!readonly) refreshAgencies().catch(() => {}); // suggestions only: offline is fine
-  const user = ctx.session?.user;
-  // A draft begun before the app asked for the team starts with the inspector as lead.
-  const members = inspection.team ?? (readonly || !user ? [] : [{ name: user.display_name || "", agency: user.agency || "", role: /** @type {const} */ ("lead") }]);
-  const team = teamSection(screen, {
-    members,
-    agencies: [...new Set([...(user?.agency ? [user.agency] : []), ...(await agencies()).map((a) => a.name)])],
-    save: (next) =>
-      store.updateInspection(id, (i) => {
-        if (i.status !== "draft") return false;
-        i.team = next;
-        i.updated_at = new Date().toISOString();
-      }),
-  });
-  append(root, team.element);
-
-  // --- items -------------------------------------------------------------------------------
-  /** @type {Map<string, {item: Item, wrap: HTMLElement, problem: HTMLElement, section: HTMLDetailsElement}>} */
-  const rows = new Map();
-  /** @type {{el: HTMLDetailsElement, progress: HTMLProgressElement, count: HTMLElement, items: Item[]}[]} */
-  const sections = [];
+  /** The team on the minutes; a draft begun before the app asked for it starts with the inspector as lead. */
+  async teamPart() {
+    if (!this.readonly) refreshAgencies().catch(() => {}); // suggestions only: offline is fine
+    const user = this.ctx.session?.user;
+    const lead = { name: user?.display_name || "", agency: user?.agency || "", role: /** @type {const} */ ("lead") };
+    const members = this.inspection.team ?? (this.readonly || !user ? [] : [lead]);
+    const names = [...(user?.agency ? [user.agency] : []), ...(await agencies()).map((a) => a.name)];
+    return teamSection(this.screen, {
+      members,
+      agencies: [...new Set(names)],
+      save: (next) => this.saveDraft((i) => (i.team = next)),
+    });
+  }
 
   // Sections are laid out at once; their items are built in slices of FIRST_SLICE, the
   // first slice before the screen shows, the rest one slice per task, so a long checklist
   // is usable at once and input is never blocked for long.
-  /** @type {[Item, HTMLDetailsElement][]} */
-  const queue = [];
-  for (const section of def.sections) {
-    const count = h("span", { class: "count" });
-    const progress = h("progress", { max: "1", value: "0", "aria-label": tx(section.title) });
-    const el = h(
-      "details",
-      { class: "section", open: true },
-      h("summary", null, h("span", { class: "title", text: tx(section.title) }), count),
-      progress,
-      section.help ? h("p", { class: "muted", text: tx(section.help) }) : null,
-    );
-    for (const item of section.items) queue.push([item, el]);
-    sections.push({ el, progress, count, items: section.items });
-    append(root, el);
+  layOut() {
+    for (const section of this.def.sections) {
+      const count = h("span", { class: "count" });
+      const progress = h("progress", { max: "1", value: "0", "aria-label": tx(section.title) });
+      const el = h(
+        "details",
+        { class: "section", open: true },
+        h("summary", null, h("span", { class: "title", text: tx(section.title) }), count),
+        progress,
+        section.help ? h("p", { class: "muted", text: tx(section.help) }) : null,
+      );
+      for (const item of section.items) this.queue.push([item, el]);
+      this.sections.push({ el, progress, count, items: section.items });
+      append(this.root, el);
+    }
   }
-  /** @type {Set<string>} */
-  let shown = new Set();
-  let left = false;
 
   /** @param {number} n */
-  function buildSome(n) {
-    for (const [item, el] of queue.splice(0, n)) {
+  buildSome(n) {
+    for (const [item, el] of this.queue.splice(0, n)) {
       const problem = h("p", { class: "problem", id: `problem-${item.id}`, hidden: true });
-      const wrap = renderItem(item, problem);
+      const wrap = this.renderItem(item, problem);
       wrap.id = `item-${item.id}`;
       wrap.dataset.item = item.id;
-      wrap.hidden = !shown.has(item.id);
+      wrap.hidden = !this.shown.has(item.id);
       el.append(wrap);
-      rows.set(item.id, { item, wrap, problem, section: el });
+      this.rows.set(item.id, { item, wrap, problem, section: el });
     }
   }
 
-  if (!readonly) {
-    const completeButton = h("button", { type: "button", class: "primary", id: "complete", text: t("insp.complete") });
-    const discardButton = h("button", { type: "button", class: "danger", id: "discard", text: t("insp.discard") });
-    completeButton.addEventListener("click", onComplete);
-    discardButton.addEventListener("click", async () => {
-      if (!(await ctx.confirm(t("insp.discardConfirm"), t("insp.discard")))) return;
-      await flush();
-      await remove(id);
-      ctx.navigate("#/drafts");
-    });
-    append(root, h("div", { class: "footer" }, message, completeButton, discardButton));
-  }
-
-  update();
-  buildSome(FIRST_SLICE);
-  requestAnimationFrame(() => performance.measure("safeschool:checklist-rendered", "safeschool:checklist-start"));
-  const built = (async () => {
-    while (queue.length && !left) {
+  async buildRest() {
+    while (this.queue.length && !this.left) {
       await new Promise((resolve) => setTimeout(resolve, 0));
-      buildSome(FIRST_SLICE);
+      this.buildSome(FIRST_SLICE);
     }
-    if (!left) {
-      root.dataset.built = "true";
+    if (!this.left) {
+      this.root.dataset.built = "true";
       performance.measure("safeschool:checklist-built", "safeschool:checklist-start");
     }
-  })();
+  }
 
-  // --- behaviour ---------------------------------------------------------------------------
+  footer() {
+    const completeButton = h("button", { type: "button", class: "primary", id: "complete", text: t("insp.complete") });
+    const discardButton = h("button", { type: "button", class: "danger", id: "discard", text: t("insp.discard") });
+    completeButton.addEventListener("click", () => this.onComplete());
+    discardButton.addEventListener("click", async () => {
+      if (!(await this.ctx.confirm(t("insp.discardConfirm"), t("insp.discard")))) return;
+      await this.flush();
+      await remove(this.id);
+      this.ctx.navigate("#/drafts");
+    });
+    return h("div", { class: "footer" }, this.message, completeButton, discardButton);
+  }
+
   /** Rescore and show/hide items; cheap enough to run on every answer. */
-  function update() {
-    const result = score(def, answers);
-    shown = result.visible;
-    for (const [itemId, row] of rows) {
+  update() {
+    const { answers } = this;
+    const result = score(this.def, answers);
+    this.shown = result.visible;
+    for (const [itemId, row] of this.rows) {
       const hidden = !result.visible.has(itemId);
       if (row.wrap.hidden !== hidden) row.wrap.hidden = hidden;
       if (!row.problem.hidden && isAnswered(answers[itemId])) clearProblem(row);
     }
-    for (const s of sections) {
+    let totalRequired = 0;
+    for (const s of this.sections) {
       const required = s.items.filter((i) => result.visible.has(i.id) && isRequired(i));
       const done = required.filter((i) => isAnswered(answers[i.id])).length;
       s.count.textContent = t("insp.sectionProgress", { done, total: required.length });
       s.progress.max = Math.max(1, required.length);
       s.progress.value = done;
+      totalRequired += required.length;
     }
-    const explained = live(result, def);
-    scoreText.textContent = explained.text;
-    scoreText.className = `score result-${explained.state}`;
-    replace(reasonList, explained.reasons.map((text) => h("li", { text })));
-    reasonList.hidden = !explained.reasons.length;
-    const missing = result.missing_required.length;
-    remainingText.textContent = missing ? t("insp.remaining", { n: missing }) : t("insp.allAnswered");
-    const totalRequired = sections.reduce((n, s) => n + s.items.filter((i) => result.visible.has(i.id) && isRequired(i)).length, 0);
-    overall.max = Math.max(1, totalRequired);
-    overall.value = totalRequired - missing;
-    overall.setAttribute("aria-valuetext", remainingText.textContent);
+    this.summary.show(live(result, this.def), result.missing_required.length, totalRequired);
   }
 
-  /** @param {{wrap: HTMLElement, problem: HTMLElement}} row */
-  function clearProblem(row) {
-    row.problem.hidden = true;
-    row.problem.textContent = "";
-    row.wrap.classList.remove("has-problem");
+  async onComplete() {
+    await this.built;
+    await this.flush();
+    const team = /** @type {{element: HTMLElement, check: () => boolean}} */ (this.team);
+    const stop = (/** @type {string} */ text, /** @type {() => void} */ go) => {
+      this.message.textContent = text;
+      this.ctx.announce(text);
+      go();
+    };
+    if (this.unsaved.size) {
+      const first = this.rows.get([...this.unsaved][0]);
+      const item = first ? tx(first.item.text) : t("team.title");
+      return stop(t("insp.signUnsaved", { item }), () => (first ? jumpTo(first) : team.element.scrollIntoView({ block: "start" })));
+    }
+    const problems = this.markProblems();
+    if (problems.length) {
+      return stop(t("insp.missing", { n: problems.length }), () => jumpTo(/** @type {Row} */ (this.rows.get(problems[0].item_id))));
+    }
+    if (!team.check()) return stop(t("team.incomplete"), () => team.element.scrollIntoView({ block: "start" }));
+    this.message.textContent = "";
+    if (!(await this.ctx.confirm(t("insp.completeConfirm"), t("insp.complete")))) return;
+    await complete(this.id, this.form);
+    this.ctx.navigate("#/outbox");
+    this.ctx.syncNow();
   }
 
-  async function onComplete() {
-    await built;
-    await flush();
-    if (unsavedSignatures.size) {
-      const first = rows.get([...unsavedSignatures][0]);
-      message.textContent = t("insp.signUnsaved", { item: first ? tx(first.item.text) : t("team.title") });
-      if (first) jumpTo(first);
-      else team.element.scrollIntoView({ block: "start" });
-      return;
+  /** Show each problem beside its item on screen; returns them, in document order. */
+  markProblems() {
+    for (const row of this.rows.values()) clearProblem(row);
+    const problems = answerProblems(this.def, this.answers).filter((p) => {
+      const row = this.rows.get(p.item_id);
+      return row && !row.wrap.hidden;
+    });
+    for (const p of problems) {
+      const row = /** @type {Row} */ (this.rows.get(p.item_id));
+      row.problem.textContent = t(`problem.${p.code}`);
+      row.problem.hidden = false;
+      row.wrap.classList.add("has-problem");
     }
-    for (const row of rows.values()) clearProblem(row);
-    const problems = answerProblems(def, answers).filter((p) => rows.has(p.item_id));
-    const onScreen = problems.filter((p) => !rows.get(p.item_id)?.wrap.hidden);
-    if (onScreen.length) {
-      for (const p of onScreen) {
-        const row = /** @type {any} */ (rows.get(p.item_id));
-        row.problem.textContent = t(`problem.${p.code}`);
-        row.problem.hidden = false;
-        row.wrap.classList.add("has-problem");
-      }
-      message.textContent = t("insp.missing", { n: onScreen.length });
-      ctx.announce(message.textContent);
-      jumpTo(/** @type {any} */ (rows.get(onScreen[0].item_id)));
-      return;
-    }
-    if (!team.check()) {
-      message.textContent = t("team.incomplete");
-      ctx.announce(message.textContent);
-      team.element.scrollIntoView({ block: "start" });
-      return;
-    }
-    message.textContent = "";
-    if (!(await ctx.confirm(t("insp.completeConfirm"), t("insp.complete")))) return;
-    await complete(id, theForm);
-    ctx.navigate("#/outbox");
-    ctx.syncNow();
+    return problems;
   }
 
-  /** @param {{wrap: HTMLElement, section: HTMLDetailsElement}} row */
-  function jumpTo(row) {
-    row.section.open = true;
-    row.wrap.scrollIntoView({ block: "center" });
-    const target = /** @type {HTMLElement|null} */ (row.wrap.querySelector("input, textarea, select, button, canvas"));
-    (target || row.wrap).focus({ preventScroll: true });
-  }
-
-  // --- one item ----------------------------------------------------------------------------
   /** @param {Item} item @param {HTMLElement} problem @returns {HTMLElement} */
-  function renderItem(item, problem) {
+  renderItem(item, problem) {
     const name = tx(item.text);
+    const { screen, notes, evidence } = this;
     const tools = [
-      item.kind === "text" ? null : noteBox(screen, name, { text: () => notes[item.id] || "", save: (v) => setNote(item.id, v) }),
+      item.kind === "text" ? null : noteBox(screen, name, { text: () => notes[item.id] || "", save: (v) => this.setNote(item.id, v) }),
       item.kind === "photo" || item.kind === "signature"
         ? null
-        : evidenceBox(screen, name, { hashes: () => evidence[item.id] || [], save: (next) => setEvidence(item.id, next) }),
+        : evidenceBox(screen, name, { hashes: () => evidence[item.id] || [], save: (next) => this.setEvidence(item.id, next) }),
     ].filter(Boolean);
     /** @type {Field} */
     const field = {
@@ -354,8 +340,8 @@ export async function render(root, ctx, params) {
       name,
       markers: markers(item),
       extras: [problem, moreInfo(item), tools.length ? h("div", { class: "tools" }, tools) : null],
-      value: () => answers[item.id],
-      answer: (value) => answer(item.id, value),
+      value: () => this.answers[item.id],
+      answer: (value) => this.answer(item.id, value),
       screen,
     };
     const widget = WIDGETS[item.kind];
@@ -363,25 +349,68 @@ export async function render(root, ctx, params) {
   }
 
   /** @param {string} itemId @param {string} text */
-  function setNote(itemId, text) {
-    notes[itemId] = text;
-    return track(store.setNote(id, itemId, text));
+  setNote(itemId, text) {
+    this.notes[itemId] = text;
+    return this.track(store.setNote(this.id, itemId, text));
   }
 
   /** @param {string} itemId @param {string[]} next */
-  function setEvidence(itemId, next) {
-    if (next.length) evidence[itemId] = next;
-    else delete evidence[itemId];
-    return track(store.setItemPhotos(id, itemId, next));
+  setEvidence(itemId, next) {
+    if (next.length) this.evidence[itemId] = next;
+    else delete this.evidence[itemId];
+    return this.track(store.setItemPhotos(this.id, itemId, next));
   }
 
-  return {
-    leave: async () => {
-      left = true;
-      await flush();
-      for (const url of objectUrls) URL.revokeObjectURL(url);
-      return true;
-    },
-    blocksUpdate: () => unsavedSignatures.size > 0,
-  };
+  async leave() {
+    this.left = true;
+    await this.flush();
+    for (const url of this.objectUrls) URL.revokeObjectURL(url);
+    return true;
+  }
+}
+
+/** The live result, the number of questions left and the overall progress bar. */
+function summaryPanel() {
+  const score = h("span", { class: "score" });
+  const remaining = h("span", { class: "remaining" });
+  const reasons = h("ul", { class: "reasons", "aria-label": t("result.reasons") });
+  const overall = h("progress", { max: "1", value: "0", "aria-label": t("insp.progress") });
+  const element = h(
+    "div",
+    { class: "summary", role: "status", "aria-live": "polite" },
+    h("span", { class: "label", text: `${t("insp.score")}: ` }),
+    score,
+    reasons,
+    remaining,
+  );
+  /**
+   * @param {{text: string, state: string, reasons: string[]}} explained
+   * @param {number} missing @param {number} totalRequired
+   */
+  function show(explained, missing, totalRequired) {
+    score.textContent = explained.text;
+    score.className = `score result-${explained.state}`;
+    replace(reasons, explained.reasons.map((text) => h("li", { text })));
+    reasons.hidden = !explained.reasons.length;
+    remaining.textContent = missing ? t("insp.remaining", { n: missing }) : t("insp.allAnswered");
+    overall.max = Math.max(1, totalRequired);
+    overall.value = totalRequired - missing;
+    overall.setAttribute("aria-valuetext", remaining.textContent);
+  }
+  return { element, overall, show };
+}
+
+/** @param {{wrap: HTMLElement, problem: HTMLElement}} row */
+function clearProblem(row) {
+  row.problem.hidden = true;
+  row.problem.textContent = "";
+  row.wrap.classList.remove("has-problem");
+}
+
+/** @param {Row} row */
+function jumpTo(row) {
+  row.section.open = true;
+  row.wrap.scrollIntoView({ block: "center" });
+  const target = /** @type {HTMLElement|null} */ (row.wrap.querySelector("input, textarea, select, button, canvas"));
+  (target || row.wrap).focus({ preventScroll: true });
 }

@@ -27,18 +27,39 @@ export function locationField(f) {
   return fieldset(f, h("div", { class: "field" }, out, button));
 }
 
+/**
+ * Where the whole inspection took place: shown at the top of the checklist, taken on a tap.
+ * @param {import("./field.js").Screen} screen
+ * @param {{location: Location|null, save: (loc: Location) => Promise<unknown>}} o
+ */
+export function stampField(screen, o) {
+  const out = h("output", { class: "location-value", text: locationText(o.location) });
+  const button = h("button", { type: "button", class: "secondary", text: t("insp.locate"), disabled: screen.readonly });
+  button.addEventListener("click", async () => {
+    out.textContent = t("insp.locating");
+    try {
+      const loc = await locate();
+      out.textContent = locationText(loc);
+      await screen.track(o.save(loc));
+    } catch (error) {
+      out.textContent = t("insp.locationError", { message: errorMessage(error) });
+    }
+  });
+  return h("div", { class: "stamp" }, h("span", { class: "label", text: t("insp.stamp") }), out, screen.readonly ? null : button);
+}
+
 /** @param {Location|null|undefined} loc */
-export function locationText(loc) {
+function locationText(loc) {
   return loc ? t("insp.locationValue", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5), acc: loc.accuracy ?? "?" }) : t("insp.noLocation");
 }
 
 /** @param {unknown} error */
-export function errorMessage(error) {
+function errorMessage(error) {
   return error && typeof error === "object" && "message" in error ? String(error.message) : String(error);
 }
 
 /** @returns {Promise<Location>} */
-export function locate() {
+function locate() {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) {
       reject(new Error("no geolocation"));
