@@ -19,7 +19,8 @@ import sqlite_utils
 from server.audit import store as audit
 from server.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from server.auth.principal import ROLES, Principal, Role
-from server.db import transaction, utcnow
+from server.clock import iso_utc, utcnow
+from server.db import transaction
 from server.errors import AppError, ErrorCode
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -228,8 +229,7 @@ def login(
         raise AppError(refusal or ErrorCode.AUTH_BAD_CREDENTIALS)
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    expires_at = (now + timedelta(days=session_days)).isoformat(timespec="milliseconds")
-    expires_at = expires_at.replace("+00:00", "Z")
+    expires_at = iso_utc(now + timedelta(days=session_days))
     with transaction(db):
         cursor = db.execute(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent)"

@@ -17,9 +17,10 @@ from litestar.response import Stream
 
 from server.auth.middleware import require_role
 from server.auth.principal import Principal
+from server.clock import utcnow
 from server.compliance import store
 from server.compliance.status import Status
-from server.db import connect_settings, utcnow
+from server.db import connect_settings
 from server.deps import Config, Db
 from server.facilities.routes import FacilityOut, Ownership, facility_out
 from server.forms.registry import FormRegistry

@@ -11,7 +11,8 @@ import sqlite_utils
 
 from server.audit import store as audit
 from server.auth.principal import Principal
-from server.db import page_offset, transaction, utcnow
+from server.clock import utcnow
+from server.db import page_offset, transaction
 from server.errors import AppError, ErrorCode
 
 OWNERSHIPS = ("public", "community", "private")

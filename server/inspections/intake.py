@@ -28,7 +28,8 @@ import sqlite_utils
 
 from server.audit import store as audit
 from server.auth.principal import Principal
-from server.db import transaction, utcnow
+from server.clock import iso_utc, utcnow
+from server.db import transaction
 from server.errors import AppError, ErrorCode
 from server.forms.conditions import visible_items
 from server.forms.registry import FormRegistry
@@ -48,13 +49,6 @@ log = logging.getLogger(__name__)
 
 _canonical = msgspec.json.Encoder(order="sorted")
 _stored_outcome = msgspec.json.Decoder(scoring.StoredOutcome)
-
-
-def iso_utc(moment: datetime, timespec: str = "milliseconds") -> str:
-    """UTC with a Z, at a fixed width per column so text order is time order: milliseconds,
-    except ``completed_at``, which keeps what the phone sent, to the microsecond (a record
-    completed 0.9 ms after another is later)."""
-    return moment.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def content_hash(value: Any) -> str:

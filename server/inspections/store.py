@@ -7,7 +7,8 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from server.db import page_offset, transaction, utcnow
+from server.clock import utcnow
+from server.db import page_offset, transaction
 from server.errors import AppError, ErrorCode
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import sqlite_utils
 
 from server.auth.principal import Principal
-from server.db import transaction, utcnow
+from server.clock import utcnow
+from server.db import transaction
 from server.errors import AppError, ErrorCode
 
 # The image types phones produce; recognised by their first bytes, never by a name.
