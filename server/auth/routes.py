@@ -6,19 +6,17 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody, PathParameter
 
 from server.audit import store as audit
 from server.auth import store
-from server.auth.middleware import PUBLIC, require_role
+from server.auth.middleware import PUBLIC, AuthedRequest, require_role
 from server.auth.principal import Principal, Role
 from server.auth.throttle import LoginThrottle
 from server.db import SQLITE_MAX_INTEGER, transaction
 from server.deps import Config, Db
 from server.errors import AppError, ErrorCode
-
-AuthedRequest = Request[Principal, str, State]
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):

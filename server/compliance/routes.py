@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Request, get
-from litestar.datastructures import State
+from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Stream
 
-from server.auth.middleware import require_role
+from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
 from server.clock import utcnow
 from server.compliance import store
@@ -27,7 +26,6 @@ from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
 from server.settings import Settings
 
-AuthedRequest = Request[Principal, str, State]
 LISTERS = require_role("department", "inspector", "admin")
 
 

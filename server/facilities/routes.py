@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import Controller, get, post
 from litestar.params import PathParameter, QueryParameter, RawBody
 
-from server.auth.middleware import require_role
-from server.auth.principal import Principal
+from server.auth.middleware import AuthedRequest, require_role
 from server.deps import Db
 from server.facilities import csv_import, store
 from server.forms.schema import FacilityKind
 
-AuthedRequest = Request[Principal, str, State]
 Ownership = Annotated[str, msgspec.Meta(pattern="^(public|community|private)$")]
 
 

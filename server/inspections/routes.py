@@ -6,12 +6,10 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import Controller, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from server.auth.middleware import require_role
-from server.auth.principal import Principal
+from server.auth.middleware import AuthedRequest, require_role
 from server.db import SQLITE_MAX_INTEGER
 from server.deps import Config, Db
 from server.errors import AppError, ErrorCode
@@ -21,7 +19,6 @@ from server.inspections import intake, store
 from server.inspections.schemas import SyncRequest, SyncResponse
 from server.inspections.scoring import ScoreResult, reasons_of
 
-AuthedRequest = Request[Principal, str, State]
 _summary = msgspec.json.Decoder(ScoreResult)
 
 
