@@ -20,7 +20,7 @@ from server.clock import utcnow
 from server.compliance import store
 from server.compliance.status import Status
 from server.db import connect_settings
-from server.deps import Config, Db
+from server.deps import Config, Db, Forms
 from server.facilities.routes import FacilityOut, Ownership, facility_out
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
@@ -221,10 +221,9 @@ class ComplianceController(Controller):
         " own facility, departments their province, inspectors their area, admins all.",
     )
     def facility(
-        self, request: AuthedRequest, db: Db, code: Annotated[str, PathParameter()]
+        self, request: AuthedRequest, db: Db, forms: Forms, code: Annotated[str, PathParameter()]
     ) -> FacilityCompliance:
         now = utcnow()
-        forms: FormRegistry = request.app.state.forms
         view = store.facility_view(db, request.user, forms, code, now)
         return FacilityCompliance(
             facility_out(view.facility), view.status, now, view.checklists, view.history
@@ -243,10 +242,13 @@ class ComplianceController(Controller):
         " checks. Departments, inspectors and admins.",
     )
     def list_facilities(
-        self, request: AuthedRequest, db: Db, filters: NamedDependency[store.ListQuery]
+        self,
+        request: AuthedRequest,
+        db: Db,
+        forms: Forms,
+        filters: NamedDependency[store.ListQuery],
     ) -> CompliancePage:
         now = utcnow()
-        forms: FormRegistry = request.app.state.forms
         result = store.list_facilities(db, request.user, forms, filters, now)
         return CompliancePage(
             [_row(item) for item in result.items], result.total, result.page, result.per_page, now
@@ -264,10 +266,13 @@ class ComplianceController(Controller):
         media_type="text/csv",
     )
     def export_csv(
-        self, request: AuthedRequest, settings: Config, filters: NamedDependency[store.ListQuery]
+        self,
+        request: AuthedRequest,
+        settings: Config,
+        forms: Forms,
+        filters: NamedDependency[store.ListQuery],
     ) -> Stream:
         now = utcnow()
-        forms: FormRegistry = request.app.state.forms
         store.applicable_pairs(forms, filters.checklist)  # an unknown checklist fails here
         return Stream(
             csv_stream(settings, request.user, forms, filters, now),

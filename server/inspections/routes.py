@@ -11,10 +11,9 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.auth.middleware import AuthedRequest, require_role
 from server.db import SQLITE_MAX_INTEGER
-from server.deps import Config, Db
+from server.deps import Config, Db, Forms
 from server.errors import AppError, ErrorCode
 from server.facilities.store import get_facility_for
-from server.forms.registry import FormRegistry
 from server.inspections import intake, store
 from server.inspections.schemas import SyncRequest, SyncResponse
 from server.inspections.scoring import ScoreResult, reasons_of
@@ -60,7 +59,12 @@ class InspectionController(Controller):
         " aside) or retry (transient; send again later). Never all-or-nothing.",
     )
     def sync(
-        self, request: AuthedRequest, data: JSONBody[SyncRequest], db: Db, settings: Config
+        self,
+        request: AuthedRequest,
+        data: JSONBody[SyncRequest],
+        db: Db,
+        settings: Config,
+        forms: Forms,
     ) -> SyncResponse:
         if len(data.records) > settings.sync_max_records:
             raise AppError(
@@ -68,7 +72,6 @@ class InspectionController(Controller):
                 f"{len(data.records)} records in one request; send at most"
                 f" {settings.sync_max_records} at a time",
             )
-        forms: FormRegistry = request.app.state.forms
         rules = intake.IntakeRules(clock_skew=timedelta(seconds=settings.clock_skew_seconds))
         return SyncResponse(intake.ingest(db, forms, request.user, data.records, rules))
 
@@ -84,12 +87,13 @@ class InspectionController(Controller):
         self,
         request: AuthedRequest,
         db: Db,
+        forms: Forms,
         inspection_id: Annotated[str, PathParameter(description="Inspection id (UUID)")],
     ) -> InspectionOut:
         row = store.get_inspection(db, inspection_id)
         get_facility_for(db, request.user, row["facility_code"])
         summary = _summary.decode(row["summary"])
-        checklist = request.app.state.forms.get(row["form_id"], row["form_version"])
+        checklist = forms.get(row["form_id"], row["form_version"])
         summary.reasons = reasons_of(summary, checklist)
         return InspectionOut(
             id=row["id"],
