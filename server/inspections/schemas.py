@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from server.inspections.problems import ProblemCode
 from server.inspections.scoring import Reason
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -77,8 +78,11 @@ class Receipt(msgspec.Struct):
 
 
 class Detail(msgspec.Struct):
+    """One problem with a record: its item (when it concerns one), its code from the
+    catalogue (``server.inspections.problems``) and an English message for logs."""
+
     item: str | None
-    code: str
+    code: ProblemCode
     message: str
 
 
