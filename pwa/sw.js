@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "3e5ba0b629e06c32";
+const VERSION = "7b875760047a0796";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
