@@ -8,7 +8,6 @@ import io
 from collections.abc import Iterator
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
@@ -18,44 +17,16 @@ from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
 from server.clock import utcnow
 from server.compliance import store
+from server.compliance.schemas import CompliancePage, ComplianceRow, FacilityCompliance
 from server.compliance.status import Status
 from server.db import connect_settings
 from server.deps import Config, Db, Forms
-from server.facilities.routes import FacilityOut, Ownership, facility_out
+from server.facilities.schemas import Ownership, facility_out
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
 from server.settings import Settings
 
 LISTERS = require_role("department", "inspector", "admin")
-
-
-class FacilityCompliance(msgspec.Struct):
-    facility: FacilityOut
-    status: Status
-    as_of: str
-    """The moment validity periods were measured against."""
-    checklists: list[store.ChecklistState]
-    """Every checklist that applies to the facility's kind, with its current inspection."""
-    history: list[store.HistoryEntry]
-    """Every inspection of the facility, newest first, amended ones included."""
-
-
-class ComplianceRow(msgspec.Struct):
-    facility: FacilityOut
-    status: Status
-    worst_score: float | None
-    worst_score_display: str | None
-    last_inspected_at: str | None
-    reasons: list[store.Reason]
-    """For a non-compliant facility, its failing current inspections, newest first."""
-
-
-class CompliancePage(msgspec.Struct):
-    items: list[ComplianceRow]
-    total: int
-    page: int
-    per_page: int
-    as_of: str
 
 
 def provide_filters(

@@ -38,6 +38,7 @@ from server.inspections.scoring import (
     StoredOutcome,
     reasons_of,
 )
+from server.paging import Page
 
 Sort = Literal["status", "score", "date", "name"]
 Order = Literal["asc", "desc"]
@@ -183,14 +184,6 @@ class ListQuery:
     """``None``: the sort's natural direction (``DEFAULT_ORDER``)."""
     page: int = 1
     per_page: int = 50
-
-
-@dataclass
-class ListPage:
-    items: list[Listed]
-    total: int
-    page: int
-    per_page: int
 
 
 # --- texts from the exact version used -----------------------------------------------------
@@ -489,14 +482,14 @@ def list_sql(
 
 def list_facilities(
     db: sqlite_utils.Database, who: Principal, forms: FormRegistry, query: ListQuery, now: str
-) -> ListPage:
+) -> Page[Listed]:
     """One page of the department list in three queries, whatever the page size: the
     ordered statuses, the page's facilities, the page's current inspections."""
     sql, args = list_sql(who, forms, query, now)
     rows = db.execute(sql, args).fetchall()
     start = (query.page - 1) * query.per_page
     items = _complete(db, forms, rows[start : start + query.per_page], query.checklist)
-    return ListPage(items, len(rows), query.page, query.per_page)
+    return Page(items, len(rows), query.page, query.per_page)
 
 
 def iter_facilities(

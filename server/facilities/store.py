@@ -18,8 +18,7 @@ from server.auth.principal import Principal
 from server.clock import utcnow
 from server.db import page_offset, transaction
 from server.errors import AppError, ErrorCode
-
-OWNERSHIPS = ("public", "community", "private")
+from server.paging import Page
 
 FACILITY_COLUMNS = (
     "code",
@@ -60,14 +59,6 @@ class FacilityQuery:
     per_page: int = 50
 
 
-@dataclass
-class Page:
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    per_page: int
-
-
 def facility_conditions(
     who: Principal,
     *,
@@ -98,7 +89,9 @@ def facility_conditions(
     return where, args
 
 
-def list_facilities(db: sqlite_utils.Database, who: Principal, query: FacilityQuery) -> Page:
+def list_facilities(
+    db: sqlite_utils.Database, who: Principal, query: FacilityQuery
+) -> Page[dict[str, Any]]:
     where, args = facility_conditions(
         who,
         province=query.province,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
@@ -15,31 +15,16 @@ from server.deps import Config, Db, Forms
 from server.errors import AppError, ErrorCode
 from server.facilities.store import get_facility_for
 from server.inspections import intake, store
-from server.inspections.schemas import SyncRequest, SyncResponse
+from server.inspections.schemas import (
+    InspectionOut,
+    KeptAsideOut,
+    SyncRequest,
+    SyncResponse,
+)
 from server.inspections.scoring import ScoreResult, reasons_of
+from server.paging import Page
 
 _summary = msgspec.json.Decoder(ScoreResult)
-
-
-class InspectionOut(msgspec.Struct):
-    id: str
-    facility_code: str
-    form_id: str
-    form_version: int
-    inspector: str
-    started_at: str
-    completed_at: str
-    received_at: str
-    content_hash: str
-    score: float | None
-    score_display: str | None
-    result: str
-    supersedes: str | None
-    superseded_by: str | None
-    record: dict[str, Any]
-    summary: ScoreResult
-    """The result as scored, with its reasons (worked out for results stored before
-    reasons were kept)."""
 
 
 class InspectionController(Controller):
@@ -115,25 +100,6 @@ class InspectionController(Controller):
         )
 
 
-class KeptAsideOut(msgspec.Struct):
-    id: int
-    record_id: str | None
-    reason: str
-    username: str
-    received_at: str
-    content_hash: str
-    payload: Any
-    problems: list[Any]
-    resolved_at: str | None
-
-
-class KeptAsidePage(msgspec.Struct):
-    items: list[KeptAsideOut]
-    total: int
-    page: int
-    per_page: int
-
-
 class KeptAsideController(Controller):
     path = "/api/kept-aside"
     tags = ["inspections"]
@@ -153,12 +119,12 @@ class KeptAsideController(Controller):
         include_resolved: Annotated[bool, QueryParameter()] = False,
         page: Annotated[int, QueryParameter(ge=1)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-    ) -> KeptAsidePage:
+    ) -> Page[KeptAsideOut]:
         rows, total = store.kept_aside(
             db, reason=reason, include_resolved=include_resolved, page=page, per_page=per_page
         )
         items = [msgspec.convert(row, KeptAsideOut, strict=False) for row in rows]
-        return KeptAsidePage(items, total, page, per_page)
+        return Page(items, total, page, per_page)
 
     @post(
         "/{kept_id:int}/resolve",

@@ -9,7 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from server.inspections.problems import ProblemCode
-from server.inspections.scoring import Reason
+from server.inspections.scoring import Reason, ScoreResult
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="Lower-case UUID")]
@@ -101,3 +101,36 @@ class RecordResult(msgspec.Struct):
 
 class SyncResponse(msgspec.Struct):
     results: list[RecordResult]
+
+
+class InspectionOut(msgspec.Struct):
+    id: str
+    facility_code: str
+    form_id: str
+    form_version: int
+    inspector: str
+    started_at: str
+    completed_at: str
+    received_at: str
+    content_hash: str
+    score: float | None
+    score_display: str | None
+    result: str
+    supersedes: str | None
+    superseded_by: str | None
+    record: dict[str, Any]
+    summary: ScoreResult
+    """The result as scored, with its reasons (worked out for results stored before
+    reasons were kept)."""
+
+
+class KeptAsideOut(msgspec.Struct):
+    id: int
+    record_id: str | None
+    reason: str
+    username: str
+    received_at: str
+    content_hash: str
+    payload: Any
+    problems: list[Any]
+    resolved_at: str | None
