@@ -20,8 +20,9 @@ import httpx
 
 from bench.national import NATIONAL, SMALL, build
 from bench.sync_ingest import ServerProcess, token
+from server.clock import utcnow
 from server.compliance.reference import reference_statuses
-from server.db import connect, utcnow
+from server.db import connect
 from server.forms.registry import FormRegistry
 
 PROVINCE = "79"

@@ -11,15 +11,8 @@
 
 import { syncOnce } from "./js/outbox.js";
 
-// This file runs as a service worker: its global is a ServiceWorkerGlobalScope, which the
-// "webworker" types (jsconfig.sw.json) know only as the plain WorkerGlobalScope `self`.
-const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-
-/** Background Sync's event, which TypeScript's worker types do not declare yet.
- * @typedef {ExtendableEvent & { tag: string }} SyncEvent */
-
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "a161cfde03f28212";
+const VERSION = "ccf4e17af046ed87";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -115,7 +108,7 @@ async function navigation(request) {
 function route(request) {
   if (request.method !== "GET") return null;
   const url = new URL(request.url);
-  if (url.origin !== sw.location.origin) return null;
+  if (url.origin !== self.location.origin) return null;
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/schema") || url.pathname === "/healthz") return null;
   if (request.mode === "navigate") return navigation;
   if (ASSETS.includes(url.pathname)) return shell;
@@ -124,32 +117,31 @@ function route(request) {
 
 // --- events --------------------------------------------------------------------------------
 
-sw.addEventListener("install", (event) => {
+self.addEventListener("install", (event) => {
   event.waitUntil(precache()); // no skipWaiting: an update waits for the user
 });
 
-sw.addEventListener("activate", (event) => {
-  event.waitUntil(removeOldCaches().then(() => sw.clients.claim()));
+self.addEventListener("activate", (event) => {
+  event.waitUntil(removeOldCaches().then(() => self.clients.claim()));
 });
 
-sw.addEventListener("fetch", (event) => {
+self.addEventListener("fetch", (event) => {
   const strategy = route(event.request);
   if (strategy) event.respondWith(strategy(event.request));
 });
 
-sw.addEventListener("message", (event) => {
+self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
-  if (type === "skip-waiting") sw.skipWaiting();
+  if (type === "skip-waiting") self.skipWaiting();
   else if (type === "version") event.ports[0]?.postMessage(VERSION);
 });
 
 // Background Sync: the browser wakes us when a connection returns, even with the app closed.
-sw.addEventListener("sync", (event) => {
-  const sync = /** @type {SyncEvent} */ (event);
-  if (sync.tag !== "outbox") return;
-  sync.waitUntil(
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
     syncOnce().then(async (report) => {
-      for (const client of await sw.clients.matchAll({ type: "window" })) {
+      for (const client of await self.clients.matchAll({ type: "window" })) {
         client.postMessage({ type: "synced" });
       }
       // Rejecting asks the browser to try again later (with its own backoff).

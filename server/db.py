@@ -12,7 +12,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -28,11 +27,6 @@ def page_offset(page: int, per_page: int) -> int:
     """Rows to skip before a page. A page past the last row is empty, however large its
     number, as in the compliance list, which pages in Python."""
     return min((page - 1) * per_page, SQLITE_MAX_INTEGER)
-
-
-def utcnow() -> str:
-    """Timestamps are stored as ISO 8601 UTC strings, which sort correctly as text."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def connect(

@@ -19,6 +19,7 @@ from server.auth.principal import Principal
 from server.auth.store import NewUser, create_user, principal_for
 from server.db import connect_settings
 from server.facilities.csv_import import import_csv, to_csv
+from server.facilities.store import all_refs
 from server.forms.registry import FormRegistry
 from server.inspections import synthetic
 from server.inspections.intake import IntakeRules, ingest
@@ -100,7 +101,7 @@ def demo_inspections(
     rng = random.Random(seed)
     now = datetime.now(UTC)
     records: list[dict[str, Any]] = []
-    for code, kind in db.execute("SELECT code, kind FROM facilities ORDER BY code").fetchall():
+    for code, kind, *_ in all_refs(db):
         roll = rng.random()
         if roll < 0.15:
             continue  # never inspected

@@ -11,7 +11,8 @@ from importlib import resources
 
 import sqlite_utils
 
-from server.db import transaction, utcnow
+from server.clock import utcnow
+from server.db import transaction
 from server.photos.store import attached, link
 
 

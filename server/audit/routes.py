@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
 from server.audit import store
+from server.audit.schemas import AuditEntry
 from server.auth.middleware import require_role
 from server.db import SQLITE_MAX_INTEGER
 from server.deps import Db
-
-
-class AuditEntry(msgspec.Struct):
-    id: int
-    at: str
-    user_id: int | None
-    username: str | None
-    action: str
-    subject: str | None
-    details: dict[str, Any]
-
-
-class AuditPage(msgspec.Struct):
-    items: list[AuditEntry]
-    total: int
-    page: int
-    per_page: int
+from server.paging import Page
 
 
 class AuditController(Controller):
@@ -56,8 +40,8 @@ class AuditController(Controller):
         until: Annotated[str | None, QueryParameter(description="ISO time, exclusive")] = None,
         page: Annotated[int, QueryParameter(ge=1)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-    ) -> AuditPage:
+    ) -> Page[AuditEntry]:
         rows, total = store.query(
             db, store.AuditQuery(action, user_id, subject, since, until, page, per_page)
         )
-        return AuditPage([AuditEntry(**row) for row in rows], total, page, per_page)
+        return Page([AuditEntry(**row) for row in rows], total, page, per_page)

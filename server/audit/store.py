@@ -9,7 +9,8 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from server.db import page_offset, utcnow
+from server.clock import utcnow
+from server.db import page_offset
 
 # Actions recorded; the list is the vocabulary an admin filters by.
 ACTIONS = (

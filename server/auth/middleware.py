@@ -3,7 +3,11 @@ default, so a new endpoint is private unless someone decides otherwise."""
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import (
     AbstractAuthenticationMiddleware,
@@ -17,6 +21,9 @@ from server.db import ConnectionPool
 from server.errors import AppError, ErrorCode
 
 PUBLIC = {"exclude_from_auth": True}
+
+AuthedRequest: TypeAlias = Request[Principal, str, State]
+"""A request that passed this middleware: ``request.user`` is the caller."""
 
 
 class BearerTokenMiddleware(AbstractAuthenticationMiddleware):

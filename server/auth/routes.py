@@ -4,59 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody, PathParameter
 
 from server.audit import store as audit
 from server.auth import store
-from server.auth.middleware import PUBLIC, require_role
-from server.auth.principal import Principal, Role
+from server.auth.middleware import PUBLIC, AuthedRequest, require_role
+from server.auth.principal import Principal
+from server.auth.schemas import (
+    CreateUserRequest,
+    LoginRequest,
+    LoginResponse,
+    RevokeResponse,
+    UserOut,
+)
 from server.auth.throttle import LoginThrottle
 from server.db import SQLITE_MAX_INTEGER, transaction
 from server.deps import Config, Db
 from server.errors import AppError, ErrorCode
-
-AuthedRequest = Request[Principal, str, State]
-
-
-class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=store.PASSWORD_MAX_LENGTH)]
-
-
-class UserOut(msgspec.Struct):
-    id: int
-    username: str
-    display_name: str
-    role: str
-    province_code: str | None
-    commune_codes: list[str]
-    facility_code: str | None
-    agency: str | None
-    disabled: bool = False
-
-
-class LoginResponse(msgspec.Struct):
-    token: str
-    expires_at: str
-    user: UserOut
-
-
-class CreateUserRequest(msgspec.Struct, forbid_unknown_fields=True):
-    username: str
-    password: str
-    role: Role
-    display_name: str = ""
-    province_code: str | None = None
-    commune_codes: list[str] = msgspec.field(default_factory=list)
-    facility_code: str | None = None
-    agency: str | None = None
-
-
-class RevokeResponse(msgspec.Struct):
-    revoked: int
 
 
 def _user_out(row: dict[str, Any]) -> UserOut:

@@ -19,8 +19,10 @@ import sqlite_utils
 from server.audit import store as audit
 from server.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from server.auth.principal import ROLES, Principal, Role
-from server.db import transaction, utcnow
+from server.clock import iso_utc, utcnow
+from server.db import transaction
 from server.errors import AppError, ErrorCode
+from server.facilities import store as facilities
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PASSWORD_MAX_LENGTH = 256
@@ -68,10 +70,7 @@ def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[str]:
     elif user.role == "facility":
         if not user.facility_code:
             problems.append("a facility user needs a facility code")
-        elif (
-            db.execute("SELECT 1 FROM facilities WHERE code = ?", [user.facility_code]).fetchone()
-            is None
-        ):
+        elif facilities.find_ref(db, user.facility_code) is None:
             problems.append(f"unknown facility {user.facility_code!r}")
     if user.role != "facility" and user.facility_code:
         problems.append("only facility users have a facility")
@@ -110,9 +109,8 @@ def create_user(
         ).fetchone()
         province = row[0]
     if user.role == "facility":
-        province = db.execute(
-            "SELECT province_code FROM facilities WHERE code = ?", [user.facility_code]
-        ).fetchone()[0]
+        facility = facilities.find_ref(db, user.facility_code or "")
+        province = facility.province_code if facility is not None else None
     password_hash = hash_password(user.password)
     with transaction(db):
         cursor = db.execute(
@@ -228,8 +226,7 @@ def login(
         raise AppError(refusal or ErrorCode.AUTH_BAD_CREDENTIALS)
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    expires_at = (now + timedelta(days=session_days)).isoformat(timespec="milliseconds")
-    expires_at = expires_at.replace("+00:00", "Z")
+    expires_at = iso_utc(now + timedelta(days=session_days))
     with transaction(db):
         cursor = db.execute(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent)"

@@ -1,10 +1,10 @@
 """A slow, obviously-correct facility status, for checking the fast one.
 
-It reads the ``inspections`` table alone (not ``current_inspections``, not
-``superseded_by``, not ``expires_at``) and follows docs/scoring.md ("One facility") step by
-step in plain Python loops. The benchmark's own check and the randomized tests compare it
-with the SQL of the department list. Never use it to serve a request: it reads every
-inspection of the country.
+It reads the ``inspections`` table alone, through ``server.inspections.store`` (not
+``current_inspections``, not ``superseded_by``, not ``expires_at``), and follows
+docs/scoring.md ("One facility") step by step in plain Python loops. The benchmark's own
+check and the randomized tests compare it with the SQL of the department list. Never use
+it to serve a request: it reads every inspection of the country.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from server.facilities import store as facilities
 from server.forms.registry import FormRegistry
+from server.inspections import store as inspections
 
 
 def _moment(text: str) -> datetime:
@@ -33,19 +35,21 @@ def reference_statuses(
     at = _moment(now)
 
     # An inspection is superseded when another one names it in `supersedes`.
-    superseded = set()
-    for (target,) in db.execute("SELECT supersedes FROM inspections"):
-        if target is not None:
-            superseded.add(target)
+    superseded = set(inspections.iter_superseded_ids(db))
 
     # The current inspection per (facility, checklist): latest completed, ties to the
     # one received last (highest seq); superseded and not_assessed ones do not count.
     # Read row by row, so a national table does not have to fit in memory.
     current: dict[tuple[str, str], tuple[datetime, int, str, datetime]] = {}
-    for seq, inspection_id, facility, form_id, version, completed, result in db.execute(
-        "SELECT seq, id, facility_code, form_id, form_version, completed_at, result"
-        " FROM inspections"
-    ):
+    for (
+        seq,
+        inspection_id,
+        facility,
+        form_id,
+        version,
+        completed,
+        result,
+    ) in inspections.iter_outlines(db):
         if inspection_id in superseded or result == "not_assessed":
             continue
         completed_at = _moment(completed)
@@ -57,9 +61,7 @@ def reference_statuses(
             current[key] = candidate
 
     statuses: dict[str, str] = {}
-    for code, kind, facility_province in db.execute(
-        "SELECT code, kind, province_code FROM facilities"
-    ).fetchall():
+    for code, kind, facility_province, _commune in facilities.all_refs(db):
         if province is not None and facility_province != province:
             continue
         applicable = [c.id for c in forms.for_kind(kind)]

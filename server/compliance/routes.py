@@ -8,55 +8,25 @@ import io
 from collections.abc import Iterator
 from typing import Annotated
 
-import msgspec
-from litestar import Controller, Request, get
-from litestar.datastructures import State
+from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Stream
 
-from server.auth.middleware import require_role
+from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
+from server.clock import utcnow
 from server.compliance import store
+from server.compliance.schemas import CompliancePage, ComplianceRow, FacilityCompliance
 from server.compliance.status import Status
-from server.db import connect_settings, utcnow
-from server.deps import Config, Db
-from server.facilities.routes import FacilityOut, Ownership, facility_out
+from server.db import connect_settings
+from server.deps import Config, Db, Forms
+from server.facilities.schemas import Ownership, facility_out
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
 from server.settings import Settings
 
-AuthedRequest = Request[Principal, str, State]
 LISTERS = require_role("department", "inspector", "admin")
-
-
-class FacilityCompliance(msgspec.Struct):
-    facility: FacilityOut
-    status: Status
-    as_of: str
-    """The moment validity periods were measured against."""
-    checklists: list[store.ChecklistState]
-    """Every checklist that applies to the facility's kind, with its current inspection."""
-    history: list[store.HistoryEntry]
-    """Every inspection of the facility, newest first, amended ones included."""
-
-
-class ComplianceRow(msgspec.Struct):
-    facility: FacilityOut
-    status: Status
-    worst_score: float | None
-    worst_score_display: str | None
-    last_inspected_at: str | None
-    reasons: list[store.Reason]
-    """For a non-compliant facility, its failing current inspections, newest first."""
-
-
-class CompliancePage(msgspec.Struct):
-    items: list[ComplianceRow]
-    total: int
-    page: int
-    per_page: int
-    as_of: str
 
 
 def provide_filters(
@@ -222,10 +192,9 @@ class ComplianceController(Controller):
         " own facility, departments their province, inspectors their area, admins all.",
     )
     def facility(
-        self, request: AuthedRequest, db: Db, code: Annotated[str, PathParameter()]
+        self, request: AuthedRequest, db: Db, forms: Forms, code: Annotated[str, PathParameter()]
     ) -> FacilityCompliance:
         now = utcnow()
-        forms: FormRegistry = request.app.state.forms
         view = store.facility_view(db, request.user, forms, code, now)
         return FacilityCompliance(
             facility_out(view.facility), view.status, now, view.checklists, view.history
@@ -244,10 +213,13 @@ class ComplianceController(Controller):
         " checks. Departments, inspectors and admins.",
     )
     def list_facilities(
-        self, request: AuthedRequest, db: Db, filters: NamedDependency[store.ListQuery]
+        self,
+        request: AuthedRequest,
+        db: Db,
+        forms: Forms,
+        filters: NamedDependency[store.ListQuery],
     ) -> CompliancePage:
         now = utcnow()
-        forms: FormRegistry = request.app.state.forms
         result = store.list_facilities(db, request.user, forms, filters, now)
         return CompliancePage(
             [_row(item) for item in result.items], result.total, result.page, result.per_page, now
@@ -265,10 +237,13 @@ class ComplianceController(Controller):
         media_type="text/csv",
     )
     def export_csv(
-        self, request: AuthedRequest, settings: Config, filters: NamedDependency[store.ListQuery]
+        self,
+        request: AuthedRequest,
+        settings: Config,
+        forms: Forms,
+        filters: NamedDependency[store.ListQuery],
     ) -> Stream:
         now = utcnow()
-        forms: FormRegistry = request.app.state.forms
         store.applicable_pairs(forms, filters.checklist)  # an unknown checklist fails here
         return Stream(
             csv_stream(settings, request.user, forms, filters, now),

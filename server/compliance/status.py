@@ -6,7 +6,7 @@ the SQL is tested against it.
 
 Times are ISO 8601 UTC strings in the stored form (``2026-01-31T08:00:00.000Z``; a
 completion time to the microsecond, ``…00.000000Z``; see
-``server.inspections.intake.iso_utc``), so text order is time order. An inspection is
+``server.clock``), so text order is time order. An inspection is
 older than its validity period once ``now`` is past its ``expires_at``.
 """
 

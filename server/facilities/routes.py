@@ -2,70 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import Controller, get, post
 from litestar.params import PathParameter, QueryParameter, RawBody
 
-from server.auth.middleware import require_role
-from server.auth.principal import Principal
+from server.auth.middleware import AuthedRequest, require_role
 from server.deps import Db
 from server.facilities import csv_import, store
+from server.facilities.schemas import (
+    CommuneOut,
+    FacilityOut,
+    ImportResult,
+    Ownership,
+    ProvinceOut,
+    facility_out,
+)
 from server.forms.schema import FacilityKind
-
-AuthedRequest = Request[Principal, str, State]
-Ownership = Annotated[str, msgspec.Meta(pattern="^(public|community|private)$")]
-
-
-class FacilityOut(msgspec.Struct):
-    code: str
-    name: str
-    kind: str
-    ownership: str
-    province_code: str
-    province_name: str
-    commune_code: str
-    commune_name: str
-    legacy_district: str | None
-    address: str | None
-    latitude: float | None
-    longitude: float | None
-    contact_name: str | None
-    contact_phone: str | None
-    contact_email: str | None
-    updated_at: str
-
-
-class FacilityPage(msgspec.Struct):
-    items: list[FacilityOut]
-    total: int
-    page: int
-    per_page: int
-
-
-class ImportResult(msgspec.Struct):
-    created: int
-    updated: int
-    unchanged: int
-    communes_created: int
-
-
-class ProvinceOut(msgspec.Struct):
-    code: str
-    name: str
-    name_en: str
-
-
-class CommuneOut(msgspec.Struct):
-    code: str
-    province_code: str
-    name: str
-
-
-def facility_out(row: dict[str, Any]) -> FacilityOut:
-    return msgspec.convert(row, FacilityOut, from_attributes=False, strict=False)
+from server.paging import Page
 
 
 class FacilityController(Controller):
@@ -90,13 +44,13 @@ class FacilityController(Controller):
         q: Annotated[str | None, QueryParameter(description="Search text", max_length=100)] = None,
         page: Annotated[int, QueryParameter(ge=1, description="Page number")] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500, description="Page size")] = 50,
-    ) -> FacilityPage:
+    ) -> Page[FacilityOut]:
         result = store.list_facilities(
             db,
             request.user,
             store.FacilityQuery(province, commune, kind, ownership, q, page, per_page),
         )
-        return FacilityPage(
+        return Page(
             [facility_out(r) for r in result.items], result.total, result.page, result.per_page
         )
 

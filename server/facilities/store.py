@@ -1,18 +1,24 @@
-"""The facility registry and the administrative units it refers to."""
+"""The facility registry and the administrative units it refers to.
+
+The only module that reads or writes the ``facilities`` table (besides the migrations and
+the compliance read model's joins, see ``server.compliance.store``): other packages ask it.
+"""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
 from server.audit import store as audit
 from server.auth.principal import Principal
-from server.db import page_offset, transaction, utcnow
+from server.clock import utcnow
+from server.db import page_offset, transaction
 from server.errors import AppError, ErrorCode
+from server.paging import Page
 
 FACILITY_COLUMNS = (
     "code",
@@ -53,14 +59,6 @@ class FacilityQuery:
     per_page: int = 50
 
 
-@dataclass
-class Page:
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    per_page: int
-
-
 def facility_conditions(
     who: Principal,
     *,
@@ -91,7 +89,9 @@ def facility_conditions(
     return where, args
 
 
-def list_facilities(db: sqlite_utils.Database, who: Principal, query: FacilityQuery) -> Page:
+def list_facilities(
+    db: sqlite_utils.Database, who: Principal, query: FacilityQuery
+) -> Page[dict[str, Any]]:
     where, args = facility_conditions(
         who,
         province=query.province,
@@ -132,6 +132,41 @@ def get_facility_for(db: sqlite_utils.Database, who: Principal, code: str) -> di
     row = get_facility(db, code)
     who.require_facility(row["code"], row["province_code"], row["commune_code"])
     return row
+
+
+class FacilityRef(NamedTuple):
+    """What other domains need to know of a facility: its kind and where it is."""
+
+    code: str
+    kind: str
+    province_code: str
+    commune_code: str
+
+
+_REF_SQL = "SELECT code, kind, province_code, commune_code FROM facilities"
+
+
+def find_ref(db: sqlite_utils.Database, code: str) -> FacilityRef | None:
+    row = db.execute(f"{_REF_SQL} WHERE code = ?", [code]).fetchone()
+    return FacilityRef(*row) if row is not None else None
+
+
+def all_refs(db: sqlite_utils.Database) -> list[FacilityRef]:
+    """Every facility, by code."""
+    return [FacilityRef(*row) for row in db.execute(f"{_REF_SQL} ORDER BY code").fetchall()]
+
+
+def any_in_scope(db: sqlite_utils.Database, who: Principal, codes: Collection[str]) -> bool:
+    """Whether ``who`` may see at least one of these facilities."""
+    if not codes:
+        return False
+    scope_sql, scope_args = who.facility_filter("f")
+    marks = ", ".join("?" for _ in codes)
+    row = db.execute(
+        f"SELECT 1 FROM facilities f WHERE f.code IN ({marks}) AND {scope_sql} LIMIT 1",
+        [*codes, *scope_args],
+    ).fetchone()
+    return row is not None
 
 
 def provinces(db: sqlite_utils.Database) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ from pathlib import Path
 import msgspec
 import sqlite_utils
 
-from server.db import transaction, utcnow
+from server.clock import utcnow
+from server.db import transaction
 from server.errors import AppError, ErrorCode
 from server.forms.loader import (
     FormProblem,

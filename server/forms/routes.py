@@ -8,11 +8,11 @@ from functools import cache
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.params import FromPath
 
 from server.auth.middleware import PUBLIC
-from server.forms.registry import FormRegistry
+from server.deps import Forms
 from server.forms.schema import Checklist, FacilityKind, Text, json_schema
 
 # The brief's marker is "public"; the auth middleware (Litestar's authentication middleware)
@@ -38,13 +38,6 @@ class FormDetail(msgspec.Struct):
     definition: Checklist
 
 
-def registry(request: Request[Any, Any, Any]) -> FormRegistry:
-    forms = request.app.state.forms
-    if not isinstance(forms, FormRegistry):
-        raise RuntimeError("app.state.forms must hold the FormRegistry built at start-up")
-    return forms
-
-
 @cache
 def _schema() -> dict[str, Any]:
     return json_schema()
@@ -64,8 +57,7 @@ class FormsController(Controller):
             "version new inspections should use."
         ),
     )
-    def list_forms(self, request: Request[Any, Any, Any]) -> list[FormSummary]:
-        forms = registry(request)
+    def list_forms(self, forms: Forms) -> list[FormSummary]:
         return [
             FormSummary(
                 id=checklist.id,
@@ -102,10 +94,7 @@ class FormsController(Controller):
             "`form.not_found` when the checklist or the version does not exist."
         ),
     )
-    def get_form(
-        self, request: Request[Any, Any, Any], form_id: FromPath[str], version: FromPath[int]
-    ) -> FormDetail:
-        forms = registry(request)
+    def get_form(self, forms: Forms, form_id: FromPath[str], version: FromPath[int]) -> FormDetail:
         checklist = forms.get(form_id, version)
         return FormDetail(
             id=checklist.id,

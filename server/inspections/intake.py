@@ -28,12 +28,14 @@ import sqlite_utils
 
 from server.audit import store as audit
 from server.auth.principal import Principal
-from server.db import transaction, utcnow
+from server.clock import iso_utc, utcnow
+from server.db import transaction
 from server.errors import AppError, ErrorCode
+from server.facilities import store as facilities
 from server.forms.conditions import visible_items
 from server.forms.registry import FormRegistry
 from server.forms.schema import Checklist
-from server.inspections import scoring
+from server.inspections import scoring, store
 from server.inspections.schemas import (
     Detail,
     InspectionRecord,
@@ -48,13 +50,6 @@ log = logging.getLogger(__name__)
 
 _canonical = msgspec.json.Encoder(order="sorted")
 _stored_outcome = msgspec.json.Decoder(scoring.StoredOutcome)
-
-
-def iso_utc(moment: datetime, timespec: str = "milliseconds") -> str:
-    """UTC with a Z, at a fixed width per column so text order is time order: milliseconds,
-    except ``completed_at``, which keeps what the phone sent, to the microsecond (a record
-    completed 0.9 ms after another is later)."""
-    return moment.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def content_hash(value: Any) -> str:
@@ -160,60 +155,83 @@ def _ingest_one(
     digest = hashlib.sha256(canonical).hexdigest()
     # Scope first: someone else's record for a facility outside the caller's area gets
     # neither its receipt (duplicate) nor a word about it (conflict).
-    out_of_scope = _scope_problem(db, who, record)
+    facility = facilities.find_ref(db, record.facility_code)
+    out_of_scope = _scope_problem(who, record, facility)
     if out_of_scope is not None:
         return _keep_aside(db, who, item, digest, "rejected", [out_of_scope])
-    stored = db.execute(
-        "SELECT content_hash, received_at, score, score_display, result, summary, form_id,"
-        " form_version FROM inspections WHERE id = ?",
-        [record.id],
-    ).fetchone()
+    stored = store.find_stored(db, record.id)
     if stored is not None:
-        if stored[0] == digest:
-            received_at, score, score_display, result, summary, form_id, version = stored[1:]
-            outcome = _stored_outcome.decode(summary)
-            reasons = scoring.reasons_of(outcome, forms.get(form_id, version))
-            receipt = Receipt(record.id, received_at, digest, score, score_display, result, reasons)
-            return RecordResult(record.id, "duplicate", receipt=receipt)
+        if stored.content_hash == digest:
+            return _duplicate(forms, record.id, stored)
         return _keep_aside(db, who, item, digest, "conflict", [])
 
-    checklist, visible, problems = _validate(db, forms, who, record, rules)
+    checklist, visible, problems = _validate(db, forms, who, record, facility, rules)
     if problems or checklist is None:
         return _keep_aside(db, who, item, digest, "rejected", problems)
-
     result = scoring.score(checklist, record.answers, visible)
-    received_at = utcnow()
-    completed_at = iso_utc(record.completed_at, "microseconds")
-    expires_at = iso_utc(record.completed_at + timedelta(days=checklist.validity_days))
-    db.execute(
-        "INSERT INTO inspections (id, facility_code, form_id, form_version, inspector_id,"
-        " started_at, completed_at, received_at, content_hash, payload, score, score_display,"
-        " result, summary, supersedes, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            record.id,
-            record.facility_code,
-            record.form_id,
-            record.form_version,
-            who.user_id,
-            iso_utc(record.started_at),
-            completed_at,
-            received_at,
-            digest,
-            canonical.decode(),
-            result.score,
-            result.score_display,
-            result.result,
-            msgspec.json.encode(result).decode(),
-            record.supersedes,
-            expires_at,
-        ],
+    receipt = Receipt(
+        record.id,
+        utcnow(),
+        digest,
+        result.score,
+        result.score_display,
+        result.result,
+        result.reasons,
+    )
+    _store(db, who, record, checklist, result, receipt, canonical.decode())
+    return RecordResult(record.id, "created", receipt=receipt)
+
+
+def _duplicate(forms: FormRegistry, record_id: str, stored: store.StoredInspection) -> RecordResult:
+    """The same record again: the receipt it got the first time."""
+    outcome = _stored_outcome.decode(stored.summary)
+    reasons = scoring.reasons_of(outcome, forms.get(stored.form_id, stored.form_version))
+    receipt = Receipt(
+        record_id,
+        stored.received_at,
+        stored.content_hash,
+        stored.score,
+        stored.score_display,
+        stored.result,
+        reasons,
+    )
+    return RecordResult(record_id, "duplicate", receipt=receipt)
+
+
+def _store(
+    db: sqlite_utils.Database,
+    who: Principal,
+    record: InspectionRecord,
+    checklist: Checklist,
+    result: scoring.ScoreResult,
+    receipt: Receipt,
+    payload: str,
+) -> None:
+    """Store an accepted inspection with what follows from it: the amended one marked, its
+    photos linked, the facility's current inspection recomputed, the audit trail."""
+    store.insert(
+        db,
+        store.NewInspection(
+            id=record.id,
+            facility_code=record.facility_code,
+            form_id=record.form_id,
+            form_version=record.form_version,
+            inspector_id=who.user_id,
+            started_at=iso_utc(record.started_at),
+            completed_at=iso_utc(record.completed_at, "microseconds"),
+            received_at=receipt.received_at,
+            content_hash=receipt.content_hash,
+            payload=payload,
+            score=result.score,
+            score_display=result.score_display,
+            result=result.result,
+            summary=msgspec.json.encode(result).decode(),
+            supersedes=record.supersedes,
+            expires_at=iso_utc(record.completed_at + timedelta(days=checklist.validity_days)),
+        ),
     )
     if record.supersedes:
-        db.execute(
-            "UPDATE inspections SET superseded_by = ? WHERE id = ?",
-            [record.id, record.supersedes],
-        )
+        store.mark_superseded(db, record.supersedes, by=record.id)
         audit.record(
             db,
             "inspection_amended",
@@ -224,7 +242,7 @@ def _ingest_one(
     photo_items = [item.id for item in checklist.items() if item.kind in ("photo", "signature")]
     team = [member.signature for member in record.team or ()]
     photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos, team))
-    refresh_current(db, record.facility_code, record.form_id)
+    store.refresh_current(db, record.facility_code, record.form_id)
     audit.record(
         db,
         "inspection_created",
@@ -236,48 +254,14 @@ def _ingest_one(
             "result": result.result,
         },
     )
-    receipt = Receipt(
-        record.id,
-        received_at,
-        digest,
-        result.score,
-        result.score_display,
-        result.result,
-        result.reasons,
-    )
-    return RecordResult(record.id, "created", receipt=receipt)
-
-
-def refresh_current(db: sqlite_utils.Database, facility_code: str, form_id: str) -> None:
-    """Recompute the current inspection of one facility and checklist (docs/scoring.md): the
-    latest completed, ties to the one received last, superseded and not-assessed ignored."""
-    row = db.execute(
-        "SELECT id, completed_at, expires_at, result, score FROM inspections"
-        " WHERE facility_code = ? AND form_id = ? AND superseded_by IS NULL"
-        " AND result != 'not_assessed' ORDER BY completed_at DESC, seq DESC LIMIT 1",
-        [facility_code, form_id],
-    ).fetchone()
-    if row is None:
-        db.execute(
-            "DELETE FROM current_inspections WHERE facility_code = ? AND form_id = ?",
-            [facility_code, form_id],
-        )
-        return
-    db.execute(
-        "INSERT OR REPLACE INTO current_inspections (facility_code, form_id, inspection_id,"
-        " completed_at, expires_at, result, score) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [facility_code, form_id, *row],
-    )
 
 
 def _scope_problem(
-    db: sqlite_utils.Database, who: Principal, record: InspectionRecord
+    who: Principal, record: InspectionRecord, facility: facilities.FacilityRef | None
 ) -> Detail | None:
-    facility = db.execute(
-        "SELECT province_code, commune_code FROM facilities WHERE code = ?",
-        [record.facility_code],
-    ).fetchone()
-    if facility is None or who.can_see_facility(record.facility_code, *facility):
+    if facility is None or who.can_see_facility(
+        facility.code, facility.province_code, facility.commune_code
+    ):
         return None
     return Detail(
         None, "facility_out_of_scope", f"facility {record.facility_code!r} is outside your area"
@@ -289,14 +273,11 @@ def _validate(
     forms: FormRegistry,
     who: Principal,
     record: InspectionRecord,
+    facility: facilities.FacilityRef | None,
     rules: IntakeRules,
 ) -> tuple[Checklist | None, set[str], list[Detail]]:
     problems: list[Detail] = []
     visible: set[str] = set()
-    facility = db.execute(
-        "SELECT kind, province_code, commune_code FROM facilities WHERE code = ?",
-        [record.facility_code],
-    ).fetchone()
     if facility is None:
         problems.append(
             Detail(None, "facility_unknown", f"no facility with code {record.facility_code!r}")
@@ -313,12 +294,12 @@ def _validate(
             )
         )
     if checklist is not None:
-        if facility is not None and facility[0] not in checklist.applies_to:
+        if facility is not None and facility.kind not in checklist.applies_to:
             problems.append(
                 Detail(
                     None,
                     "form_not_applicable",
-                    f"checklist {record.form_id!r} does not apply to a {facility[0]}",
+                    f"checklist {record.form_id!r} does not apply to a {facility.kind}",
                 )
             )
         visible = visible_items(checklist, record.answers)
@@ -387,10 +368,7 @@ def _time_problems(record: InspectionRecord, rules: IntakeRules) -> list[Detail]
 def _amendment_problems(
     db: sqlite_utils.Database, who: Principal, record: InspectionRecord
 ) -> list[Detail]:
-    target = db.execute(
-        "SELECT facility_code, form_id, inspector_id, superseded_by FROM inspections WHERE id = ?",
-        [record.supersedes],
-    ).fetchone()
+    target = store.find_amendment_target(db, record.supersedes or "")
     if record.supersedes == record.id:
         return [Detail(None, "supersedes_self", "an inspection cannot amend itself")]
     if target is None:
@@ -439,24 +417,16 @@ def _keep_aside(
 ) -> RecordResult:
     """Set a payload aside for an admin (once, however often it is sent) and tell the
     phone why."""
-    known = db.execute(
-        "SELECT 1 FROM kept_aside WHERE record_id IS ? AND content_hash = ? AND reason = ?",
-        [item.id, digest, reason],
-    ).fetchone()
-    if known is None:
-        db.execute(
-            "INSERT INTO kept_aside (record_id, reason, user_id, received_at, content_hash,"
-            " payload, problems) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                item.id,
-                reason,
-                who.user_id,
-                utcnow(),
-                digest,
-                _canonical.encode(item.raw).decode(),
-                msgspec.json.encode(details).decode(),
-            ],
-        )
+    kept = store.SetAside(
+        record_id=item.id,
+        reason=reason,
+        user_id=who.user_id,
+        received_at=utcnow(),
+        content_hash=digest,
+        payload=_canonical.encode(item.raw).decode(),
+        problems=msgspec.json.encode(details).decode(),
+    )
+    if store.keep_aside(db, kept):
         audit.record(
             db,
             f"inspection_{reason}",

@@ -3,47 +3,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import Controller, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from server.auth.middleware import require_role
-from server.auth.principal import Principal
+from server.auth.middleware import AuthedRequest, require_role
 from server.db import SQLITE_MAX_INTEGER
-from server.deps import Config, Db
+from server.deps import Config, Db, Forms
 from server.errors import AppError, ErrorCode
 from server.facilities.store import get_facility_for
-from server.forms.registry import FormRegistry
 from server.inspections import intake, store
-from server.inspections.schemas import SyncRequest, SyncResponse
+from server.inspections.schemas import (
+    InspectionOut,
+    KeptAsideOut,
+    SyncRequest,
+    SyncResponse,
+)
 from server.inspections.scoring import ScoreResult, reasons_of
+from server.paging import Page
 
-AuthedRequest = Request[Principal, str, State]
 _summary = msgspec.json.Decoder(ScoreResult)
-
-
-class InspectionOut(msgspec.Struct):
-    id: str
-    facility_code: str
-    form_id: str
-    form_version: int
-    inspector: str
-    started_at: str
-    completed_at: str
-    received_at: str
-    content_hash: str
-    score: float | None
-    score_display: str | None
-    result: str
-    supersedes: str | None
-    superseded_by: str | None
-    record: dict[str, Any]
-    summary: ScoreResult
-    """The result as scored, with its reasons (worked out for results stored before
-    reasons were kept)."""
 
 
 class InspectionController(Controller):
@@ -63,7 +44,12 @@ class InspectionController(Controller):
         " aside) or retry (transient; send again later). Never all-or-nothing.",
     )
     def sync(
-        self, request: AuthedRequest, data: JSONBody[SyncRequest], db: Db, settings: Config
+        self,
+        request: AuthedRequest,
+        data: JSONBody[SyncRequest],
+        db: Db,
+        settings: Config,
+        forms: Forms,
     ) -> SyncResponse:
         if len(data.records) > settings.sync_max_records:
             raise AppError(
@@ -71,7 +57,6 @@ class InspectionController(Controller):
                 f"{len(data.records)} records in one request; send at most"
                 f" {settings.sync_max_records} at a time",
             )
-        forms: FormRegistry = request.app.state.forms
         rules = intake.IntakeRules(clock_skew=timedelta(seconds=settings.clock_skew_seconds))
         return SyncResponse(intake.ingest(db, forms, request.user, data.records, rules))
 
@@ -87,12 +72,13 @@ class InspectionController(Controller):
         self,
         request: AuthedRequest,
         db: Db,
+        forms: Forms,
         inspection_id: Annotated[str, PathParameter(description="Inspection id (UUID)")],
     ) -> InspectionOut:
         row = store.get_inspection(db, inspection_id)
         get_facility_for(db, request.user, row["facility_code"])
         summary = _summary.decode(row["summary"])
-        checklist = request.app.state.forms.get(row["form_id"], row["form_version"])
+        checklist = forms.get(row["form_id"], row["form_version"])
         summary.reasons = reasons_of(summary, checklist)
         return InspectionOut(
             id=row["id"],
@@ -114,25 +100,6 @@ class InspectionController(Controller):
         )
 
 
-class KeptAsideOut(msgspec.Struct):
-    id: int
-    record_id: str | None
-    reason: str
-    username: str
-    received_at: str
-    content_hash: str
-    payload: Any
-    problems: list[Any]
-    resolved_at: str | None
-
-
-class KeptAsidePage(msgspec.Struct):
-    items: list[KeptAsideOut]
-    total: int
-    page: int
-    per_page: int
-
-
 class KeptAsideController(Controller):
     path = "/api/kept-aside"
     tags = ["inspections"]
@@ -152,12 +119,12 @@ class KeptAsideController(Controller):
         include_resolved: Annotated[bool, QueryParameter()] = False,
         page: Annotated[int, QueryParameter(ge=1)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-    ) -> KeptAsidePage:
+    ) -> Page[KeptAsideOut]:
         rows, total = store.kept_aside(
             db, reason=reason, include_resolved=include_resolved, page=page, per_page=per_page
         )
         items = [msgspec.convert(row, KeptAsideOut, strict=False) for row in rows]
-        return KeptAsidePage(items, total, page, per_page)
+        return Page(items, total, page, per_page)
 
     @post(
         "/{kept_id:int}/resolve",

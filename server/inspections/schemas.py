@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from server.inspections.scoring import Reason
+from server.inspections.problems import ProblemCode
+from server.inspections.scoring import Reason, ScoreResult
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 Uuid = Annotated[str, Meta(pattern=UUID_PATTERN, description="Lower-case UUID")]
@@ -77,8 +78,11 @@ class Receipt(msgspec.Struct):
 
 
 class Detail(msgspec.Struct):
+    """One problem with a record: its item (when it concerns one), its code from the
+    catalogue (``server.inspections.problems``) and an English message for logs."""
+
     item: str | None
-    code: str
+    code: ProblemCode
     message: str
 
 
@@ -97,3 +101,36 @@ class RecordResult(msgspec.Struct):
 
 class SyncResponse(msgspec.Struct):
     results: list[RecordResult]
+
+
+class InspectionOut(msgspec.Struct):
+    id: str
+    facility_code: str
+    form_id: str
+    form_version: int
+    inspector: str
+    started_at: str
+    completed_at: str
+    received_at: str
+    content_hash: str
+    score: float | None
+    score_display: str | None
+    result: str
+    supersedes: str | None
+    superseded_by: str | None
+    record: dict[str, Any]
+    summary: ScoreResult
+    """The result as scored, with its reasons (worked out for results stored before
+    reasons were kept)."""
+
+
+class KeptAsideOut(msgspec.Struct):
+    id: int
+    record_id: str | None
+    reason: str
+    username: str
+    received_at: str
+    content_hash: str
+    payload: Any
+    problems: list[Any]
+    resolved_at: str | None

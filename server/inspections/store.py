@@ -1,13 +1,23 @@
-"""Reading stored inspections and the payloads kept aside."""
+"""Stored inspections, the current inspection of each facility and checklist, and the
+payloads kept aside.
+
+The only module that reads or writes ``inspections``, ``current_inspections`` and
+``kept_aside`` (besides the migrations and the compliance read model's joins, see
+``server.compliance.store``). Functions that write run inside the caller's transaction
+unless they say otherwise: intake holds one per batch, with a savepoint per record.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import msgspec
 import sqlite_utils
 
-from server.db import page_offset, transaction, utcnow
+from server.clock import utcnow
+from server.db import page_offset, transaction
 from server.errors import AppError, ErrorCode
 
 
@@ -22,6 +32,19 @@ def get_inspection(db: sqlite_utils.Database, inspection_id: str) -> dict[str, A
     if not rows:
         raise AppError(ErrorCode.INSPECTION_NOT_FOUND, f"no inspection {inspection_id!r}")
     return rows[0]
+
+
+def history(db: sqlite_utils.Database, facility_code: str) -> list[dict[str, Any]]:
+    """Every inspection of a facility, newest first, amended ones included."""
+    return list(
+        db.query(
+            "SELECT i.id, i.form_id, i.form_version, u.username AS inspector, i.completed_at,"
+            " i.received_at, i.score, i.score_display, i.result, i.supersedes, i.superseded_by"
+            " FROM inspections i JOIN users u ON u.id = i.inspector_id"
+            " WHERE i.facility_code = ? ORDER BY i.completed_at DESC, i.seq DESC",
+            [facility_code],
+        )
+    )
 
 
 def kept_aside(
@@ -62,3 +85,170 @@ def resolve_kept_aside(db: sqlite_utils.Database, kept_id: int, user_id: int) ->
         )
         if cursor.rowcount == 0:
             raise AppError(ErrorCode.KEPT_ASIDE_NOT_FOUND)
+
+
+# --- written by intake, inside its transaction -------------------------------------------
+
+
+class StoredInspection(NamedTuple):
+    """What intake needs of an inspection already stored under the same id."""
+
+    content_hash: str
+    received_at: str
+    score: float | None
+    score_display: str | None
+    result: str
+    summary: str
+    form_id: str
+    form_version: int
+
+
+def find_stored(db: sqlite_utils.Database, inspection_id: str) -> StoredInspection | None:
+    row = db.execute(
+        f"SELECT {', '.join(StoredInspection._fields)} FROM inspections WHERE id = ?",
+        [inspection_id],
+    ).fetchone()
+    return StoredInspection(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class NewInspection:
+    """One accepted inspection, as stored: times already in their stored form, the record
+    and the scoring summary already encoded as JSON."""
+
+    id: str
+    facility_code: str
+    form_id: str
+    form_version: int
+    inspector_id: int
+    started_at: str
+    completed_at: str
+    received_at: str
+    content_hash: str
+    payload: str
+    score: float | None
+    score_display: str | None
+    result: str
+    summary: str
+    supersedes: str | None
+    expires_at: str
+
+
+_NEW_COLUMNS = tuple(NewInspection.__dataclass_fields__)
+
+
+def insert(db: sqlite_utils.Database, new: NewInspection) -> None:
+    db.execute(
+        f"INSERT INTO inspections ({', '.join(_NEW_COLUMNS)})"
+        f" VALUES ({', '.join('?' for _ in _NEW_COLUMNS)})",
+        [getattr(new, column) for column in _NEW_COLUMNS],
+    )
+
+
+def mark_superseded(db: sqlite_utils.Database, inspection_id: str, by: str) -> None:
+    db.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", [by, inspection_id])
+
+
+class AmendmentTarget(NamedTuple):
+    facility_code: str
+    form_id: str
+    inspector_id: int
+    superseded_by: str | None
+
+
+def find_amendment_target(db: sqlite_utils.Database, inspection_id: str) -> AmendmentTarget | None:
+    row = db.execute(
+        "SELECT facility_code, form_id, inspector_id, superseded_by FROM inspections WHERE id = ?",
+        [inspection_id],
+    ).fetchone()
+    return AmendmentTarget(*row) if row is not None else None
+
+
+def refresh_current(db: sqlite_utils.Database, facility_code: str, form_id: str) -> None:
+    """Recompute the current inspection of one facility and checklist (docs/scoring.md): the
+    latest completed, ties to the one received last, superseded and not-assessed ignored."""
+    row = db.execute(
+        "SELECT id, completed_at, expires_at, result, score FROM inspections"
+        " WHERE facility_code = ? AND form_id = ? AND superseded_by IS NULL"
+        " AND result != 'not_assessed' ORDER BY completed_at DESC, seq DESC LIMIT 1",
+        [facility_code, form_id],
+    ).fetchone()
+    if row is None:
+        db.execute(
+            "DELETE FROM current_inspections WHERE facility_code = ? AND form_id = ?",
+            [facility_code, form_id],
+        )
+        return
+    db.execute(
+        "INSERT OR REPLACE INTO current_inspections (facility_code, form_id, inspection_id,"
+        " completed_at, expires_at, result, score) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [facility_code, form_id, *row],
+    )
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A payload set aside for an admin: exactly as sent, with the problems found (JSON)."""
+
+    record_id: str | None
+    reason: str
+    user_id: int
+    received_at: str
+    content_hash: str
+    payload: str
+    problems: str
+
+
+def keep_aside(db: sqlite_utils.Database, kept: SetAside) -> bool:
+    """Keep a payload aside once, however often it is sent; True when it is new."""
+    known = db.execute(
+        "SELECT 1 FROM kept_aside WHERE record_id IS ? AND content_hash = ? AND reason = ?",
+        [kept.record_id, kept.content_hash, kept.reason],
+    ).fetchone()
+    if known is not None:
+        return False
+    db.execute(
+        "INSERT INTO kept_aside (record_id, reason, user_id, received_at, content_hash,"
+        " payload, problems) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            kept.record_id,
+            kept.reason,
+            kept.user_id,
+            kept.received_at,
+            kept.content_hash,
+            kept.payload,
+            kept.problems,
+        ],
+    )
+    return True
+
+
+# --- read by other domains -----------------------------------------------------------------
+
+
+def facility_codes(db: sqlite_utils.Database, inspection_ids: Collection[str]) -> set[str]:
+    """The facilities these inspections are of."""
+    if not inspection_ids:
+        return set()
+    marks = ", ".join("?" for _ in inspection_ids)
+    rows = db.execute(
+        f"SELECT DISTINCT facility_code FROM inspections WHERE id IN ({marks})",
+        list(inspection_ids),
+    )
+    return {row[0] for row in rows}
+
+
+def iter_superseded_ids(db: sqlite_utils.Database) -> Iterator[str]:
+    """Every inspection some other one names in ``supersedes`` (row by row)."""
+    for (target,) in db.execute("SELECT supersedes FROM inspections"):
+        if target is not None:
+            yield target
+
+
+def iter_outlines(db: sqlite_utils.Database) -> Iterator[tuple[int, str, str, str, int, str, str]]:
+    """(seq, id, facility_code, form_id, form_version, completed_at, result) of every
+    inspection, row by row, so a national table need not fit in memory."""
+    yield from db.execute(
+        "SELECT seq, id, facility_code, form_id, form_version, completed_at, result"
+        " FROM inspections"
+    )

@@ -1,8 +1,8 @@
 """Problems with a set of answers, checked against the exact checklist version used.
 
 Intake rejects an inspection with any problem (naming the items), and ``score()`` assumes
-there are none. Codes are part of the API: the phone maps them to its own Vietnamese
-messages, so never rename one.
+there are none. The codes belong to the catalogue of ``server.inspections.problems``
+(part of the API: the phone maps them to its own Vietnamese messages, so never rename one).
 
 - ``unknown_item``: the answer's id is not an item of this checklist version.
 - ``invalid_value``: the value has the wrong type or shape for the item's kind (a check not
@@ -28,23 +28,12 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from typing import Literal
 
 import msgspec
 
 from server.forms.conditions import Answers, is_answered, visible_items
 from server.forms.schema import VETO_ANSWERS, Checklist, Item
-
-ProblemCode = Literal[
-    "unknown_item",
-    "invalid_value",
-    "na_not_allowed",
-    "unknown_choice",
-    "out_of_range",
-    "not_integer",
-    "required_missing",
-]
-PROBLEM_CODES: tuple[str, ...] = ProblemCode.__args__  # type: ignore[attr-defined]
+from server.inspections.problems import AnswerProblemCode
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LOCATION_KEYS = {"lat", "lon", "accuracy"}
@@ -52,7 +41,7 @@ _LOCATION_KEYS = {"lat", "lon", "accuracy"}
 
 class Problem(msgspec.Struct, forbid_unknown_fields=True):
     item_id: str
-    code: ProblemCode
+    code: AnswerProblemCode
     message: str
     """English, for logs and API users; the phone shows its own text for the code."""
 
@@ -74,7 +63,7 @@ def _distinct_strings(value: object) -> list[str] | None:
     return value if len(set(value)) == len(value) else None
 
 
-def _check_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
+def _check_problem(item: Item, value: object) -> tuple[AnswerProblemCode, str] | None:
     if value not in ("pass", "fail", "na"):
         return "invalid_value", "A check is answered pass, fail or na."
     if value == "na" and not item.allow_na:
@@ -82,13 +71,13 @@ def _check_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
     return None
 
 
-def _veto_problem(value: object) -> tuple[ProblemCode, str] | None:
+def _veto_problem(value: object) -> tuple[AnswerProblemCode, str] | None:
     if value not in VETO_ANSWERS:
         return "invalid_value", "A veto is answered none (did not happen) or occurred."
     return None
 
 
-def _number_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
+def _number_problem(item: Item, value: object) -> tuple[AnswerProblemCode, str] | None:
     number = _number(value)
     if number is None:
         return "invalid_value", "A number is expected."
@@ -99,7 +88,7 @@ def _number_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None
     return None
 
 
-def _choice_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
+def _choice_problem(item: Item, value: object) -> tuple[AnswerProblemCode, str] | None:
     if item.multiple:
         chosen = _distinct_strings(value)
         if chosen is None:
@@ -115,7 +104,7 @@ def _choice_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None
     return None
 
 
-def _location_problem(value: object) -> tuple[ProblemCode, str] | None:
+def _location_problem(value: object) -> tuple[AnswerProblemCode, str] | None:
     message = 'A location is {"lat", "lon", "accuracy"?} in degrees and metres.'
     if not isinstance(value, dict) or not {"lat", "lon"} <= value.keys() <= _LOCATION_KEYS:
         return "invalid_value", message
@@ -128,7 +117,7 @@ def _location_problem(value: object) -> tuple[ProblemCode, str] | None:
     return None
 
 
-def _date_problem(value: object) -> tuple[ProblemCode, str] | None:
+def _date_problem(value: object) -> tuple[AnswerProblemCode, str] | None:
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             date.fromisoformat(value)
@@ -139,7 +128,7 @@ def _date_problem(value: object) -> tuple[ProblemCode, str] | None:
     return "invalid_value", "A date is written YYYY-MM-DD."
 
 
-def value_problem(item: Item, value: object) -> tuple[ProblemCode, str] | None:
+def value_problem(item: Item, value: object) -> tuple[AnswerProblemCode, str] | None:
     """The code and message for an answered value that does not fit the item, if any."""
     if item.kind == "check":
         return _check_problem(item, value)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Request, Response, Router, get, head, put
-from litestar.datastructures import State
+from litestar import Response, Router, get, head, put
 from litestar.params import PathParameter, RawBody
 
-from server.auth.middleware import require_role
-from server.auth.principal import Principal
+from server.auth.middleware import AuthedRequest, require_role
 from server.deps import Config, Db
 from server.photos import store
 from server.settings import Settings
@@ -28,7 +26,7 @@ Sha256 = Annotated[str, PathParameter(pattern="^[0-9a-f]{64}$", description="SHA
     " refused (photo.hash_mismatch).",
 )
 def upload_photo(
-    request: Request[Principal, str, State],
+    request: AuthedRequest,
     db: Db,
     settings: Config,
     sha256: Sha256,
@@ -45,7 +43,7 @@ def upload_photo(
     description="200 when the photo was received, 404 when it still has to be uploaded;"
     " 403 (access.scope) like a download, for a photo the caller may not see.",
 )
-def has_photo(request: Request[Principal, str, State], db: Db, sha256: Sha256) -> None:
+def has_photo(request: AuthedRequest, db: Db, sha256: Sha256) -> None:
     store.visible_type(db, request.user, sha256)
 
 
@@ -56,9 +54,7 @@ def has_photo(request: Request[Principal, str, State], db: Db, sha256: Sha256) -
     description="The photo's bytes, for its uploader, an admin, or whoever may see an"
     " inspection citing it. Cached for a long time: the address is the content.",
 )
-def get_photo(
-    request: Request[Principal, str, State], db: Db, settings: Config, sha256: Sha256
-) -> Response[bytes]:
+def get_photo(request: AuthedRequest, db: Db, settings: Config, sha256: Sha256) -> Response[bytes]:
     data, media_type = store.load_for(db, settings.data_dir / "photos", request.user, sha256)
     return Response(
         data,

@@ -1,5 +1,11 @@
 """Photo evidence, stored by content hash: an upload is idempotent (the same bytes have the
-same address) and a damaged upload is detected (its hash differs)."""
+same address) and a damaged upload is detected (its hash differs).
+
+The only module that reads or writes ``photos`` and ``inspection_photos`` (besides the
+migrations). The links stay here rather than with the inspections: they exist for one
+question, who may see a photo, and are written by intake (``link``, inside its
+transaction) and by the migrations that backfilled them (``attached``, ``link``).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,11 @@ from typing import Any
 import sqlite_utils
 
 from server.auth.principal import Principal
-from server.db import transaction, utcnow
+from server.clock import utcnow
+from server.db import transaction
 from server.errors import AppError, ErrorCode
+from server.facilities import store as facilities
+from server.inspections import store as inspections
 
 # The image types phones produce; recognised by their first bytes, never by a name.
 _SIGNATURES: list[tuple[bytes, int, str]] = [
@@ -112,16 +121,16 @@ def visible_type(db: sqlite_utils.Database, who: Principal, sha256: str) -> str:
         raise AppError(ErrorCode.PHOTO_NOT_FOUND)
     media_type, uploaded_by = row
     if who.role != "admin" and uploaded_by != who.user_id:
-        scope, args = who.facility_filter("f")
-        cited = db.execute(
-            f"SELECT 1 FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id"
-            f" JOIN facilities f ON f.code = i.facility_code"
-            f" WHERE p.sha256 = ? AND {scope} LIMIT 1",
-            [sha256, *args],
-        ).fetchone()
-        if cited is None:
+        citing = citing_inspections(db, sha256)
+        if not facilities.any_in_scope(db, who, inspections.facility_codes(db, citing)):
             raise AppError(ErrorCode.FORBIDDEN_SCOPE)
     return str(media_type)
+
+
+def citing_inspections(db: sqlite_utils.Database, sha256: str) -> list[str]:
+    """The inspections that attach a photo."""
+    rows = db.execute("SELECT inspection_id FROM inspection_photos WHERE sha256 = ?", [sha256])
+    return [row[0] for row in rows]
 
 
 def load_for(

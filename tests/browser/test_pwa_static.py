@@ -19,6 +19,8 @@ PWA = ROOT / "pwa"
 sys.path.insert(0, str(PWA / "tools"))
 import stamp  # noqa: E402
 
+from server.inspections.problems import PROBLEM_CODES  # noqa: E402
+
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
 
 
@@ -117,9 +119,7 @@ def test_every_key_used_exists() -> None:
         "role": ["admin", "inspector", "department", "facility"],
         "outbox.state": ["queued", "sending", "received", "attention"],
         "team.role": ["lead", "member"],
-        "problem": ["unknown_item", "invalid_value", "na_not_allowed", "unknown_choice",
-                    "out_of_range", "not_integer", "required_missing", "team_lead",
-                    "team_duplicate"],
+        "problem": list(PROBLEM_CODES),
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():

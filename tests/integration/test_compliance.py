@@ -26,14 +26,14 @@ from litestar.response import Stream
 from litestar.testing import TestClient
 
 from server.auth.principal import Principal
+from server.clock import iso_utc, utcnow
 from server.compliance import reference, routes, store
-from server.db import connect_settings, utcnow
+from server.db import connect_settings
 from server.facilities.store import upsert_facilities
 from server.forms.loader import load_file
 from server.forms.registry import FormRegistry
 from server.forms.schema import Checklist
 from server.inspections import scoring, synthetic
-from server.inspections.intake import iso_utc
 from server.settings import REPO_ROOT, Settings
 from tests.conftest import World
 

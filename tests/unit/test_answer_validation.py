@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from server.forms.schema import Checklist, Choice, Condition, Item, Section, Text
-from server.inspections.validation import PROBLEM_CODES, Problem, answer_problems
+from server.inspections.problems import ANSWER_PROBLEM_CODES
+from server.inspections.validation import Problem, answer_problems
 
 T = Text(vi="Câu hỏi", en="Question")
 
@@ -99,7 +100,7 @@ def test_value(item_id: str, value: object, code: str | None) -> None:
 
 def test_every_code_is_exercised() -> None:
     exercised = {code for _, _, code in CASES if code} | {"unknown_item", "required_missing"}
-    assert exercised == set(PROBLEM_CODES)
+    assert exercised == set(ANSWER_PROBLEM_CODES)
 
 
 @pytest.mark.parametrize("empty", [None, "", []])

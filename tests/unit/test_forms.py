@@ -20,6 +20,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.db import connect
+from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS, AppError, ErrorCode
 from server.forms.loader import (
     FormProblem,
@@ -928,7 +929,11 @@ def test_schema_rejects_what_the_types_reject(file_name: str) -> None:
 
 @pytest.fixture
 def client() -> Iterator[TestClient[Litestar]]:
-    app = Litestar(route_handlers=[FormsController], exception_handlers=EXCEPTION_HANDLERS)
+    app = Litestar(
+        route_handlers=[FormsController],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
     app.state.forms = registry_of_versions()
     with TestClient(app) as test_client:
         yield test_client

@@ -1,0 +1,39 @@
+"""What the compliance endpoints return."""
+
+from __future__ import annotations
+
+import msgspec
+
+from server.compliance import store
+from server.compliance.status import Status
+from server.facilities.schemas import FacilityOut
+from server.paging import Page
+
+
+class FacilityCompliance(msgspec.Struct):
+    facility: FacilityOut
+    status: Status
+    as_of: str
+    """The moment validity periods were measured against."""
+    checklists: list[store.ChecklistState]
+    """Every checklist that applies to the facility's kind, with its current inspection."""
+    history: list[store.HistoryEntry]
+    """Every inspection of the facility, newest first, amended ones included."""
+
+
+class ComplianceRow(msgspec.Struct):
+    facility: FacilityOut
+    status: Status
+    worst_score: float | None
+    worst_score_display: str | None
+    last_inspected_at: str | None
+    reasons: list[store.Reason]
+    """For a non-compliant facility, its failing current inspections, newest first."""
+
+
+class CompliancePage(Page[ComplianceRow]):
+    """A page of the department list, with the moment statuses were measured against."""
+
+    # Declared again: Litestar's OpenAPI loses the item type of a subclassed generic page.
+    items: list[ComplianceRow]
+    as_of: str
