@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "ccf4e17af046ed87";
+const VERSION = "724cd5ce7fe69dda";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
 from server import __version__
+from server.actions.routes import ActionController
 from server.agencies import list_agencies
 from server.audit.routes import AuditController
 from server.auth.middleware import PUBLIC, BearerTokenMiddleware
@@ -165,6 +166,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             KeptAsideController,
             AuditController,
             ComplianceController,
+            ActionController,
             photo_router(settings),
             static,
         ],

@@ -8,7 +8,7 @@ order is time order: milliseconds (``2025-07-01T08:30:00.000Z``), except an insp
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Literal
 
 Precision = Literal["milliseconds", "microseconds"]
@@ -23,3 +23,18 @@ def iso_utc(moment: datetime, timespec: Precision = "milliseconds") -> str:
 def utcnow() -> str:
     """Now, as stored: milliseconds with a Z."""
     return iso_utc(datetime.now(UTC))
+
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+"""Viet Nam's time (UTC+7, no daylight saving): days such as an action's due date are
+Vietnamese days."""
+
+
+def local_date(moment: datetime) -> date:
+    """The day in Viet Nam at ``moment`` (aware)."""
+    return moment.astimezone(VIETNAM).date()
+
+
+def today() -> date:
+    """Today in Viet Nam."""
+    return local_date(datetime.now(UTC))

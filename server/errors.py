@@ -61,6 +61,12 @@ class ErrorCode(Enum):
     INSPECTION_INVALID = ("inspection.invalid", 422, "The inspection was not accepted.")
     INSPECTION_NOT_FOUND = ("inspection.not_found", 404, "No such inspection.")
     KEPT_ASIDE_NOT_FOUND = ("kept_aside.not_found", 404, "No such kept-aside record.")
+    ACTION_NOT_FOUND = ("action.not_found", 404, "No such corrective action.")
+    ACTION_STATE = (
+        "action.state",
+        409,
+        "The corrective action is not in a state that allows this.",
+    )
     PHOTO_NOT_FOUND = ("photo.not_found", 404, "No such photo.")
     PHOTO_HASH_MISMATCH = (
         "photo.hash_mismatch",

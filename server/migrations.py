@@ -314,6 +314,55 @@ def _v5_completion_precision_and_signatures(db: sqlite_utils.Database) -> None:
     _link_items(db, "signature", evidence=False)
 
 
+def _v6_corrective_actions(db: sqlite_utils.Database) -> None:
+    # One row per corrective action (yêu cầu khắc phục) with its current state; every
+    # change is an event beside it, so the history is never rewritten.
+    db.execute(
+        """CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            facility_code TEXT NOT NULL REFERENCES facilities(code),
+            form_id TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            item_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('check', 'veto')),
+            mandatory INTEGER NOT NULL,
+            legal_ref TEXT,
+            requirement TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('open', 'fix_reported', 'verified', 'withdrawn')),
+            opened_by_inspection TEXT NOT NULL REFERENCES inspections(id),
+            last_inspection TEXT NOT NULL REFERENCES inspections(id),
+            opened_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX actions_by_facility ON actions (facility_code, state)")
+    db.execute("CREATE INDEX actions_by_item ON actions (facility_code, form_id, item_id)")
+    db.execute(
+        """CREATE TABLE action_events (
+            id INTEGER PRIMARY KEY,
+            action_id INTEGER NOT NULL REFERENCES actions(id),
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            event TEXT NOT NULL,
+            note TEXT,
+            due_date TEXT,
+            inspection_id TEXT REFERENCES inspections(id),
+            photos TEXT NOT NULL DEFAULT '[]',
+            client_id TEXT UNIQUE
+        )"""
+    )
+    db.execute("CREATE INDEX action_events_by_action ON action_events (action_id, id)")
+    db.execute(
+        """CREATE TABLE action_photos (
+            sha256 TEXT NOT NULL,
+            action_id INTEGER NOT NULL REFERENCES actions(id),
+            PRIMARY KEY (sha256, action_id)
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
     Migration(
@@ -326,4 +375,5 @@ MIGRATIONS: list[Migration] = [
         "completed_at to the microsecond; signature links",
         _v5_completion_precision_and_signatures,
     ),
+    Migration(6, "corrective actions, their events and photos", _v6_corrective_actions),
 ]

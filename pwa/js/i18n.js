@@ -220,6 +220,9 @@ export const CATALOGUE = {
   "problem.supersedes_forbidden": { vi: "Chỉ người lập phiếu hoặc quản trị viên được sửa phiếu này", en: "Only the inspector who made it, or an admin, may amend it" },
   "problem.supersedes_mismatch": { vi: "Phiếu sửa phải cùng cơ sở và cùng bảng kiểm", en: "An amendment must be for the same facility and checklist" },
   "problem.supersedes_already_superseded": { vi: "Phiếu này đã được sửa rồi; hãy sửa phiếu mới nhất", en: "That inspection was already amended; amend the newest one" },
+  "problem.action_not_failed": { vi: "Yêu cầu khắc phục chỉ dành cho tiêu chí không đạt hoặc sự việc đã xảy ra", en: "A corrective action is only for a failed check or an event that occurred" },
+  "problem.action_duplicate": { vi: "Một tiêu chí có hai yêu cầu khắc phục", en: "Two corrective actions for one check" },
+  "problem.action_due_invalid": { vi: "Hạn khắc phục phải từ ngày kiểm tra đến tối đa ba năm sau", en: "The due date must be between the inspection day and three years after it" },
   "team.title": { vi: "Đoàn kiểm tra", en: "Inspection team" },
   "team.help": {
     vi: "Ghi họ tên, cơ quan và vai trò của từng thành viên; mỗi người ký tên. Đại diện cơ sở ký ở cuối phiếu.",

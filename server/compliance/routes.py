@@ -73,6 +73,8 @@ def _row(item: store.Listed) -> ComplianceRow:
         worst_score_display=item.worst_score_display,
         last_inspected_at=item.last_completed_at,
         reasons=item.reasons,
+        open_actions=item.actions.open,
+        overdue_actions=item.actions.overdue,
     )
 
 
@@ -89,6 +91,8 @@ CSV_COLUMNS = (
     "failing_checklists",
     "failed_mandatory_checks",
     "reasons",
+    "open_actions",
+    "overdue_actions",
 )
 
 
@@ -141,6 +145,8 @@ def csv_cells(item: store.Listed) -> list[str]:
         failing,
         checks,
         why,
+        str(item.actions.open),
+        str(item.actions.overdue),
     ]
 
 

@@ -29,6 +29,10 @@ class ComplianceRow(msgspec.Struct):
     last_inspected_at: str | None
     reasons: list[store.Reason]
     """For a non-compliant facility, its failing current inspections, newest first."""
+    open_actions: int = 0
+    """Corrective actions waiting for a fix or its verification."""
+    overdue_actions: int = 0
+    """Open corrective actions past their due date."""
 
 
 class CompliancePage(Page[ComplianceRow]):

@@ -25,7 +25,9 @@ from typing import Any, Literal
 import msgspec
 import sqlite_utils
 
+from server.actions import store as actions_store
 from server.auth.principal import Principal
+from server.clock import today
 from server.compliance.status import Current, Status, facility_status, is_expired
 from server.facilities.store import facility_conditions, get_facility_for
 from server.forms.registry import FormRegistry
@@ -167,6 +169,7 @@ class Listed:
     worst_score_display: str | None
     last_completed_at: str | None
     reasons: list[Reason] = field(default_factory=list)
+    actions: actions_store.Counts = actions_store.Counts()
 
 
 @dataclass(frozen=True)
@@ -523,7 +526,8 @@ def _complete(
     rows: Sequence[tuple[Any, ...]],
     checklist: str | None,
 ) -> list[Listed]:
-    """Listed rows for (code, status, worst_score, last_completed_at) tuples, in order."""
+    """Listed rows for (code, status, worst_score, last_completed_at) tuples, in order, with
+    their unresolved and overdue corrective actions."""
     if not rows:
         return []
     marks = ", ".join("?" for _ in rows)
@@ -533,6 +537,9 @@ def _complete(
         Listed(facilities[code], status, worst, None, last) for code, status, worst, last in rows
     ]
     _add_details(db, forms, items, checklist)
+    counts = actions_store.counts(db, codes, today().isoformat())
+    for item in items:
+        item.actions = counts.get(item.facility["code"], item.actions)
     return items
 
 

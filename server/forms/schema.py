@@ -161,6 +161,13 @@ class Checklist(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
 
+    def item(self, item_id: str) -> Item:
+        """The item with this id; KeyError when this version has none."""
+        for item in self.items():
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
     def checks(self) -> list[Item]:
         """Every check, advisory ones included."""
         return [item for item in self.items() if item.kind == "check"]

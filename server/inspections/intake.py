@@ -26,9 +26,10 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from server.actions import follow_up
 from server.audit import store as audit
 from server.auth.principal import Principal
-from server.clock import iso_utc, utcnow
+from server.clock import iso_utc, local_date, utcnow
 from server.db import transaction
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
@@ -178,7 +179,7 @@ def _ingest_one(
         result.result,
         result.reasons,
     )
-    _store(db, who, record, checklist, result, receipt, canonical.decode())
+    _store(db, who, record, checklist, visible, result, receipt, canonical.decode())
     return RecordResult(record.id, "created", receipt=receipt)
 
 
@@ -203,12 +204,14 @@ def _store(
     who: Principal,
     record: InspectionRecord,
     checklist: Checklist,
+    visible: set[str],
     result: scoring.ScoreResult,
     receipt: Receipt,
     payload: str,
 ) -> None:
     """Store an accepted inspection with what follows from it: the amended one marked, its
-    photos linked, the facility's current inspection recomputed, the audit trail."""
+    photos linked, its corrective actions, the facility's current inspection recomputed,
+    the audit trail."""
     store.insert(
         db,
         store.NewInspection(
@@ -242,6 +245,12 @@ def _store(
     photo_items = [item.id for item in checklist.items() if item.kind in ("photo", "signature")]
     team = [member.signature for member in record.team or ()]
     photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos, team))
+    follow_up.apply(
+        db,
+        follow_up.Stored(
+            record, checklist, visible, local_date(record.completed_at), receipt.received_at
+        ),
+    )
     store.refresh_current(db, record.facility_code, record.form_id)
     audit.record(
         db,
@@ -320,6 +329,8 @@ def _validate(
         ]
     problems += _time_problems(record, rules)
     problems += _team_problems(record)
+    if checklist is not None and not any(p.code == "invalid_time" for p in problems):
+        problems += _action_problems(checklist, record, visible)
     if record.supersedes:
         problems += _amendment_problems(db, who, record)
     return checklist, visible, problems
@@ -336,6 +347,40 @@ def _team_problems(record: InspectionRecord) -> list[Detail]:
     names = [member.name.strip().casefold() for member in record.team]
     if len(set(names)) != len(names):
         problems.append(Detail(None, "team_duplicate", "a member is named twice in the team"))
+    return problems
+
+
+def _action_problems(
+    checklist: Checklist, record: InspectionRecord, visible: set[str]
+) -> list[Detail]:
+    """An action is required only for a failed check or a veto event, once each, and is
+    due between the inspection day and three years later."""
+    failed = follow_up.failures(checklist, record.answers, visible)
+    inspected_on = local_date(record.completed_at)
+    latest = inspected_on + timedelta(days=follow_up.LATEST_DUE_DAYS)
+    problems: list[Detail] = []
+    seen: set[str] = set()
+    for action in record.actions or ():
+        if action.item in seen:
+            problems.append(Detail(action.item, "action_duplicate", "two actions for one item"))
+        elif action.item not in failed:
+            problems.append(
+                Detail(
+                    action.item,
+                    "action_not_failed",
+                    "an action is for a failed check or a veto event that occurred",
+                )
+            )
+        elif not inspected_on <= action.due <= latest:
+            problems.append(
+                Detail(
+                    action.item,
+                    "action_due_invalid",
+                    f"due {action.due} is before the inspection day or more than three"
+                    " years after it",
+                )
+            )
+        seen.add(action.item)
     return problems
 
 

@@ -35,6 +35,14 @@ Problems with the record as a whole, found by ``server.inspections.intake`` (no 
   amend it.
 - ``supersedes_mismatch``: an amendment is for another facility or checklist.
 - ``supersedes_already_superseded``: the inspection it amends was amended already.
+
+Problems with the corrective actions the record requires (item named):
+
+- ``action_not_failed``: an action for an item that is not a failed check or a veto event
+  that occurred.
+- ``action_duplicate``: two actions for the same item.
+- ``action_due_invalid``: a due date before the inspection day or more than three years
+  after it.
 """
 
 from __future__ import annotations
@@ -67,6 +75,9 @@ RecordProblemCode = Literal[
     "supersedes_forbidden",
     "supersedes_mismatch",
     "supersedes_already_superseded",
+    "action_not_failed",
+    "action_duplicate",
+    "action_due_invalid",
 ]
 """The codes intake gives about a record as a whole."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -35,6 +35,20 @@ class TeamMember(msgspec.Struct, forbid_unknown_fields=True):
     """The member's signature, drawn on the phone and uploaded to /api/photos/{sha256}."""
 
 
+Requirement = Annotated[str, Meta(min_length=1, max_length=2000)]
+
+
+class ActionRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """What the inspector requires for one failed check or veto event (a corrective
+    action, yêu cầu khắc phục), set on the phone while completing the checklist."""
+
+    item: Annotated[str, Meta(min_length=1, max_length=64)]
+    requirement: Requirement
+    """What must be done, in the inspector's words (pre-filled from the check's guidance)."""
+    due: date
+    """The day by which it must be fixed (YYYY-MM-DD)."""
+
+
 class InspectionRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """One completed inspection as the phone recorded it. ``id`` is made on the phone, so a
     record sent twice (a lost response) is recognised and stored once."""
@@ -59,6 +73,12 @@ class InspectionRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
     """The inspection team, one lead first among equals, each signing. Absent in records
     made before the app asked for it: left out (not an empty list) so that such a record
     sent again still has the content hash it was stored with."""
+    actions: Annotated[list[ActionRequest], Meta(max_length=500)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    """The corrective action required for each failed check and veto event. A failure
+    without one gets the checklist's guidance and the default delay (docs/actions.md).
+    Absent in records made before the app asked for it, as ``team``."""
 
 
 class SyncRequest(msgspec.Struct, forbid_unknown_fields=True):

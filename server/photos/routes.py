@@ -17,13 +17,14 @@ Sha256 = Annotated[str, PathParameter(pattern="^[0-9a-f]{64}$", description="SHA
 
 @put(
     "/{sha256:str}",
-    guards=[require_role("inspector", "admin")],
+    guards=[require_role("inspector", "facility", "admin")],
     sync_to_thread=True,
     summary="Upload a photo",
     description="Store a JPEG, PNG or WebP photo under the SHA-256 of its bytes: 201 when"
     " new, 200 when the server already had it (so an interrupted upload is simply sent"
     " again). The type is read from the bytes, not the name; a hash that does not match is"
-    " refused (photo.hash_mismatch).",
+    " refused (photo.hash_mismatch). Inspectors upload evidence and signatures, facilities"
+    " photos of a fix they report; only the uploader sees a photo until a record cites it.",
 )
 def upload_photo(
     request: AuthedRequest,

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.actions import store as actions
 from server.auth.principal import Principal
 from server.clock import utcnow
 from server.db import transaction
@@ -113,7 +114,8 @@ def link(db: sqlite_utils.Database, inspection_id: str, hashes: Iterable[str]) -
 
 def visible_type(db: sqlite_utils.Database, who: Principal, sha256: str) -> str:
     """A photo's type, for its uploader, an admin, or anyone who may see an inspection
-    that attaches it; otherwise not found or out of scope."""
+    that attaches it or a corrective action whose fix shows it; otherwise not found or out
+    of scope."""
     row = db.execute(
         "SELECT media_type, uploaded_by FROM photos WHERE sha256 = ?", [sha256]
     ).fetchone()
@@ -121,8 +123,9 @@ def visible_type(db: sqlite_utils.Database, who: Principal, sha256: str) -> str:
         raise AppError(ErrorCode.PHOTO_NOT_FOUND)
     media_type, uploaded_by = row
     if who.role != "admin" and uploaded_by != who.user_id:
-        citing = citing_inspections(db, sha256)
-        if not facilities.any_in_scope(db, who, inspections.facility_codes(db, citing)):
+        codes = inspections.facility_codes(db, citing_inspections(db, sha256))
+        codes |= actions.facility_codes_for_photo(db, sha256)
+        if not facilities.any_in_scope(db, who, codes):
             raise AppError(ErrorCode.FORBIDDEN_SCOPE)
     return str(media_type)
 

@@ -1,0 +1,279 @@
+"""The owner of ``actions``, ``action_events`` and ``action_photos``.
+
+An action row holds the current state; every change appends an event, so the history is
+never rewritten. Reads join ``facilities`` (and its communes) only to filter by the caller's
+scope and to name the site, as the compliance read model does; they never write there.
+Call the writing functions inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from server.auth.principal import Principal
+from server.db import page_offset
+from server.errors import AppError, ErrorCode
+from server.paging import Page
+
+UNRESOLVED = ("open", "fix_reported")
+
+
+@dataclass(frozen=True)
+class NewAction:
+    facility_code: str
+    form_id: str
+    form_version: int
+    item_id: str
+    kind: str
+    mandatory: bool
+    legal_ref: str | None
+    requirement: str
+    due_date: str
+    inspection_id: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    id: int
+    item_id: str
+    state: str
+    opened_by_inspection: str
+
+
+@dataclass(frozen=True)
+class Event:
+    event: str
+    at: str
+    user_id: int | None = None
+    note: str | None = None
+    due_date: str | None = None
+    inspection_id: str | None = None
+    photos: tuple[str, ...] = ()
+    client_id: str | None = None
+
+
+def insert(db: sqlite_utils.Database, new: NewAction) -> int:
+    cursor = db.execute(
+        "INSERT INTO actions (facility_code, form_id, form_version, item_id, kind, mandatory,"
+        " legal_ref, requirement, due_date, state, opened_by_inspection, last_inspection,"
+        " opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+        [
+            new.facility_code,
+            new.form_id,
+            new.form_version,
+            new.item_id,
+            new.kind,
+            int(new.mandatory),
+            new.legal_ref,
+            new.requirement,
+            new.due_date,
+            new.inspection_id,
+            new.inspection_id,
+            new.at,
+            new.at,
+        ],
+    )
+    action_id = int(cursor.lastrowid or 0)
+    add_event(
+        db,
+        action_id,
+        Event("opened", new.at, due_date=new.due_date, inspection_id=new.inspection_id),
+    )
+    return action_id
+
+
+def add_event(db: sqlite_utils.Database, action_id: int, event: Event) -> None:
+    db.execute(
+        "INSERT INTO action_events (action_id, at, user_id, event, note, due_date,"
+        " inspection_id, photos, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            action_id,
+            event.at,
+            event.user_id,
+            event.event,
+            event.note,
+            event.due_date,
+            event.inspection_id,
+            msgspec.json.encode(list(event.photos)).decode(),
+            event.client_id,
+        ],
+    )
+    if event.photos:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO action_photos (sha256, action_id) VALUES (?, ?)",
+            [(sha256, action_id) for sha256 in sorted(set(event.photos))],
+        )
+
+
+def update(
+    db: sqlite_utils.Database,
+    action_id: int,
+    at: str,
+    *,
+    state: str | None = None,
+    due_date: str | None = None,
+    requirement: str | None = None,
+    last_inspection: str | None = None,
+) -> None:
+    """Change what is given (``None`` keeps a column as it is)."""
+    db.execute(
+        "UPDATE actions SET state = coalesce(?, state), due_date = coalesce(?, due_date),"
+        " requirement = coalesce(?, requirement),"
+        " last_inspection = coalesce(?, last_inspection), updated_at = ? WHERE id = ?",
+        [state, due_date, requirement, last_inspection, at, action_id],
+    )
+
+
+def unresolved(db: sqlite_utils.Database, facility_code: str, form_id: str) -> list[Unresolved]:
+    """The actions of a facility and checklist still waiting for a fix or its check."""
+    rows = db.execute(
+        "SELECT id, item_id, state, opened_by_inspection FROM actions"
+        " WHERE facility_code = ? AND form_id = ? AND state IN ('open', 'fix_reported')"
+        " ORDER BY id",
+        [facility_code, form_id],
+    ).fetchall()
+    return [Unresolved(*row) for row in rows]
+
+
+def opened_by(db: sqlite_utils.Database, inspection_id: str) -> list[Unresolved]:
+    rows = db.execute(
+        "SELECT id, item_id, state, opened_by_inspection FROM actions"
+        " WHERE opened_by_inspection = ? ORDER BY id",
+        [inspection_id],
+    ).fetchall()
+    return [Unresolved(*row) for row in rows]
+
+
+def event_with_client_id(db: sqlite_utils.Database, client_id: str) -> int | None:
+    """The action a client's report already reached, if it did."""
+    row = db.execute(
+        "SELECT action_id FROM action_events WHERE client_id = ?", [client_id]
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+_SELECT = (
+    "SELECT a.*, f.name AS facility_name, f.province_code, f.commune_code, f.kind AS"
+    " facility_kind, c.name AS commune_name FROM actions a"
+    " JOIN facilities f ON f.code = a.facility_code"
+    " JOIN communes c ON c.code = f.commune_code"
+)
+
+
+def get(db: sqlite_utils.Database, who: Principal, action_id: int) -> dict[str, Any]:
+    """One action, for whoever may see its facility."""
+    rows = list(db.query(f"{_SELECT} WHERE a.id = ?", [action_id]))
+    if not rows:
+        raise AppError(ErrorCode.ACTION_NOT_FOUND)
+    row = rows[0]
+    who.require_facility(row["facility_code"], row["province_code"], row["commune_code"])
+    return row
+
+
+def history(db: sqlite_utils.Database, action_id: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT e.*, u.display_name AS by_name FROM action_events e"
+            " LEFT JOIN users u ON u.id = e.user_id WHERE e.action_id = ? ORDER BY e.id",
+            [action_id],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ActionQuery:
+    today: str
+    facility: str | None = None
+    state: str | None = None
+    overdue: bool | None = None
+    commune: str | None = None
+    kind: str | None = None
+    form_id: str | None = None
+    item: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def _conditions(who: Principal, query: ActionQuery) -> tuple[str, list[Any]]:
+    scope, args = who.facility_filter("f")
+    where = [scope]
+    for column, value in (
+        ("a.facility_code", query.facility),
+        ("a.state", query.state),
+        ("f.commune_code", query.commune),
+        ("f.kind", query.kind),
+        ("a.form_id", query.form_id),
+        ("a.item_id", query.item),
+    ):
+        if value:
+            where.append(f"{column} = ?")
+            args.append(value)
+    if query.overdue is not None:
+        overdue = "(a.state = 'open' AND a.due_date < ?)"
+        where.append(overdue if query.overdue else f"NOT {overdue}")
+        args.append(query.today)
+    return " AND ".join(where), args
+
+
+def list_actions(
+    db: sqlite_utils.Database, who: Principal, query: ActionQuery
+) -> Page[dict[str, Any]]:
+    """Unresolved first, overdue and soonest due first among them, then the rest newest
+    first."""
+    where, args = _conditions(who, query)
+    total = db.execute(
+        "SELECT count(*) FROM actions a JOIN facilities f ON f.code = a.facility_code"
+        f" WHERE {where}",
+        args,
+    ).fetchone()[0]
+    rows = list(
+        db.query(
+            f"{_SELECT} WHERE {where} ORDER BY a.state NOT IN ('open', 'fix_reported'),"
+            " CASE WHEN a.state IN ('open', 'fix_reported') THEN a.due_date END,"
+            " a.updated_at DESC, a.id LIMIT ? OFFSET ?",
+            [*args, query.per_page, page_offset(query.page, query.per_page)],
+        )
+    )
+    return Page(rows, int(total), query.page, query.per_page)
+
+
+@dataclass(frozen=True)
+class Counts:
+    open: int = 0
+    """Waiting for a fix or its verification (``open`` and ``fix_reported``)."""
+    overdue: int = 0
+
+
+def counts(
+    db: sqlite_utils.Database, facility_codes: Collection[str], today: str
+) -> dict[str, Counts]:
+    """Unresolved and overdue actions per facility, for the given facilities."""
+    found: dict[str, Counts] = {}
+    codes = sorted(set(facility_codes))
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for code, unresolved_count, overdue in db.execute(
+            "SELECT facility_code, count(*), sum(state = 'open' AND due_date < ?) FROM actions"
+            f" WHERE state IN ('open', 'fix_reported') AND facility_code IN ({marks})"
+            " GROUP BY facility_code",
+            [today, *chunk],
+        ):
+            found[code] = Counts(int(unresolved_count), int(overdue or 0))
+    return found
+
+
+def facility_codes_for_photo(db: sqlite_utils.Database, sha256: str) -> set[str]:
+    """The facilities whose actions hold a photo (a fix reported with it)."""
+    rows = db.execute(
+        "SELECT DISTINCT a.facility_code FROM action_photos p"
+        " JOIN actions a ON a.id = p.action_id WHERE p.sha256 = ?",
+        [sha256],
+    )
+    return {row[0] for row in rows}
