@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "724cd5ce7fe69dda";
+const VERSION = "447454d115f4289a";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -27,6 +27,7 @@ const ASSETS = [
   "/js/data.js",
   "/js/dom.js",
   "/js/explain.js",
+  "/js/follow-up.js",
   "/js/i18n.js",
   "/js/inspections.js",
   "/js/limits.js",
@@ -38,6 +39,7 @@ const ASSETS = [
   "/js/views/drafts.js",
   "/js/views/facilities.js",
   "/js/views/facility.js",
+  "/js/views/follow-up.js",
   "/js/views/inspection.js",
   "/js/views/items/choice.js",
   "/js/views/items/field.js",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import msgspec
 from litestar import get
 
+from server.actions.follow_up import DUE_DAYS
 from server.deps import Config
 from server.settings import Settings
 
@@ -26,6 +27,12 @@ class Limits(msgspec.Struct, frozen=True):
     """Largest photo accepted; the app encodes photos smaller than this."""
     photo_max_side: int
     evidence_max_photos: int
+    action_due_veto_days: int
+    """Default days to fix what a veto event calls for (docs/actions.md)."""
+    action_due_mandatory_days: int
+    """... a failed mandatory check."""
+    action_due_other_days: int
+    """... any other failed check."""
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
@@ -35,6 +42,9 @@ class Limits(msgspec.Struct, frozen=True):
             photo_max_bytes=settings.photo_max_bytes,
             photo_max_side=PHOTO_MAX_SIDE,
             evidence_max_photos=EVIDENCE_MAX_PHOTOS,
+            action_due_veto_days=DUE_DAYS["veto"],
+            action_due_mandatory_days=DUE_DAYS["mandatory"],
+            action_due_other_days=DUE_DAYS["other"],
         )
 
 
@@ -42,7 +52,8 @@ class Limits(msgspec.Struct, frozen=True):
     "/api/limits",
     sync_to_thread=False,
     summary="Limits the app respects",
-    description="Sync batch size and bytes, photo size, photos of evidence per item.",
+    description="Sync batch size and bytes, photo size, photos of evidence per item, default"
+    " days to fix a failure.",
     tags=["system"],
 )
 def limits(settings: Config) -> Limits:

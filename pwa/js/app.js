@@ -4,7 +4,7 @@
 
 import { getSession, sessionUsable } from "./api.js";
 import { refreshAll } from "./data.js";
-import { h, replace } from "./dom.js";
+import { append, h, replace } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
 import { pendingCount, Scheduler } from "./outbox.js";
 import * as store from "./store.js";
@@ -13,9 +13,11 @@ import * as store from "./store.js";
  * @typedef {{leave?: () => Promise<boolean>|boolean, blocksUpdate?: () => boolean,
  *   onChange?: (stores: string[]) => void, onSync?: () => void}} ViewHandle
  * @typedef {{session: import("./api.js").Session|undefined, navigate: (hash: string) => void,
- *   confirm: (message: string, ok?: string) => Promise<boolean>, announce: (message: string) => void,
+ *   confirm: (message: string, ok?: string, options?: ConfirmOptions) => Promise<boolean>, announce: (message: string) => void,
  *   syncNow: () => Promise<void>, scheduler: Scheduler, refreshData: (force?: boolean) => Promise<any>,
  *   rerender: () => void, setSession: (s: any) => Promise<void>, version: () => string}} Ctx
+ * @typedef {{tone?: "primary"|"danger", details?: string[]}} ConfirmOptions
+ *   a primary tone for a confirmation that is not a deletion; details listed under the question
  */
 
 const VIEWS = {
@@ -75,25 +77,28 @@ const ctx = {
 
 /**
  * An accessible confirmation (a modal <dialog>, focus kept inside, Escape cancels).
- * @param {string} message @param {string} [okLabel]
+ * @param {string} message @param {string} [okLabel] @param {ConfirmOptions} [options]
  * @returns {Promise<boolean>}
  */
-function confirm(message, okLabel) {
+function confirm(message, okLabel, options = {}) {
   return new Promise((resolve) => {
     const text = h("p", { id: "confirm-text", text: message });
+    const details = options.details?.length ? h("ul", { class: "confirm-details" }, options.details.map((line) => h("li", { text: line }))) : null;
     const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-text" });
     const finish = (/** @type {boolean} */ value) => {
       dialog.close();
       dialog.remove();
       resolve(value);
     };
-    dialog.append(
+    append(
+      dialog,
       text,
+      details,
       h(
         "div",
         { class: "actions" },
         h("button", { type: "button", class: "secondary", text: t("common.cancel"), onclick: () => finish(false) }),
-        h("button", { type: "button", class: "danger", text: okLabel || t("common.ok"), onclick: () => finish(true) }),
+        h("button", { type: "button", class: options.tone || "danger", text: okLabel || t("common.ok"), onclick: () => finish(true) }),
       ),
     );
     dialog.addEventListener("cancel", (e) => {

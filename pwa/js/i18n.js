@@ -223,6 +223,16 @@ export const CATALOGUE = {
   "problem.action_not_failed": { vi: "Yêu cầu khắc phục chỉ dành cho tiêu chí không đạt hoặc sự việc đã xảy ra", en: "A corrective action is only for a failed check or an event that occurred" },
   "problem.action_duplicate": { vi: "Một tiêu chí có hai yêu cầu khắc phục", en: "Two corrective actions for one check" },
   "problem.action_due_invalid": { vi: "Hạn khắc phục phải từ ngày kiểm tra đến tối đa ba năm sau", en: "The due date must be between the inspection day and three years after it" },
+  "followUp.title": { vi: "Yêu cầu khắc phục", en: "Corrective actions" },
+  "followUp.help": {
+    vi: "Mỗi tiêu chí không đạt và mỗi sự việc đã xảy ra cần một yêu cầu khắc phục: ghi việc cơ sở phải làm và hạn hoàn thành. Có thể sửa nội dung gợi ý.",
+    en: "Each failed check and each event that occurred needs a corrective action: what the facility must do and by when. The suggested text can be changed.",
+  },
+  "followUp.none": { vi: "Không có yêu cầu khắc phục.", en: "No corrective actions." },
+  "followUp.requirement": { vi: "Yêu cầu khắc phục", en: "Corrective action" },
+  "followUp.due": { vi: "Hạn khắc phục", en: "Due date" },
+  "followUp.count": { vi: "{n} yêu cầu khắc phục sẽ được gửi cho cơ sở.", en: "{n} corrective actions will be sent to the facility." },
+  "insp.outcome": { vi: "Kết quả: {result}", en: "Result: {result}" },
   "team.title": { vi: "Đoàn kiểm tra", en: "Inspection team" },
   "team.help": {
     vi: "Ghi họ tên, cơ quan và vai trò của từng thành viên; mỗi người ký tên. Đại diện cơ sở ký ở cuối phiếu.",

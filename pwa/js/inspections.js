@@ -3,6 +3,8 @@
 
 import { allItems, isAnswered } from "./conditions.js";
 import { uuid4 } from "./dom.js";
+import { failures, requests, vietnamDay } from "./follow-up.js";
+import { limits } from "./limits.js";
 import { notYetReceived } from "./outbox.js";
 import { score } from "./scoring.js";
 import * as store from "./store.js";
@@ -63,11 +65,12 @@ export function evidence(i) {
 /**
  * The record the server receives, built once when the inspection is completed and sent
  * unchanged on every retry. "No answer" values (null, "", []) are left out, and so are
- * `photos` when no item has photo evidence and `team` when no team was written (the record
- * is then what it was before).
+ * `photos` when no item has photo evidence, `team` when no team was written and `actions`
+ * when nothing failed (the record is then what it was before).
  * @param {Inspection} i @param {string} completedAt
+ * @param {import("./follow-up.js").ActionRequest[]} [actions] the corrective actions required
  */
-export function buildRecord(i, completedAt) {
+export function buildRecord(i, completedAt, actions = []) {
   /** @type {Record<string, unknown>} */
   const answers = {};
   for (const [id, value] of Object.entries(i.answers)) if (isAnswered(value)) answers[id] = value;
@@ -88,6 +91,7 @@ export function buildRecord(i, completedAt) {
     location: i.location,
     supersedes: i.supersedes,
     ...(i.team && i.team.length ? { team: i.team.map(teamMember) } : {}),
+    ...(actions.length ? { actions } : {}),
   };
 }
 
@@ -100,13 +104,16 @@ function teamMember(m) {
  * Move a draft to the outbox (the caller has checked the required items).
  * @param {string} id @param {Form} form
  */
-export function complete(id, form) {
+export async function complete(id, form) {
   const photoItems = photoItemIds(form);
+  const days = await limits();
   return store.updateInspection(id, (i) => {
     if (i.status !== "draft") return false;
-    const completedAt = new Date().toISOString();
+    const now = new Date();
+    const completedAt = now.toISOString();
     const result = score(form.definition, i.answers);
-    i.record = buildRecord(i, completedAt);
+    const failed = failures(form.definition, i.answers, result.visible);
+    i.record = buildRecord(i, completedAt, requests(failed, i.actions || {}, vietnamDay(now), days));
     i.completed_at = completedAt;
     i.updated_at = completedAt;
     i.preview = { score_display: result.score_display, result: result.result };

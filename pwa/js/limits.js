@@ -7,7 +7,8 @@ import * as store from "./store.js";
 
 /**
  * @typedef {{sync_max_records: number, sync_max_bytes: number, photo_max_bytes: number,
- *   photo_max_side: number, evidence_max_photos: number}} Limits
+ *   photo_max_side: number, evidence_max_photos: number, action_due_veto_days: number,
+ *   action_due_mandatory_days: number, action_due_other_days: number}} Limits
  */
 
 /** @type {Readonly<Limits>} */
@@ -17,6 +18,9 @@ export const DEFAULT_LIMITS = Object.freeze({
   photo_max_bytes: 3_000_000,
   photo_max_side: 1600,
   evidence_max_photos: 20,
+  action_due_veto_days: 7,
+  action_due_mandatory_days: 15,
+  action_due_other_days: 30,
 });
 
 /**

@@ -30,6 +30,7 @@ const CHANNEL = "safeschool-store";
  *   completed_at?: string|null, answers: Record<string, unknown>, notes: Record<string, string>,
  *   photos?: Record<string, string[]>,
  *   location: Location|null, supersedes: string|null, record?: object|null, team?: TeamMember[],
+ *   actions?: Record<string, import("./follow-up.js").ActionChoice>,
  *   preview?: {score_display: string|null, result: string}|null, receipt?: Receipt|null,
  *   error?: ServerError|null, photo_hashes?: string[], photos_pending?: string[],
  *   photo_error?: {hash: string, code: string, message: string}|null, attempts?: number,

@@ -13,6 +13,9 @@ import { complete, remove } from "../inspections.js";
 import { isAnswered, isRequired, score } from "../scoring.js";
 import * as store from "../store.js";
 import { answerProblems } from "../validation.js";
+import { failures } from "../follow-up.js";
+import { limits } from "../limits.js";
+import { followUpSection } from "./follow-up.js";
 import { teamSection } from "./team.js";
 import { choiceField } from "./items/choice.js";
 import { inputField } from "./items/input.js";
@@ -128,6 +131,8 @@ class ChecklistScreen {
     };
     /** @type {{element: HTMLElement, check: () => boolean}|null} */
     this.team = null;
+    /** @type {{element: HTMLElement, refresh: (failed: Item[]) => void}|null} */
+    this.followUp = null;
   }
 
   /** @param {Promise<unknown>} p */
@@ -182,6 +187,8 @@ class ChecklistScreen {
     this.team = await this.teamPart();
     append(root, this.team.element);
     this.layOut();
+    this.followUp = await this.followUpPart();
+    append(root, this.followUp.element);
     if (!readonly) append(root, this.footer());
     this.update();
     this.buildSome(FIRST_SLICE);
@@ -200,6 +207,21 @@ class ChecklistScreen {
       members,
       agencies: [...new Set(names)],
       save: (next) => this.saveDraft((i) => (i.team = next)),
+    });
+  }
+
+  /** What must be fixed, for each failure; a completed inspection shows what it sent. */
+  async followUpPart() {
+    /** @type {Record<string, import("../follow-up.js").ActionChoice>} */
+    let chosen = this.inspection.actions || {};
+    const sent = /** @type {{actions?: import("../follow-up.js").ActionRequest[]}|null|undefined} */ (this.inspection.record);
+    if (this.readonly && sent?.actions) {
+      chosen = Object.fromEntries(sent.actions.map((a) => [a.item, { requirement: a.requirement, due: a.due }]));
+    }
+    return followUpSection(this.screen, {
+      chosen,
+      days: await limits(),
+      save: (next) => this.saveDraft((i) => (i.actions = next)),
     });
   }
 
@@ -280,6 +302,7 @@ class ChecklistScreen {
       totalRequired += required.length;
     }
     this.summary.show(live(result, this.def), result.missing_required.length, totalRequired);
+    this.followUp?.refresh(failures(this.def, answers, result.visible));
   }
 
   async onComplete() {
@@ -302,10 +325,22 @@ class ChecklistScreen {
     }
     if (!team.check()) return stop(t("team.incomplete"), () => team.element.scrollIntoView({ block: "start" }));
     this.message.textContent = "";
-    if (!(await this.ctx.confirm(t("insp.completeConfirm"), t("insp.complete")))) return;
+    if (!(await this.ctx.confirm(t("insp.completeConfirm"), t("insp.complete"), { tone: "primary", details: this.outcome() }))) return;
     await complete(this.id, this.form);
     this.ctx.navigate("#/outbox");
     this.ctx.syncNow();
+  }
+
+  /** The result, its reasons and the actions it opens, for the completion dialog. */
+  outcome() {
+    const result = score(this.def, this.answers);
+    const explained = live(result, this.def);
+    const opened = failures(this.def, this.answers, result.visible).length;
+    return [
+      t("insp.outcome", { result: explained.text }),
+      ...explained.reasons,
+      opened ? t("followUp.count", { n: opened }) : t("followUp.none"),
+    ];
   }
 
   /** Show each problem beside its item on screen; returns them, in document order. */
