@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "447454d115f4289a";
+const VERSION = "adabb49dfc6e1c52";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

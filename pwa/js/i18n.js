@@ -180,6 +180,12 @@ export const CATALOGUE = {
     en: "The checklist of this inspection is not on this phone. Connect to download it.",
   },
   "insp.readonly": { vi: "Phiếu đã hoàn thành, chỉ xem.", en: "Completed inspection, read only." },
+  "insp.amend": { vi: "Sửa phiếu này", en: "Correct this inspection" },
+  "insp.amendExists": { vi: "Phiếu này đã có một bản sửa trên máy.", en: "A correction of this inspection is already on this phone." },
+  "insp.amending": {
+    vi: "Bản sửa của một phiếu đã gửi: khi hoàn thành, bản này thay thế phiếu cũ trên máy chủ.",
+    en: "A correction of a sent inspection: once completed, it replaces the old one on the server.",
+  },
   "insp.saved": { vi: "Đã lưu trên máy", en: "Saved on this phone" },
 
   "result.passed": { vi: "Đạt", en: "Passed" },

@@ -126,6 +126,40 @@ export async function complete(id, form) {
   });
 }
 
+/**
+ * Correct an inspection the server received: a new draft with a new id, pre-filled from it,
+ * that syncs as its amendment (`supersedes`). Null when it cannot be amended from here (not
+ * received, or an amendment of it is already on this phone).
+ * @param {string} id @returns {Promise<Inspection|null>}
+ */
+export async function amend(id) {
+  const original = await store.getInspection(id);
+  if (!original || original.status !== "received") return null;
+  if ((await store.all("inspections")).some((i) => i.supersedes === id)) return null;
+  const now = new Date().toISOString();
+  /** @type {Inspection} */
+  const draft = {
+    id: uuid4(),
+    status: "draft",
+    facility_code: original.facility_code,
+    facility_name: original.facility_name,
+    form_id: original.form_id,
+    form_version: original.form_version,
+    started_at: now,
+    updated_at: now,
+    completed_at: null,
+    answers: structuredClone(original.answers),
+    notes: structuredClone(original.notes),
+    photos: structuredClone(original.photos || {}),
+    location: original.location,
+    supersedes: original.id,
+    ...(original.team ? { team: structuredClone(original.team) } : {}),
+    ...(original.actions ? { actions: structuredClone(original.actions) } : {}),
+  };
+  await store.put("inspections", draft);
+  return draft;
+}
+
 /** A rejected inspection goes back to being a draft with the same id, to be corrected. */
 /** @param {string} id */
 export function reopen(id) {

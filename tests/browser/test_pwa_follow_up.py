@@ -20,7 +20,7 @@ from tests.browser.conftest import (
     start_inspection,
     wait_for_status,
 )
-from tests.browser.test_pwa_journeys import AFTER_HOURS
+from tests.browser.test_pwa_journeys import AFTER_HOURS, complete
 
 pytestmark = pytest.mark.browser
 
@@ -100,3 +100,38 @@ def test_failed_checks_become_actions_with_the_inspectors_words(
     assert by_item[first_id]["due"] == due
     assert by_item[second_id]["due"] == default_due
     assert {a["opened_by_inspection"] for a in actions} == {received["id"]}
+
+
+def test_a_received_inspection_is_corrected_from_the_phone_as_its_amendment(
+    context: Any, page: Any, server: Server
+) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    start_inspection(page, AFTER_HOURS)
+    (first_id, _), (second_id, _) = failing_checks(page, 2)
+    fill_checklist(page, fail=(first_id, second_id))
+    complete(page)
+    [original] = wait_for_status(page, "received")
+
+    # Offline, the inspector opens it from the outbox and corrects one answer.
+    context.set_offline(True)
+    card = page.locator(f"li.card[data-id='{original['id']}']")
+    card.get_by_role("link", name="Xem phiếu").click()
+    page.get_by_role("button", name="Sửa phiếu này").click()
+    page.locator(".view-inspection[data-built]").wait_for(state="attached")
+    assert page.get_by_text("Bản sửa của một phiếu đã gửi").is_visible()
+    page.locator(f"#item-{first_id} .opt-pass").click()
+    complete(page)
+    context.set_offline(False)
+    received = wait_for_status(page, "received", count=2)
+    [amendment] = [i for i in received if i["id"] != original["id"]]
+    assert amendment["record"]["supersedes"] == original["id"]
+
+    headers = {"Authorization": f"Bearer {server.token()}"}
+    stored = httpx.get(f"{server.url}/api/inspections/{original['id']}", headers=headers).json()
+    assert stored["superseded_by"] == amendment["id"]
+    actions = httpx.get(
+        f"{server.url}/api/actions", params={"facility": AFTER_HOURS}, headers=headers
+    ).json()["items"]
+    states = {a["item_id"]: a["state"] for a in actions}
+    assert states == {first_id: "withdrawn", second_id: "open"}

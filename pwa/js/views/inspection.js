@@ -9,7 +9,7 @@ import { getForm } from "../data.js";
 import { append, h, replace } from "../dom.js";
 import { live } from "../explain.js";
 import { t, tx } from "../i18n.js";
-import { complete, remove } from "../inspections.js";
+import { amend, complete, remove } from "../inspections.js";
 import { isAnswered, isRequired, score } from "../scoring.js";
 import * as store from "../store.js";
 import { answerProblems } from "../validation.js";
@@ -180,7 +180,8 @@ class ChecklistScreen {
       h("a", { class: "back", href: readonly ? "#/outbox" : "#/drafts", text: t("common.back") }),
       h("h1", { text: inspection.facility_name }),
       h("p", { class: "meta", text: `${tx(def.title)} · ${t("facility.version", { v: def.version })}` }),
-      readonly ? h("p", { class: "banner info", text: t("insp.readonly") }) : null,
+      readonly ? h("p", { class: "banner info", text: t("insp.readonly") }, this.amendButton()) : null,
+      inspection.supersedes && !readonly ? h("p", { class: "banner info", text: t("insp.amending") }) : null,
       h("div", { class: "sticky" }, this.summary.element, this.summary.overall),
       stampField(this.screen, { location: inspection.location, save: (loc) => this.saveDraft((i) => (i.location = loc)) }),
     );
@@ -207,6 +208,21 @@ class ChecklistScreen {
       members,
       agencies: [...new Set(names)],
       save: (next) => this.saveDraft((i) => (i.team = next)),
+    });
+  }
+
+  /** A received inspection can be corrected: a new draft that syncs as its amendment. */
+  amendButton() {
+    if (this.inspection.status !== "received") return null;
+    return h("button", {
+      type: "button",
+      class: "secondary",
+      text: t("insp.amend"),
+      onclick: async () => {
+        const draft = await amend(this.id);
+        if (draft) this.ctx.navigate(`#/inspection/${draft.id}`);
+        else this.ctx.announce(t("insp.amendExists"));
+      },
     });
   }
 
