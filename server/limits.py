@@ -9,6 +9,7 @@ import msgspec
 from litestar import get
 
 from server.deps import Config
+from server.openapi import api
 from server.settings import Settings
 
 EVIDENCE_MAX_PHOTOS = 20
@@ -40,6 +41,7 @@ class Limits(msgspec.Struct, frozen=True):
 
 @get(
     "/api/limits",
+    **api(),
     sync_to_thread=False,
     summary="Limits the app respects",
     description="Sync batch size and bytes, photo size, photos of evidence per item.",
