@@ -25,10 +25,13 @@ from litestar._openapi.schema_generation.schema import SchemaCreator
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Components,
+    OpenAPIFormat,
     OpenAPIHeader,
+    OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
     Operation,
+    RequestBody,
     Schema,
     SecurityRequirement,
     SecurityScheme,
@@ -99,6 +102,28 @@ class ApiOperation(Operation):
                 }
 
 
+def _raw_body(media_types: tuple[str, ...], description: str) -> type[Operation]:
+    """An operation class declaring a request body read as raw bytes (``RawBody``), which
+    Litestar leaves out of the document."""
+
+    @dataclass
+    class RawBodyOperation(ApiOperation):
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            self.request_body = RequestBody(
+                content={
+                    media_type: OpenAPIMediaType(
+                        schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+                    )
+                    for media_type in media_types
+                },
+                description=description,
+                required=True,
+            )
+
+    return RawBodyOperation
+
+
 def _description(status: int, errors: Iterable[ErrorCode]) -> str:
     codes = "".join(f"\n- `{e.code}`: {e.default_message}" for e in errors)
     return f"{HTTPStatus(status).phrase}, in the error envelope, with one of these codes:{codes}"
@@ -108,10 +133,12 @@ def api(
     *errors: ErrorCode,
     public: bool = False,
     also: Mapping[int, str] | None = None,
+    raw_body: tuple[tuple[str, ...], str] | None = None,
 ) -> Documented:
     """The route's documentation: ``errors`` are the error codes its handler and guards can
     answer (the middleware's are added unless ``public``); ``also`` are success statuses
-    without a body beside the handler's own, with what they mean."""
+    without a body beside the handler's own, with what they mean; ``raw_body`` the media
+    types and description of a body the handler reads as bytes."""
     every = list(errors) if public else [*SIGNED_IN, *errors]
     by_status: dict[int, list[ErrorCode]] = {}
     for error in every:
@@ -130,7 +157,7 @@ def api(
         opt=dict(PUBLIC) if public else {},
         security=[] if public else [{BEARER: []}],
         responses=responses,
-        operation_class=ApiOperation,
+        operation_class=_raw_body(*raw_body) if raw_body else ApiOperation,
     )
 
 

@@ -71,7 +71,12 @@ class FacilityController(Controller):
 
     @post(
         "/import",
-        **api(*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FACILITY_IMPORT_INVALID),
+        **api(
+            *BODY,
+            ErrorCode.FORBIDDEN_ROLE,
+            ErrorCode.FACILITY_IMPORT_INVALID,
+            raw_body=(("text/csv",), "UTF-8 CSV, one facility a row, with a header row."),
+        ),
         guards=[require_role("admin")],
         sync_to_thread=True,
         status_code=200,

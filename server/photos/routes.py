@@ -28,6 +28,7 @@ Sha256 = Annotated[str, PathParameter(pattern="^[0-9a-f]{64}$", description="SHA
             200: "The server already had this photo.",
             201: "Stored: the server did not have this photo yet.",
         },
+        raw_body=(("image/jpeg", "image/png", "image/webp"), "The photo's bytes."),
     ),
     guards=[require_role("inspector", "admin")],
     sync_to_thread=True,
