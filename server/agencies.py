@@ -17,6 +17,8 @@ from typing import Literal
 import msgspec
 from litestar import get
 
+from server.openapi import api
+
 
 class Agency(msgspec.Struct, frozen=True):
     name: str
@@ -33,6 +35,7 @@ def agencies() -> tuple[Agency, ...]:
 
 @get(
     "/api/agencies",
+    **api(),
     tags=["units"],
     summary="Agencies",
     description="The agencies an inspection team is drawn from, from the server's data.",

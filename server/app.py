@@ -36,6 +36,7 @@ from server.forms.routes import FormsController
 from server.inspections.routes import InspectionController, KeptAsideController
 from server.limits import limits
 from server.migrations import migrate
+from server.openapi import COMPONENTS, ClosedStructSchemaPlugin, api
 from server.photos.routes import photo_router
 from server.settings import Settings
 
@@ -55,7 +56,7 @@ class Health(msgspec.Struct):
 
 @get(
     "/healthz",
-    opt=PUBLIC,
+    **api(ErrorCode.UNAVAILABLE, public=True),
     sync_to_thread=True,
     summary="Health check",
     description="Answers 200 when the server runs and its database answers a query.",
@@ -177,6 +178,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema"], exclude_http_methods=[]),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[ClosedStructSchemaPlugin()],
         request_max_body_size=settings.max_body_bytes,
         # Level 5: most of the saving for phones on slow links at a fraction of the CPU of 9.
         compression_config=CompressionConfig(
@@ -201,6 +203,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             # The raw document only: every viewer Litestar offers loads scripts from CDNs,
             # which must never run on this origin, where the app keeps its session token.
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+            components=COMPONENTS,
         ),
         debug=False,
     )

@@ -10,6 +10,7 @@ from litestar import get
 
 from server.actions.follow_up import DUE_DAYS
 from server.deps import Config
+from server.openapi import api
 from server.settings import Settings
 
 EVIDENCE_MAX_PHOTOS = 20
@@ -50,6 +51,7 @@ class Limits(msgspec.Struct, frozen=True):
 
 @get(
     "/api/limits",
+    **api(),
     sync_to_thread=False,
     summary="Limits the app respects",
     description="Sync batch size and bytes, photo size, photos of evidence per item, default"

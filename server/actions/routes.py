@@ -23,13 +23,19 @@ from server.auth.middleware import AuthedRequest, require_role
 from server.clock import today
 from server.db import SQLITE_MAX_INTEGER
 from server.deps import Db, Forms
+from server.errors import ErrorCode
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
+from server.openapi import BODY, api
 from server.paging import Page
 
 _photo_list = msgspec.json.Decoder(list[str])
 
 ActionId = Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER, description="Action id")]
+
+
+_CHANGE = (*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORBIDDEN_SCOPE, ErrorCode.ACTION_NOT_FOUND)
+"""What every change to an action can answer besides its own conflicts."""
 
 
 class ActionController(Controller):
@@ -38,6 +44,7 @@ class ActionController(Controller):
 
     @get(
         "/",
+        **api(ErrorCode.BAD_REQUEST),
         sync_to_thread=True,
         summary="Corrective actions",
         description="Actions in the caller's scope: unresolved first (soonest due first), then"
@@ -80,6 +87,7 @@ class ActionController(Controller):
 
     @get(
         "/{action_id:int}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.ACTION_NOT_FOUND, ErrorCode.FORBIDDEN_SCOPE),
         sync_to_thread=True,
         summary="One corrective action",
         description="An action with every change made to it, oldest first.",
@@ -91,6 +99,7 @@ class ActionController(Controller):
 
     @post(
         "/{action_id:int}/fix",
+        **api(*_CHANGE),
         guards=[require_role("facility")],
         status_code=200,
         sync_to_thread=True,
@@ -111,6 +120,7 @@ class ActionController(Controller):
 
     @post(
         "/{action_id:int}/verify",
+        **api(*_CHANGE, ErrorCode.ACTION_STATE),
         guards=[require_role(*changes.DECIDERS)],
         status_code=200,
         sync_to_thread=True,
@@ -130,6 +140,7 @@ class ActionController(Controller):
 
     @post(
         "/{action_id:int}/reopen",
+        **api(*_CHANGE, ErrorCode.ACTION_STATE),
         guards=[require_role(*changes.DECIDERS)],
         status_code=200,
         sync_to_thread=True,
@@ -150,6 +161,7 @@ class ActionController(Controller):
 
     @post(
         "/{action_id:int}/due",
+        **api(*_CHANGE, ErrorCode.ACTION_STATE),
         guards=[require_role(*changes.DECIDERS)],
         status_code=200,
         sync_to_thread=True,

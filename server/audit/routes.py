@@ -12,6 +12,8 @@ from server.audit.schemas import AuditEntry
 from server.auth.middleware import require_role
 from server.db import SQLITE_MAX_INTEGER
 from server.deps import Db
+from server.errors import ErrorCode
+from server.openapi import api
 from server.paging import Page
 
 
@@ -22,6 +24,7 @@ class AuditController(Controller):
 
     @get(
         "/",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
         sync_to_thread=True,
         summary="Audit trail",
         description="Who did what, newest first: sign-ins, revocations, accounts, imports,"

@@ -10,7 +10,7 @@ from litestar.params import JSONBody, PathParameter
 
 from server.audit import store as audit
 from server.auth import store
-from server.auth.middleware import PUBLIC, AuthedRequest, require_role
+from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
 from server.auth.schemas import (
     CreateUserRequest,
@@ -23,6 +23,7 @@ from server.auth.throttle import LoginThrottle
 from server.db import SQLITE_MAX_INTEGER, transaction
 from server.deps import Config, Db
 from server.errors import AppError, ErrorCode
+from server.openapi import BODY, api
 
 
 def _user_out(row: dict[str, Any]) -> UserOut:
@@ -58,7 +59,14 @@ class AuthController(Controller):
 
     @post(
         "/login",
-        opt=PUBLIC,
+        **api(
+            *BODY,
+            ErrorCode.AUTH_BAD_CREDENTIALS,
+            ErrorCode.AUTH_USER_DISABLED,
+            ErrorCode.RATE_LIMITED,
+            ErrorCode.UNAVAILABLE,
+            public=True,
+        ),
         cache_control=CacheControlHeader(no_store=True),  # the answer carries a token
         sync_to_thread=True,
         summary="Sign in",
@@ -110,6 +118,7 @@ class AuthController(Controller):
 
     @post(
         "/logout",
+        **api(),
         status_code=204,
         sync_to_thread=True,
         summary="Sign out",
@@ -121,6 +130,7 @@ class AuthController(Controller):
 
     @get(
         "/me",
+        **api(),
         sync_to_thread=False,
         summary="Who am I",
         description="The signed-in user with role and scope (province, communes, facility).",
@@ -134,12 +144,19 @@ class UserController(Controller):
     tags = ["users"]
     guards = [require_role("admin")]
 
-    @get("/", sync_to_thread=True, summary="List users", description="Every account (admin only).")
+    @get(
+        "/",
+        **api(ErrorCode.FORBIDDEN_ROLE),
+        sync_to_thread=True,
+        summary="List users",
+        description="Every account (admin only).",
+    )
     def list_users(self, db: Db) -> list[UserOut]:
         return [_user_out(row) for row in store.list_users(db)]
 
     @post(
         "/",
+        **api(*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.USER_INVALID, ErrorCode.USER_EXISTS),
         sync_to_thread=True,
         summary="Create a user",
         description="Create an account with a role and its scope: department (province and"
@@ -167,6 +184,7 @@ class UserController(Controller):
 
     @post(
         "/{user_id:int}/revoke-sessions",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.USER_NOT_FOUND),
         status_code=200,
         sync_to_thread=True,
         summary="Revoke a user's sessions",

@@ -21,9 +21,11 @@ from server.compliance.schemas import CompliancePage, ComplianceRow, FacilityCom
 from server.compliance.status import Status
 from server.db import connect_settings
 from server.deps import Config, Db, Forms
+from server.errors import ErrorCode
 from server.facilities.schemas import Ownership, facility_out
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
+from server.openapi import api
 from server.settings import Settings
 
 LISTERS = require_role("department", "inspector", "admin")
@@ -188,6 +190,7 @@ class ComplianceController(Controller):
 
     @get(
         "/facilities/{code:str}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FACILITY_NOT_FOUND, ErrorCode.FORBIDDEN_SCOPE),
         sync_to_thread=True,
         summary="A facility's compliance",
         description="The facility's status (non_compliant, overdue, not_inspected or"
@@ -208,6 +211,7 @@ class ComplianceController(Controller):
 
     @get(
         "/facilities",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORM_NOT_FOUND),
         guards=[LISTERS],
         sync_to_thread=True,
         summary="Facilities with their compliance status",
@@ -233,6 +237,7 @@ class ComplianceController(Controller):
 
     @get(
         "/facilities.csv",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORM_NOT_FOUND),
         guards=[LISTERS],
         sync_to_thread=False,  # builds the stream only; the rows are read as it is sent
         summary="Facilities with their compliance status, as CSV",

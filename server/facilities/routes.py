@@ -9,6 +9,7 @@ from litestar.params import PathParameter, QueryParameter, RawBody
 
 from server.auth.middleware import AuthedRequest, require_role
 from server.deps import Db
+from server.errors import ErrorCode
 from server.facilities import csv_import, store
 from server.facilities.schemas import (
     CommuneOut,
@@ -19,6 +20,7 @@ from server.facilities.schemas import (
     facility_out,
 )
 from server.forms.schema import FacilityKind
+from server.openapi import BODY, api
 from server.paging import Page
 
 
@@ -28,6 +30,7 @@ class FacilityController(Controller):
 
     @get(
         "/",
+        **api(ErrorCode.BAD_REQUEST),
         sync_to_thread=True,
         summary="List and search facilities",
         description="Facilities in the caller's scope, filtered by province, commune, kind,"
@@ -56,6 +59,7 @@ class FacilityController(Controller):
 
     @get(
         "/{code:str}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FACILITY_NOT_FOUND, ErrorCode.FORBIDDEN_SCOPE),
         sync_to_thread=True,
         summary="One facility",
         description="A facility's registry entry; refused when outside the caller's scope.",
@@ -67,6 +71,12 @@ class FacilityController(Controller):
 
     @post(
         "/import",
+        **api(
+            *BODY,
+            ErrorCode.FORBIDDEN_ROLE,
+            ErrorCode.FACILITY_IMPORT_INVALID,
+            raw_body=(("text/csv",), "UTF-8 CSV, one facility a row, with a header row."),
+        ),
         guards=[require_role("admin")],
         sync_to_thread=True,
         status_code=200,
@@ -92,6 +102,7 @@ class UnitController(Controller):
 
     @get(
         "/provinces",
+        **api(),
         sync_to_thread=True,
         summary="Provinces",
         description="The 34 provincial units (since 1 July 2025), from the server's data.",
@@ -101,6 +112,7 @@ class UnitController(Controller):
 
     @get(
         "/communes",
+        **api(ErrorCode.BAD_REQUEST),
         sync_to_thread=True,
         summary="Communes",
         description="Communes (xã, phường, đặc khu), optionally of one province.",

@@ -11,9 +11,10 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath
 
-from server.auth.middleware import PUBLIC
 from server.deps import Forms
+from server.errors import ErrorCode
 from server.forms.schema import Checklist, FacilityKind, Text, json_schema
+from server.openapi import api
 
 # The brief's marker is "public"; the auth middleware (Litestar's authentication middleware)
 # reads "exclude_from_auth". Both are set so the schema stays reachable whichever is used.
@@ -49,6 +50,7 @@ class FormsController(Controller):
 
     @get(
         "/",
+        **api(),
         sync_to_thread=False,
         summary="List checklist versions",
         description=(
@@ -72,8 +74,8 @@ class FormsController(Controller):
 
     @get(
         "/schema.json",
+        **api(public=True),
         sync_to_thread=False,
-        opt=PUBLIC,
         summary="JSON Schema of checklist files",
         description=(
             "The JSON Schema generated from the server's checklist types, so an editor can "
@@ -86,6 +88,7 @@ class FormsController(Controller):
 
     @get(
         "/{form_id:str}/{version:int}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORM_NOT_FOUND),
         sync_to_thread=False,
         summary="Get one checklist version",
         description=(

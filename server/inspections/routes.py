@@ -22,6 +22,7 @@ from server.inspections.schemas import (
     SyncResponse,
 )
 from server.inspections.scoring import ScoreResult, reasons_of
+from server.openapi import BODY, api
 from server.paging import Page
 
 _summary = msgspec.json.Decoder(ScoreResult)
@@ -33,6 +34,7 @@ class InspectionController(Controller):
 
     @post(
         "/sync/inspections",
+        **api(*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.SYNC_TOO_MANY_RECORDS),
         guards=[require_role("inspector", "admin")],
         status_code=200,
         sync_to_thread=True,
@@ -62,6 +64,7 @@ class InspectionController(Controller):
 
     @get(
         "/inspections/{inspection_id:str}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.INSPECTION_NOT_FOUND, ErrorCode.FORBIDDEN_SCOPE),
         sync_to_thread=True,
         summary="One inspection",
         description="A stored inspection with its record as accepted, its score and result,"
@@ -107,6 +110,7 @@ class KeptAsideController(Controller):
 
     @get(
         "/",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
         sync_to_thread=True,
         summary="Payloads kept aside",
         description="Conflicting and rejected inspection payloads, exactly as phones sent"
@@ -128,6 +132,7 @@ class KeptAsideController(Controller):
 
     @post(
         "/{kept_id:int}/resolve",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.KEPT_ASIDE_NOT_FOUND),
         status_code=204,
         sync_to_thread=True,
         summary="Mark a kept-aside payload as dealt with",

@@ -9,6 +9,8 @@ from litestar.params import PathParameter, RawBody
 
 from server.auth.middleware import AuthedRequest, require_role
 from server.deps import Config, Db
+from server.errors import ErrorCode
+from server.openapi import BODY, api
 from server.photos import store
 from server.settings import Settings
 
@@ -17,6 +19,17 @@ Sha256 = Annotated[str, PathParameter(pattern="^[0-9a-f]{64}$", description="SHA
 
 @put(
     "/{sha256:str}",
+    **api(
+        *BODY,
+        ErrorCode.FORBIDDEN_ROLE,
+        ErrorCode.PHOTO_HASH_MISMATCH,
+        ErrorCode.PHOTO_TYPE,
+        also={
+            200: "The server already had this photo.",
+            201: "Stored: the server did not have this photo yet.",
+        },
+        raw_body=(("image/jpeg", "image/png", "image/webp"), "The photo's bytes."),
+    ),
     guards=[require_role("inspector", "facility", "admin")],
     sync_to_thread=True,
     summary="Upload a photo",
@@ -39,6 +52,7 @@ def upload_photo(
 
 @head(
     "/{sha256:str}",
+    **api(ErrorCode.BAD_REQUEST, ErrorCode.PHOTO_NOT_FOUND, ErrorCode.FORBIDDEN_SCOPE),
     sync_to_thread=True,
     summary="Does the server have this photo",
     description="200 when the photo was received, 404 when it still has to be uploaded;"
@@ -50,10 +64,13 @@ def has_photo(request: AuthedRequest, db: Db, sha256: Sha256) -> None:
 
 @get(
     "/{sha256:str}",
+    **api(ErrorCode.BAD_REQUEST, ErrorCode.PHOTO_NOT_FOUND, ErrorCode.FORBIDDEN_SCOPE),
     sync_to_thread=True,
     summary="Download a photo",
     description="The photo's bytes, for its uploader, an admin, or whoever may see an"
     " inspection citing it. Cached for a long time: the address is the content.",
+    media_type="image/*",
+    response_description="The photo: image/jpeg, image/png or image/webp.",
 )
 def get_photo(request: AuthedRequest, db: Db, settings: Config, sha256: Sha256) -> Response[bytes]:
     data, media_type = store.load_for(db, settings.data_dir / "photos", request.user, sha256)
