@@ -3,6 +3,9 @@
 Pictures (photo evidence, signatures) are read from the photo store, shrunk to thumbnails
 and embedded as data: URIs; the renderer's URL fetcher accepts data: URIs only, so no text
 in a record can make the server fetch a file or a network address.
+
+WeasyPrint is imported when a document is first rendered: it loads Debian's Pango, and a
+server without Pango must still start, sync and serve everything but the minutes.
 """
 
 from __future__ import annotations
@@ -12,11 +15,10 @@ import io
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from PIL import Image, UnidentifiedImageError
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from server.minutes.model import Minutes, Pictures, Source, build
 from server.minutes.words import Lang
@@ -36,12 +38,17 @@ def _template() -> jinja2.Template:
 
 
 @cache
-def _stylesheet() -> CSS:
+def _stylesheet() -> Any:
+    from weasyprint import CSS
+
     text = resources.files("server.minutes").joinpath("minutes.css").read_text("utf-8")
     return CSS(string=text, url_fetcher=_fetcher())
 
 
-def _fetcher() -> URLFetcher:
+def _fetcher() -> Any:
+    """Fetches data: URIs only: never a file, never the network."""
+    from weasyprint.urls import URLFetcher
+
     return URLFetcher(allowed_protocols={"data"})
 
 
@@ -78,6 +85,8 @@ def html(minutes: Minutes) -> str:
 
 def render_pdf(source: Source, lang: Lang, pictures: Pictures) -> bytes:
     """The minutes of one inspection as an A4 PDF."""
+    from weasyprint import HTML
+
     document = HTML(string=html(build(source, lang, pictures)), url_fetcher=_fetcher())
     pdf: bytes = document.write_pdf(stylesheets=[_stylesheet()])  # no target: the bytes
     return pdf
