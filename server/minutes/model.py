@@ -135,7 +135,7 @@ def day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-class _Book:
+class Book:
     """The checklist's items numbered as printed ("2.3": section 2, item 3) and named in
     the language of the minutes."""
 
@@ -156,7 +156,7 @@ class _Book:
         return f"{self.numbers.get(item_id, '?')}. {self.text(item_id)}"
 
 
-def reason_text(reason: Reason, book: _Book) -> str:
+def reason_text(reason: Reason, book: Book) -> str:
     """One reason in words, as pwa/js/explain.js says it."""
     words = book.words
     items = "; ".join(book.text(item_id) for item_id in reason.items)
@@ -170,7 +170,7 @@ def reason_text(reason: Reason, book: _Book) -> str:
 
 def build(source: Source, lang: Lang, pictures: Pictures) -> Minutes:
     words = Words(lang)
-    book = _Book(source.checklist, words)
+    book = Book(source.checklist, words)
     record: Mapping[str, Any] = msgspec.json.decode(source.inspection["payload"])
     answers: Mapping[str, Any] = record.get("answers") or {}
     notes: Mapping[str, str] = record.get("notes") or {}
@@ -198,7 +198,7 @@ def build(source: Source, lang: Lang, pictures: Pictures) -> Minutes:
     )
 
 
-def _notes(notes: Mapping[str, str], book: _Book) -> list[NoteView]:
+def _notes(notes: Mapping[str, str], book: Book) -> list[NoteView]:
     """The notes in the checklist's order."""
     order = list(book.numbers)
     ids = sorted(notes, key=lambda k: order.index(k) if k in order else len(order))
@@ -265,7 +265,7 @@ def _result(source: Source, words: Words) -> str:
     return " · ".join(parts)
 
 
-def _failed(item_id: str, book: _Book) -> FailedView:
+def _failed(item_id: str, book: Book) -> FailedView:
     item = book.items.get(item_id)
     legal_ref = item.legal_ref if item else None
     mandatory = bool(item and item.mandatory)
@@ -273,7 +273,7 @@ def _failed(item_id: str, book: _Book) -> FailedView:
 
 
 def _sections(
-    checklist: Checklist, record: Mapping[str, Any], book: _Book, pictures: Pictures
+    checklist: Checklist, record: Mapping[str, Any], book: Book, pictures: Pictures
 ) -> list[SectionView]:
     visible = visible_items(checklist, record.get("answers") or {})
     views = []
@@ -284,7 +284,7 @@ def _sections(
     return views
 
 
-def _row(item: Item, record: Mapping[str, Any], book: _Book, pictures: Pictures) -> Row:
+def _row(item: Item, record: Mapping[str, Any], book: Book, pictures: Pictures) -> Row:
     answer = (record.get("answers") or {}).get(item.id)
     hashes = list(answer or []) if item.kind == "photo" else []
     hashes += (record.get("photos") or {}).get(item.id, [])
@@ -332,7 +332,7 @@ def _choices(item: Item, answer: object, words: Words) -> str:
     return "; ".join(labels.get(str(value), str(value)) for value in values)
 
 
-def _actions(value: object, book: _Book) -> list[ActionView]:
+def _actions(value: object, book: Book) -> list[ActionView]:
     """The corrective actions, in the record's order; none when the record has none."""
     if not value:
         return []
@@ -344,7 +344,7 @@ def _signers(
     team: list[TeamMember],
     checklist: Checklist,
     answers: Mapping[str, Any],
-    book: _Book,
+    book: Book,
     pictures: Pictures,
 ) -> list[Signer]:
     """The team, lead first, then every signature item of the checklist (the facility's

@@ -6,6 +6,8 @@ import hashlib
 import io
 import random
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,12 +19,13 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from server.app import create_app
 from server.db import connect_settings
 from server.forms.loader import load_file
 from server.inspections import synthetic
 from server.inspections.schemas import InspectionRecord
 from server.settings import REPO_ROOT, Settings
-from tests.conftest import World
+from tests.conftest import World, build_world, make_settings
 
 Client = TestClient[Litestar]
 PRESCHOOL = load_file(REPO_ROOT / "forms" / "preschool-safety.v2.yaml")
@@ -167,16 +170,37 @@ def images(pdf: bytes) -> list[tuple[int, int]]:
     return list(seen.values())
 
 
+@dataclass
+class Office:
+    """One app for the whole module (rendering is slow): its client, world and settings,
+    and the demo-like inspection of A1 with its minutes in Vietnamese."""
+
+    client: Client
+    world: World
+    settings: Settings
+    record: dict[str, Any]
+    pdf: bytes
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    settings = make_settings(tmp_path_factory.mktemp("minutes"))
+    app = create_app(settings)
+    db = connect_settings(settings)
+    world = build_world(db, settings)
+    db.conn.close()
+    with TestClient(app) as client:
+        record = inspection(client, world, settings)
+        pdf = minutes(client, world, "insp_08", record["id"])
+        yield Office(client, world, settings, record, pdf)
+
+
 def vi(item_id: str) -> str:
     return ITEMS[item_id].text.vi
 
 
-def test_the_minutes_say_everything_in_vietnamese(
-    client: Client, world: World, settings: Settings
-) -> None:
-    record = inspection(client, world, settings)
-    pdf = minutes(client, world, "insp_08", record["id"])
-    texts = pages(pdf)
+def test_the_minutes_say_everything_in_vietnamese(office: Office) -> None:
+    record, texts = office.record, pages(office.pdf)
     text = " ".join(texts)
     assert "BIÊN BẢN KIỂM TRA" in text
     assert "Trường Mầm non A1" in text
@@ -202,79 +226,69 @@ def test_the_minutes_say_everything_in_vietnamese(
     assert len(texts) >= 2
 
 
-def test_signatures_and_photos_are_embedded_as_images(
-    client: Client, world: World, settings: Settings
-) -> None:
-    record = inspection(client, world, settings)
-    drawn = images(minutes(client, world, "insp_08", record["id"]))
+def test_signatures_and_photos_are_embedded_as_images(office: Office) -> None:
+    drawn = images(office.pdf)
     # Two team members, the representative and the inspector sign; one photo of evidence
     # (800 × 600, printed as a thumbnail of at most 480 pixels).
     assert drawn.count(SIGNATURE_SIZE) == 4
     assert (480, 360) in drawn
 
 
-def test_a_missing_photo_is_named_not_fetched(
-    client: Client, world: World, settings: Settings
-) -> None:
-    record = inspection(client, world, settings)
+def test_a_missing_photo_is_named_not_fetched(office: Office) -> None:
+    record = inspection(office.client, office.world, office.settings, seed=3)
     record["id"] = "00000000-0000-4000-8000-000000000001"
     record["photos"] = {"gate_fence_secure": ["f" * 64]}
     record["answers"]["representative_signature"] = "../../etc/passwd"
     del record["receipt"]
-    sync(client, world, record)
-    text = " ".join(pages(minutes(client, world, "insp_08", record["id"])))
-    assert text.count("Chưa có ảnh trên máy chủ") == 2
+    sync(office.client, office.world, record)
+    pdf = minutes(office.client, office.world, "insp_08", record["id"])
+    assert " ".join(pages(pdf)).count("Chưa có ảnh trên máy chủ") == 2
 
 
-@pytest.mark.parametrize("who", ["insp_08", "insp_08001", "fac_a1", "dept_08", "admin"])
-def test_everyone_in_scope_may_download(
-    client: Client, world: World, settings: Settings, who: str
-) -> None:
-    record = inspection(client, world, settings)
-    assert "BIÊN BẢN KIỂM TRA" in pages(minutes(client, world, who, record["id"]))[0]
+@pytest.mark.parametrize("who", ["insp_08001", "fac_a1", "dept_08", "admin"])
+def test_everyone_in_scope_may_download(office: Office, who: str) -> None:
+    pdf = minutes(office.client, office.world, who, office.record["id"])
+    assert "BIÊN BẢN KIỂM TRA" in pages(pdf)[0]
 
 
-@pytest.mark.parametrize("who", ["dept_79"])
-def test_out_of_scope_is_refused_as_the_inspection_is(
-    client: Client, world: World, settings: Settings, who: str
-) -> None:
-    record = inspection(client, world, settings)
-    headers = world.auth(who)
-    pdf = client.get(f"/api/inspections/{record['id']}/minutes.pdf", headers=headers)
-    json = client.get(f"/api/inspections/{record['id']}", headers=headers)
+def test_out_of_scope_is_refused_as_the_inspection_is(office: Office) -> None:
+    client, path = office.client, f"/api/inspections/{office.record['id']}"
+    headers = office.world.auth("dept_79")
+    pdf = client.get(f"{path}/minutes.pdf", headers=headers)
+    json = client.get(path, headers=headers)
     assert pdf.status_code == json.status_code == 403
     assert pdf.json() == json.json()
     assert pdf.json()["error"]["code"] == "access.scope"
 
 
-def test_unknown_inspection_is_not_found(client: Client, world: World) -> None:
-    response = client.get(
+def test_unknown_inspection_is_not_found(office: Office) -> None:
+    response = office.client.get(
         "/api/inspections/00000000-0000-4000-8000-00000000dead/minutes.pdf",
-        headers=world.auth("admin"),
+        headers=office.world.auth("admin"),
     )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "inspection.not_found"
 
 
-def test_unknown_language_is_refused(client: Client, world: World, settings: Settings) -> None:
-    record = inspection(client, world, settings)
-    response = client.get(
-        f"/api/inspections/{record['id']}/minutes.pdf?lang=fr", headers=world.auth("admin")
+def test_unknown_language_is_refused(office: Office) -> None:
+    response = office.client.get(
+        f"/api/inspections/{office.record['id']}/minutes.pdf?lang=fr",
+        headers=office.world.auth("admin"),
     )
     assert response.status_code == 400
 
 
-def test_no_actions_print_none(client: Client, world: World, settings: Settings) -> None:
-    record = inspection(client, world, settings, actions=[])
-    text = " ".join(pages(minutes(client, world, "insp_08", record["id"])))
+def test_no_actions_print_none(office: Office) -> None:
+    record = inspection(office.client, office.world, office.settings, seed=4, actions=[])
+    text = " ".join(pages(minutes(office.client, office.world, "insp_08", record["id"])))
     assert "Yêu cầu khắc phục Không có" in text
+    assert "Yêu cầu khắc phục Không có" not in " ".join(pages(office.pdf))
 
 
-def test_an_amendment_names_the_inspection_it_replaces(
-    client: Client, world: World, settings: Settings
-) -> None:
-    first = inspection(client, world, settings, seed=1)
-    amended = inspection(client, world, settings, seed=2, supersedes=first["id"])
+def test_an_amendment_names_the_inspection_it_replaces(office: Office) -> None:
+    client, world, settings = office.client, office.world, office.settings
+    first = inspection(client, world, settings, seed=5)
+    amended = inspection(client, world, settings, seed=6, supersedes=first["id"])
     text = " ".join(pages(minutes(client, world, "fac_a1", amended["id"])))
     assert "Bản sửa đổi." in text
     assert f"thay thế biên bản {first['id']} ngày 12/01/2026" in text
@@ -283,9 +297,9 @@ def test_an_amendment_names_the_inspection_it_replaces(
     assert "Bản sửa đổi." not in old
 
 
-def test_the_minutes_in_english(client: Client, world: World, settings: Settings) -> None:
-    record = inspection(client, world, settings)
-    texts = pages(minutes(client, world, "dept_08", record["id"], "?lang=en"))
+def test_the_minutes_in_english(office: Office) -> None:
+    pdf = minutes(office.client, office.world, "dept_08", office.record["id"], "?lang=en")
+    texts = pages(pdf)
     text = unicodedata.normalize("NFKC", " ".join(texts))
     assert "INSPECTION MINUTES" in text and "BIÊN BẢN" not in text
     assert "Mandatory criteria not met: " + ITEMS["gate_fence_secure"].text.en in text
@@ -293,4 +307,4 @@ def test_the_minutes_in_english(client: Client, world: World, settings: Settings
         assert ITEMS[item_id].text.en in text
     assert "Sửa khóa cổng và rào chắn 15/03/2026" in text
     assert f"Page 1/{len(texts)}" in texts[0]
-    assert f"Inspection: {record['id']}" in texts[-1]
+    assert f"Inspection: {office.record['id']}" in texts[-1]
