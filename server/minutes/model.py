@@ -235,10 +235,19 @@ def _visit(source: Source, record: Mapping[str, Any], words: Words) -> list[tupl
         (words("date"), day(start)),
         (words("time"), words("from_to", start=_clock(start), end=_clock(end))),
         (words("place"), str(source.facility.get("address") or source.facility["name"])),
-        (words("gps"), _gps(record.get("location"), words)),
+        (words("gps"), _gps(_where(record, checklist), words)),
         (words("checklist"), f"{words.pick(checklist.title)} ({version})"),
         (words("account"), str(source.inspection["inspector"])),
     ]
+
+
+def _where(record: Mapping[str, Any], checklist: Checklist) -> object:
+    """Where the phone was: the record's stamp, else the first location item answered."""
+    if record.get("location"):
+        return record["location"]
+    answers: Mapping[str, Any] = record.get("answers") or {}
+    located = (answers.get(i.id) for i in checklist.items() if i.kind == "location")
+    return next((value for value in located if is_answered(value)), None)
 
 
 def _clock(moment: datetime) -> str:

@@ -221,7 +221,7 @@ def test_the_minutes_say_everything_in_vietnamese(office: Office) -> None:
     assert f"{enrolled} trẻ" in text
     for number, page in enumerate(texts, start=1):
         assert f"Mã biên bản: {record['id']}" in page
-        assert record["receipt"]["content_hash"] in page
+        assert f"Mã nội dung (SHA-256): {record['receipt']['content_hash']}" in page
         assert f"Trang {number}/{len(texts)}" in page
     assert len(texts) >= 2
 
@@ -306,5 +306,8 @@ def test_the_minutes_in_english(office: Office) -> None:
     for item_id in FAILED:
         assert ITEMS[item_id].text.en in text
     assert "Sửa khóa cổng và rào chắn 15/03/2026" in text
-    assert f"Page 1/{len(texts)}" in texts[0]
-    assert f"Inspection: {office.record['id']}" in texts[-1]
+    content_hash = office.record["receipt"]["content_hash"]
+    for number, page in enumerate(texts, start=1):
+        assert f"Inspection: {office.record['id']}" in page
+        assert f"Content hash (SHA-256): {content_hash}" in page
+        assert f"Page {number}/{len(texts)}" in page
