@@ -30,9 +30,10 @@ class Action(msgspec.Struct):
     """A corrective action as a record carries it (``actions``): the item concerned, what
     must be done and by when."""
 
-    item: str
     requirement: str
     due: date
+    item: str | None = None
+    """Absent for an action that concerns no one item."""
 
 
 @dataclass(frozen=True)
@@ -346,7 +347,10 @@ def _actions(value: object, book: Book) -> list[ActionView]:
     if not value:
         return []
     actions = msgspec.convert(value, list[Action])
-    return [ActionView(book.label(a.item), a.requirement, day(a.due)) for a in actions]
+    return [
+        ActionView(book.label(a.item) if a.item else "—", a.requirement, day(a.due))
+        for a in actions
+    ]
 
 
 def _signers(
