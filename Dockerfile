@@ -14,6 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SAFESCHOOL_PWA_DIR=/app/pwa
 
 WORKDIR /app
+# The minutes PDF: WeasyPrint lays text out with Pango; DejaVu covers Vietnamese.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY requirements ./requirements
 RUN pip install --no-cache-dir --require-hashes -r requirements/app.txt

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post
+import sqlite_utils
+from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.auth.middleware import AuthedRequest, require_role
+from server.auth.principal import Principal
 from server.db import SQLITE_MAX_INTEGER
 from server.deps import Config, Db, Forms
 from server.errors import AppError, ErrorCode
@@ -22,10 +24,30 @@ from server.inspections.schemas import (
     SyncResponse,
 )
 from server.inspections.scoring import ScoreResult, reasons_of
+from server.minutes.model import Source
+from server.minutes.render import render_pdf, store_pictures
+from server.minutes.words import Lang
 from server.openapi import BODY, api
 from server.paging import Page
 
 _summary = msgspec.json.Decoder(ScoreResult)
+InspectionId = Annotated[str, PathParameter(description="Inspection id (UUID)")]
+
+
+def _visible(
+    db: sqlite_utils.Database, who: Principal, inspection_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A stored inspection and its facility, for whoever may see that facility: the one
+    scope check of every read of an inspection."""
+    row = store.get_inspection(db, inspection_id)
+    return row, get_facility_for(db, who, row["facility_code"])
+
+
+def _scored(row: dict[str, Any], forms: Forms) -> ScoreResult:
+    """The stored result with its reasons (worked out for results stored before reasons)."""
+    summary = _summary.decode(row["summary"])
+    summary.reasons = reasons_of(summary, forms.get(row["form_id"], row["form_version"]))
+    return summary
 
 
 class InspectionController(Controller):
@@ -76,13 +98,10 @@ class InspectionController(Controller):
         request: AuthedRequest,
         db: Db,
         forms: Forms,
-        inspection_id: Annotated[str, PathParameter(description="Inspection id (UUID)")],
+        inspection_id: InspectionId,
     ) -> InspectionOut:
-        row = store.get_inspection(db, inspection_id)
-        get_facility_for(db, request.user, row["facility_code"])
-        summary = _summary.decode(row["summary"])
-        checklist = forms.get(row["form_id"], row["form_version"])
-        summary.reasons = reasons_of(summary, checklist)
+        row, _ = _visible(db, request.user, inspection_id)
+        summary = _scored(row, forms)
         return InspectionOut(
             id=row["id"],
             facility_code=row["facility_code"],
@@ -100,6 +119,37 @@ class InspectionController(Controller):
             superseded_by=row["superseded_by"],
             record=msgspec.json.decode(row["payload"]),
             summary=summary,
+        )
+
+    @get(
+        "/inspections/{inspection_id:str}/minutes.pdf",
+        sync_to_thread=True,
+        media_type="application/pdf",
+        summary="The minutes (biên bản kiểm tra) as a PDF",
+        description="A printable A4 document of one stored inspection: facility, visit, team,"
+        " result and its reasons, failed checks with their legal sources, corrective actions,"
+        " notes, every answer with its photos, and the signatures as drawn; an amendment"
+        " names the inspection it replaces. Vietnamese unless lang=en. Scoped like"
+        " GET /api/inspections/{id}.",
+    )
+    def get_minutes(
+        self,
+        request: AuthedRequest,
+        db: Db,
+        forms: Forms,
+        settings: Config,
+        inspection_id: InspectionId,
+        lang: Annotated[Lang, QueryParameter(description="vi (default) or en")] = "vi",
+    ) -> Response[bytes]:
+        row, facility = _visible(db, request.user, inspection_id)
+        amended = store.get_inspection(db, row["supersedes"]) if row["supersedes"] else None
+        checklist = forms.get(row["form_id"], row["form_version"])
+        source = Source(row, facility, checklist, _scored(row, forms), amended)
+        pdf = render_pdf(source, lang, store_pictures(settings.data_dir / "photos"))
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="bien-ban-{row["id"]}.pdf"'},
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ _SIGNATURES: list[tuple[bytes, int, str]] = [
     (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
     (b"WEBP", 8, "image/webp"),
 ]
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def sniff(data: bytes) -> str | None:
@@ -134,6 +138,18 @@ def citing_inspections(db: sqlite_utils.Database, sha256: str) -> list[str]:
     """The inspections that attach a photo."""
     rows = db.execute("SELECT inspection_id FROM inspection_photos WHERE sha256 = ?", [sha256])
     return [row[0] for row in rows]
+
+
+def read(photos_dir: Path, sha256: str) -> bytes | None:
+    """A stored photo's bytes, None when it was never uploaded (or ``sha256`` is no hash:
+    a photo or signature answer is any string). No scope check: only for the photos of an
+    inspection the caller was already allowed to see (its minutes)."""
+    if not _SHA256.fullmatch(sha256):
+        return None
+    try:
+        return photo_path(photos_dir, sha256).read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def load_for(

@@ -51,6 +51,7 @@ ENDPOINTS: list[tuple[str, str, object, set[str], int]] = [
     ("HEAD", f"/api/photos/{NO_PHOTO}", None, EVERYONE, 404),
     ("GET", f"/api/photos/{NO_PHOTO}", None, EVERYONE, 404),
     ("GET", "/api/inspections/unknown", None, EVERYONE, 404),
+    ("GET", "/api/inspections/unknown/minutes.pdf", None, EVERYONE, 404),
     ("GET", "/api/compliance/facilities", None, EVERYONE - {"fac_a1"}, 200),
     ("GET", "/api/compliance/facilities.csv", None, EVERYONE - {"fac_a1"}, 200),
 ]
