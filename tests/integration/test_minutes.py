@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -23,7 +22,6 @@ from server.app import create_app
 from server.db import connect_settings
 from server.forms.loader import load_file
 from server.inspections import synthetic
-from server.inspections.schemas import InspectionRecord
 from server.settings import REPO_ROOT, Settings
 from tests.conftest import World, build_world, make_settings
 
@@ -74,24 +72,6 @@ def sync(client: Client, world: World, record: dict[str, Any]) -> dict[str, Any]
     return dict(result["receipt"])
 
 
-def store_actions(settings: Settings, record: dict[str, Any], actions: list[Any]) -> None:
-    """Corrective actions in the stored record. Until intake knows the ``actions`` field
-    (added on its own branch), they are written into the stored payload as intake will
-    keep them; once it knows the field, the record is simply synced with them."""
-    if "actions" in InspectionRecord.__struct_fields__:
-        return
-    stored = {**record, "actions": actions}
-    db = connect_settings(settings)
-    try:
-        db.execute(
-            "UPDATE inspections SET payload = ? WHERE id = ?",
-            [msgspec.json.encode(stored).decode(), record["id"]],
-        )
-        db.conn.commit()
-    finally:
-        db.conn.close()
-
-
 def inspection(
     client: Client, world: World, settings: Settings, seed: int = 1, **changes: Any
 ) -> dict[str, Any]:
@@ -126,11 +106,9 @@ def inspection(
     record["started_at"] = (completed - timedelta(minutes=95)).isoformat()
     actions = changes.pop("actions", ACTIONS)
     record.update(changes)
-    if "actions" in InspectionRecord.__struct_fields__ and actions:
-        record["actions"] = actions
-    record["receipt"] = sync(client, world, {k: v for k, v in record.items() if k != "receipt"})
     if actions:
-        store_actions(settings, {k: v for k, v in record.items() if k != "receipt"}, actions)
+        record["actions"] = actions
+    record["receipt"] = sync(client, world, record)
     return record
 
 
