@@ -3,9 +3,8 @@ facilities with their status, and the same list as a streamed CSV file."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, get
@@ -15,7 +14,7 @@ from litestar.response import Stream
 
 from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
-from server.clock import utcnow
+from server.clock import VIETNAM, utcnow
 from server.compliance import store
 from server.compliance.schemas import CompliancePage, ComplianceRow, FacilityCompliance
 from server.compliance.status import Status
@@ -27,8 +26,10 @@ from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
 from server.openapi import api
 from server.settings import Settings
+from server.spreadsheets import Column, Value, csv_lines, xlsx_chunks
 
 LISTERS = require_role("department", "inspector", "admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def provide_filters(
@@ -50,6 +51,9 @@ def provide_filters(
     q: Annotated[
         str | None, QueryParameter(description="Search name, code or address", max_length=100)
     ] = None,
+    overdue_actions: Annotated[
+        bool, QueryParameter(description="Only facilities with a corrective action overdue")
+    ] = False,
     sort: Annotated[
         store.Sort,
         QueryParameter(description="status (most severe first), score, date or name"),
@@ -63,7 +67,18 @@ def provide_filters(
 ) -> store.ListQuery:
     """The list's filters, declared once for the JSON list and the CSV export."""
     return store.ListQuery(
-        status, province, commune, kind, ownership, checklist, q, sort, order, page, per_page
+        status=status,
+        province=province,
+        commune=commune,
+        kind=kind,
+        ownership=ownership,
+        checklist=checklist,
+        text=q,
+        overdue_actions=overdue_actions,
+        sort=sort,
+        order=order,
+        page=page,
+        per_page=per_page,
     )
 
 
@@ -152,35 +167,57 @@ def csv_cells(item: store.Listed) -> list[str]:
     ]
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_COLUMNS = (
+    Column("Mã cơ sở", width=14),
+    Column("Tên cơ sở", width=40),
+    Column("Loại hình", width=16),
+    Column("Loại sở hữu", width=14),
+    Column("Tỉnh, thành phố", width=20),
+    Column("Xã, phường", width=20),
+    Column("Tình trạng", width=16),
+    Column("Điểm thấp nhất", "number", 12),
+    Column("Kiểm tra gần nhất", "datetime", 18),
+    Column("Bảng kiểm không đạt", width=40),
+    Column("Tiêu chí bắt buộc không đạt", width=50),
+    Column("Lý do không đạt", width=60),
+    Column("Yêu cầu khắc phục chưa xong", "integer", 14),
+    Column("Yêu cầu quá hạn", "integer", 12),
+)
+"""The CSV's columns in the same order, with Vietnamese headers and their types."""
 
 
-def spreadsheet_safe(cell: str) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula (= + - @, tab,
-    carriage return) gets a leading single quote, so a facility name never runs."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+def xlsx_cells(item: store.Listed) -> list[Value]:
+    """One XLSX row: the CSV's texts, with the score, the date and the counts typed."""
+    row: dict[str, Value] = dict(zip(CSV_COLUMNS, csv_cells(item), strict=True))
+    last = item.last_completed_at
+    row["worst_score"] = None if item.worst_score is None else float(item.worst_score)
+    row["last_inspected"] = (
+        datetime.fromisoformat(last).astimezone(VIETNAM).replace(tzinfo=None) if last else None
+    )
+    row["open_actions"] = item.actions.open
+    row["overdue_actions"] = item.actions.overdue
+    return [row[column] for column in CSV_COLUMNS]
 
 
-def _csv_lines(rows: list[list[str]]) -> str:
-    """Every cell of every CSV this server writes passes ``spreadsheet_safe``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
-    return buffer.getvalue()
+def _rows(
+    settings: Settings, who: Principal, forms: FormRegistry, query: store.ListQuery, now: str
+) -> Iterator[list[store.Listed]]:
+    """The whole list in chunks. It owns its connection: the request's ``db`` goes back to
+    the pool before a streamed body is sent."""
+    db = connect_settings(settings)
+    try:
+        yield from store.iter_facilities(db, who, forms, query, now)
+    finally:
+        db.conn.close()
 
 
 def csv_stream(
     settings: Settings, who: Principal, forms: FormRegistry, query: store.ListQuery, now: str
 ) -> Iterator[str]:
-    """The CSV, a chunk of rows at a time from one cursor. It owns its connection: the
-    request's ``db`` goes back to the pool before a streamed body is sent."""
-    yield "\ufeff" + _csv_lines([list(CSV_COLUMNS)])
-    db = connect_settings(settings)
-    try:
-        for items in store.iter_facilities(db, who, forms, query, now):
-            yield _csv_lines([csv_cells(item) for item in items])
-    finally:
-        db.conn.close()
+    """The CSV, a chunk of rows at a time from one cursor."""
+    yield "\ufeff" + csv_lines([CSV_COLUMNS])
+    for items in _rows(settings, who, forms, query, now):
+        yield csv_lines([csv_cells(item) for item in items])
 
 
 class ComplianceController(Controller):
@@ -261,6 +298,39 @@ class ComplianceController(Controller):
             media_type="text/csv",
             headers={
                 "Content-Disposition": 'attachment; filename="compliance.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @get(
+        "/facilities.xlsx",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORM_NOT_FOUND),
+        guards=[LISTERS],
+        sync_to_thread=True,
+        summary="Facilities with their compliance status, as XLSX",
+        description="The same list, filters and columns as the CSV, as an Excel workbook:"
+        " Vietnamese headers, frozen and filtered; scores, dates and counts typed; texts"
+        " always text. Departments, inspectors and admins.",
+        media_type=XLSX,
+    )
+    def export_xlsx(
+        self,
+        request: AuthedRequest,
+        settings: Config,
+        forms: Forms,
+        filters: NamedDependency[store.ListQuery],
+    ) -> Stream:
+        now = utcnow()
+        store.applicable_pairs(forms, filters.checklist)  # an unknown checklist fails here
+        batches = (
+            [xlsx_cells(item) for item in items]
+            for items in _rows(settings, request.user, forms, filters, now)
+        )
+        return Stream(
+            xlsx_chunks("Cơ sở", XLSX_COLUMNS, batches),
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": 'attachment; filename="compliance.xlsx"',
                 "Cache-Control": "no-store",
             },
         )

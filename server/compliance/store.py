@@ -182,6 +182,8 @@ class ListQuery:
     checklist: str | None = None
     """Only facilities this checklist applies to, with the status over it alone."""
     text: str | None = None
+    overdue_actions: bool = False
+    """Only facilities with a corrective action open past its due date."""
     sort: Sort = "status"
     order: Order | None = None
     """``None``: the sort's natural direction (``DEFAULT_ORDER``)."""
@@ -421,6 +423,11 @@ def status_sql(
         ownership=query.ownership,
         text=query.text,
     )
+    if query.overdue_actions:
+        where.append(
+            "f.code IN (SELECT facility_code FROM actions WHERE state = 'open' AND due_date < ?)"
+        )
+        where_args.append(today().isoformat())
     if query.checklist:
         # Only the facilities the checklist applies to are listed.
         kinds = sorted(columns[0])

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, get_type_hints
 
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from litestar import Litestar
 from litestar.response import Stream
@@ -35,6 +36,7 @@ from server.forms.registry import FormRegistry
 from server.forms.schema import Checklist
 from server.inspections import scoring, synthetic
 from server.settings import REPO_ROOT, Settings
+from server.spreadsheets import spreadsheet_safe
 from tests.conftest import World
 
 Client = TestClient[Litestar]
@@ -828,4 +830,43 @@ def test_csv_cells_never_start_a_formula(client: Client, world: World, settings:
         "F6": "Trường 1",
         "F7": "'quoted",
     }
-    assert routes.spreadsheet_safe("") == ""
+    assert spreadsheet_safe("") == ""
+
+
+def test_xlsx_has_the_csvs_rows_typed_and_never_a_formula(
+    client: Client, world: World, settings: Settings
+) -> None:
+    names = ["=1+1", "+cmd", "@SUM(A1)", "Trường 1"]
+    add_facilities(
+        settings,
+        [(f"F{n}", name, "preschool", "public", "08", "08001") for n, name in enumerate(names)],
+    )
+    sync(client, world, "admin", [record(PRESCHOOL, "F3", random.Random(3))])
+    response = client.get(f"{LIST}.xlsx", params={"sort": "name"}, headers=world.auth("admin"))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    header, *rows = list(sheet.iter_rows())
+    assert header[0].value == "Mã cơ sở" and header[0].font.bold
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:N")
+    by_code = {row[0].value: row for row in rows}
+    for n, name in enumerate(names):
+        cell = by_code[f"F{n}"][1]
+        assert (cell.value, cell.data_type) == (name, "s")  # text, never a formula
+    inspected = by_code["F3"]
+    assert inspected[7].data_type == "n" and isinstance(inspected[8].value, datetime)
+    assert inspected[12].value is None or isinstance(inspected[12].value, int)
+    csv_text = client.get(CSV, params={"sort": "name"}, headers=world.auth("admin")).text
+    assert len(rows) == len(list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))) - 1
+
+
+def test_the_list_filters_sites_with_overdue_actions(
+    client: Client, world: World, settings: Settings
+) -> None:
+    rng = random.Random(4)
+    failing = record(PRESCHOOL, "A1", rng, days_ago=40, fail=(PRESCHOOL.checks()[0].id,))
+    sync(client, world, "insp_08", [failing, record(PRESCHOOL, "A2", rng)])
+    page = client.get(LIST, params={"overdue_actions": "true"}, headers=world.auth("dept_08"))
+    assert [row["facility"]["code"] for row in page.json()["items"]] == ["A1"]
+    assert page.json()["items"][0]["overdue_actions"] > 0

@@ -1,0 +1,103 @@
+"""The one way this server writes tables for spreadsheet programs: CSV and XLSX.
+
+Whatever a cell holds (a facility name typed by anyone), a spreadsheet never runs it as a
+formula: CSV cells that start like one (= + - @, tab, carriage return) get a leading single
+quote; XLSX text is always a text cell, and numbers and dates keep their types.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+Value = str | int | float | datetime | None
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading
+    single quote, so a facility name never runs."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def csv_lines(rows: Iterable[Sequence[Value]]) -> str:
+    """CSV text (CRLF) for rows; every cell passes ``spreadsheet_safe``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([spreadsheet_safe(_text(cell)) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Literal["text", "number", "integer", "datetime"] = "text"
+    width: int = 18
+
+
+def xlsx_chunks(
+    title: str, columns: Sequence[Column], batches: Iterable[Sequence[Sequence[Value]]]
+) -> Iterator[bytes]:
+    """An XLSX workbook of one sheet: a bold, frozen header with filters, typed cells.
+    Rows are written as they come (openpyxl's write-only mode, memory bounded by a batch);
+    the file is then sent in chunks from a temporary file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(columns))
+    rows = 1
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    sheet.append(header)
+    for batch in batches:
+        for row in batch:
+            sheet.append(
+                [_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)]
+            )
+            rows += 1
+    sheet.auto_filter.ref = f"A1:{last}{rows}"
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        while chunk := file.read(64 * 1024):
+            yield chunk
+
+
+def _cell(sheet: object, column: Column, value: Value) -> Any:
+    if value is None or value == "":
+        return None
+    if column.kind == "text" or isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type = "s"  # openpyxl would make "=…" a formula; text is never evaluated
+        return cell
+    cell = WriteOnlyCell(sheet, value=value)
+    if column.kind == "datetime":
+        cell.number_format = "dd/mm/yyyy hh:mm"
+    elif column.kind == "number":
+        cell.number_format = "0.0"
+    return cell
