@@ -30,6 +30,7 @@ from server.compliance.routes import ComplianceController
 from server.db import ConnectionPool, connect_settings
 from server.deps import DEPENDENCIES, Db
 from server.errors import EXCEPTION_HANDLERS, AppError, ErrorCode
+from server.exports.routes import ExportController
 from server.facilities.routes import FacilityController, UnitController
 from server.forms.registry import FormRegistry, load_and_publish
 from server.forms.routes import FormsController
@@ -168,6 +169,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             AuditController,
             ComplianceController,
             ActionController,
+            ExportController,
             photo_router(settings),
             static,
         ],

@@ -1,0 +1,162 @@
+"""Data exports for analysts: every inspection of one checklist version, one column per
+item, as streamed CSV or XLSX (``server.exports.table``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import islice
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import QueryParameter
+from litestar.response import Stream
+
+from server.auth.middleware import AuthedRequest, require_role
+from server.auth.principal import Principal
+from server.clock import iso_utc
+from server.db import connect_settings
+from server.deps import Config, Forms
+from server.errors import AppError, ErrorCode
+from server.exports import table
+from server.forms.schema import Checklist
+from server.openapi import api
+from server.settings import Settings
+from server.spreadsheets import Value, csv_lines, xlsx_chunks
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 500
+ERRORS = (ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORM_NOT_FOUND)
+
+
+def _batches(
+    settings: Settings, who: Principal, checklist: Checklist, query: table.ExportQuery
+) -> Iterator[list[list[Value]]]:
+    """The rows in batches from one cursor on a connection of its own (a streamed body is
+    sent after the request's connection went back to the pool)."""
+    db = connect_settings(settings)
+    try:
+        rows = table.rows(db, who, checklist, query)
+        while batch := list(islice(rows, CHUNK)):
+            yield batch
+    finally:
+        db.conn.close()
+
+
+def _moment(value: datetime | None, name: str) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise AppError(ErrorCode.BAD_REQUEST, f"{name} needs a time zone offset")
+    try:
+        return iso_utc(value, "microseconds")
+    except OverflowError as exc:
+        raise AppError(ErrorCode.BAD_REQUEST, f"{name} is out of range") from exc
+
+
+Since = Annotated[
+    datetime | None, QueryParameter(description="Completed at or after (ISO 8601 with offset)")
+]
+Until = Annotated[datetime | None, QueryParameter(description="Completed before (ISO 8601)")]
+
+
+class ExportController(Controller):
+    path = "/api/exports"
+    tags = ["exports"]
+    guards = [require_role("department", "inspector", "admin")]
+
+    def _prepare(
+        self,
+        forms: Forms,
+        checklist: str,
+        version: int,
+        since: datetime | None,
+        until: datetime | None,
+        province: str | None,
+        commune: str | None,
+    ) -> tuple[Checklist, table.ExportQuery]:
+        definition = forms.get(checklist, version)
+        query = table.ExportQuery(
+            checklist,
+            version,
+            _moment(since, "since"),
+            _moment(until, "until"),
+            province,
+            commune,
+        )
+        return definition, query
+
+    @get(
+        "/inspections.csv",
+        **api(*ERRORS),
+        sync_to_thread=False,
+        media_type="text/csv",
+        summary="Inspections of one checklist version, as CSV",
+        description="Every inspection in the caller's scope of one checklist version, oldest"
+        " first: facility fields, times, score, result, reasons, team, amendments, notes,"
+        " then one column per item (answers as sent). Filtered by completion time and unit;"
+        " streamed in constant memory. Departments, inspectors and admins.",
+    )
+    def inspections_csv(
+        self,
+        request: AuthedRequest,
+        settings: Config,
+        forms: Forms,
+        checklist: Annotated[str, QueryParameter(description="Checklist id")],
+        version: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Version")],
+        since: Since = None,
+        until: Until = None,
+        province: Annotated[str | None, QueryParameter(description="Province code")] = None,
+        commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+    ) -> Stream:
+        definition, query = self._prepare(
+            forms, checklist, version, since, until, province, commune
+        )
+        header = [column.header for column in table.columns(definition)]
+
+        def body() -> Iterator[str]:
+            yield "\ufeff" + csv_lines([header])
+            for batch in _batches(settings, request.user, definition, query):
+                yield csv_lines(batch)
+
+        return Stream(
+            body(),
+            media_type="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="{checklist}-v{version}.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @get(
+        "/inspections.xlsx",
+        **api(*ERRORS),
+        sync_to_thread=True,
+        media_type=XLSX,
+        summary="Inspections of one checklist version, as XLSX",
+        description="The same table as the CSV, as an Excel workbook with typed cells.",
+    )
+    def inspections_xlsx(
+        self,
+        request: AuthedRequest,
+        settings: Config,
+        forms: Forms,
+        checklist: Annotated[str, QueryParameter(description="Checklist id")],
+        version: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Version")],
+        since: Since = None,
+        until: Until = None,
+        province: Annotated[str | None, QueryParameter(description="Province code")] = None,
+        commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+    ) -> Stream:
+        definition, query = self._prepare(
+            forms, checklist, version, since, until, province, commune
+        )
+        batches = _batches(settings, request.user, definition, query)
+        return Stream(
+            xlsx_chunks(f"{checklist} v{version}", table.columns(definition), batches),
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="{checklist}-v{version}.xlsx"',
+                "Cache-Control": "no-store",
+            },
+        )

@@ -1,0 +1,137 @@
+"""Every inspection of one checklist version as a table for analysts, as ODK and Kobo users
+expect from a form server: one row per inspection, the facility's fields, times, score,
+result and reasons, the team, then one column per item of that version.
+
+Rows are read from one cursor and turned into cells one at a time, so memory stays flat
+whatever the number of inspections. The query joins ``inspections`` with ``facilities`` and
+the units only to read and filter by scope, as the compliance read model does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from server.auth.principal import Principal
+from server.forms.schema import Checklist, Item
+from server.inspections.scoring import StoredOutcome, reasons_of
+from server.spreadsheets import Column, Value
+
+FIXED = (
+    Column("inspection_id", width=38),
+    Column("facility_code", width=14),
+    Column("facility_name", width=36),
+    Column("kind", width=16),
+    Column("ownership", width=12),
+    Column("province", width=18),
+    Column("commune", width=18),
+    Column("inspector", width=16),
+    Column("started_at", width=22),
+    Column("completed_at", width=22),
+    Column("received_at", width=22),
+    Column("score", "number", 10),
+    Column("result", width=12),
+    Column("reasons", width=40),
+    Column("team", width=40),
+    Column("supersedes", width=38),
+    Column("superseded_by", width=38),
+    Column("notes", width=40),
+)
+"""The columns before the items': what every export has whatever the checklist."""
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    form_id: str
+    version: int
+    since: str | None = None
+    """Completed at or after this moment (ISO 8601 UTC), if given."""
+    until: str | None = None
+    """Completed before this moment, if given."""
+    province: str | None = None
+    commune: str | None = None
+
+
+def columns(checklist: Checklist) -> list[Column]:
+    return [*FIXED, *(_item_column(item) for item in checklist.items())]
+
+
+def _item_column(item: Item) -> Column:
+    return Column(item.id, "number" if item.kind == "number" else "text", 16)
+
+
+_outcome = msgspec.json.Decoder(StoredOutcome)
+_record = msgspec.json.Decoder(dict[str, Any])
+
+
+def rows(
+    db: sqlite_utils.Database, who: Principal, checklist: Checklist, query: ExportQuery
+) -> Iterator[list[Value]]:
+    """The export's rows, oldest first, for the inspections the caller may see."""
+    scope, scope_args = who.facility_filter("f")
+    where = [scope, "i.form_id = ?", "i.form_version = ?"]
+    args: list[Any] = [*scope_args, query.form_id, query.version]
+    for clause, value in (
+        ("i.completed_at >= ?", query.since),
+        ("i.completed_at < ?", query.until),
+        ("f.province_code = ?", query.province),
+        ("f.commune_code = ?", query.commune),
+    ):
+        if value:
+            where.append(clause)
+            args.append(value)
+    cursor = db.execute(
+        "SELECT i.id, f.code, f.name, f.kind, f.ownership, p.name, c.name, u.username,"
+        " i.started_at, i.completed_at, i.received_at, i.score, i.result, i.summary,"
+        " i.supersedes, i.superseded_by, i.payload FROM inspections i"
+        " JOIN facilities f ON f.code = i.facility_code"
+        " JOIN communes c ON c.code = f.commune_code JOIN provinces p ON p.code = f.province_code"
+        " JOIN users u ON u.id = i.inspector_id"
+        f" WHERE {' AND '.join(where)} ORDER BY i.completed_at, i.seq",
+        args,
+    )
+    items = checklist.items()
+    for row in cursor:
+        yield _row(row, checklist, items)
+
+
+def _row(row: Sequence[Any], checklist: Checklist, items: list[Item]) -> list[Value]:
+    *head, summary, supersedes, superseded_by, payload = row
+    record = _record.decode(payload)
+    answers = record.get("answers", {})
+    return [
+        *head,
+        _reasons(summary, checklist),
+        "; ".join(f"{m['name']} ({m['agency']}, {m['role']})" for m in record.get("team") or ()),
+        supersedes,
+        superseded_by,
+        "; ".join(f"{item}: {text}" for item, text in record.get("notes", {}).items()),
+        *(_answer(answers.get(item.id)) for item in items),
+    ]
+
+
+def _reasons(summary: str, checklist: Checklist) -> str:
+    """Reason codes with their items, e.g. ``mandatory: gate_fence_secure, fire_plan``."""
+    reasons = reasons_of(_outcome.decode(summary), checklist)
+    return "; ".join(
+        f"{reason.code}: {', '.join(reason.items)}" if reason.items else reason.code
+        for reason in reasons
+    )
+
+
+def _answer(value: Any) -> Value:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, dict):  # a location
+        return " ".join(str(value.get(key, "")) for key in ("lat", "lon", "accuracy"))
+    return str(value)
