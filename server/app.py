@@ -39,6 +39,7 @@ from server.limits import limits
 from server.migrations import migrate
 from server.openapi import COMPONENTS, ClosedStructSchemaPlugin, api
 from server.photos.routes import photo_router
+from server.reports.routes import ReportController
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             ComplianceController,
             ActionController,
             ExportController,
+            ReportController,
             photo_router(settings),
             static,
         ],

@@ -54,19 +54,11 @@ class Column:
     width: int = 18
 
 
-def xlsx_chunks(
-    title: str, columns: Sequence[Column], batches: Iterable[Sequence[Sequence[Value]]]
-) -> Iterator[bytes]:
-    """An XLSX workbook of one sheet: a bold, frozen header with filters, typed cells.
-    Rows are written as they come (openpyxl's write-only mode, memory bounded by a batch);
-    the file is then sent in chunks from a temporary file."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+def write_sheet(sheet: Any, columns: Sequence[Column], rows: Iterable[Sequence[Value]]) -> None:
+    """Fill a write-only worksheet: a bold, frozen header with filters, then typed cells."""
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    last = get_column_letter(len(columns))
-    rows = 1
     header = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=column.header)
@@ -74,13 +66,22 @@ def xlsx_chunks(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     sheet.append(header)
-    for batch in batches:
-        for row in batch:
-            sheet.append(
-                [_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)]
-            )
-            rows += 1
-    sheet.auto_filter.ref = f"A1:{last}{rows}"
+    count = 1
+    for row in rows:
+        sheet.append([_cell(sheet, c, value) for c, value in zip(columns, row, strict=True)])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count}"
+
+
+def xlsx_chunks(
+    title: str, columns: Sequence[Column], batches: Iterable[Sequence[Sequence[Value]]]
+) -> Iterator[bytes]:
+    """An XLSX workbook of one sheet (see ``write_sheet``). Rows are written as they come
+    (openpyxl's write-only mode, memory bounded by a batch); the file is then sent in
+    chunks from a temporary file."""
+    workbook = Workbook(write_only=True)
+    rows = (row for batch in batches for row in batch)
+    write_sheet(workbook.create_sheet(title[:31]), columns, rows)
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)

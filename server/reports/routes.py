@@ -1,0 +1,77 @@
+"""Period reports (báo cáo định kỳ): the figures as JSON for the screen and as an XLSX
+workbook, one sheet per table, for sending upward."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.params import QueryParameter
+
+from server.auth.middleware import AuthedRequest, require_role
+from server.deps import Db, Forms
+from server.errors import AppError, ErrorCode
+from server.openapi import api
+from server.reports.period import Period, Report, build
+from server.reports.workbook import report_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LONGEST_DAYS = 3 * 366
+
+Start = Annotated[date, QueryParameter(description="First day (YYYY-MM-DD), in Viet Nam")]
+End = Annotated[date, QueryParameter(description="Last day, included")]
+
+
+def _period(start: date, end: date) -> Period:
+    if end < start:
+        raise AppError(ErrorCode.BAD_REQUEST, "the period ends before it starts")
+    if (end - start).days >= LONGEST_DAYS:
+        raise AppError(ErrorCode.BAD_REQUEST, "a report covers at most three years")
+    return Period(start, end)
+
+
+class ReportController(Controller):
+    path = "/api/reports"
+    tags = ["reports"]
+    guards = [require_role("department", "inspector", "admin")]
+
+    @get(
+        "/period",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
+        sync_to_thread=True,
+        summary="Period report",
+        description="For a period and the caller's scope: facilities by kind and ownership;"
+        " inspections, facilities inspected, passed, failed and not inspected; failed checks"
+        " by theme; veto events; corrective actions opened, reported, verified and overdue at"
+        " the end; the same figures for the period before (docs/reports.md).",
+    )
+    def period(
+        self, request: AuthedRequest, db: Db, forms: Forms, start: Start, end: End
+    ) -> Report:
+        return build(db, request.user, forms, _period(start, end))
+
+    @get(
+        "/period.xlsx",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
+        sync_to_thread=True,
+        media_type=XLSX,
+        summary="Period report as XLSX",
+        description="The period report as a workbook, one sheet per table, in Vietnamese.",
+    )
+    def period_xlsx(
+        self, request: AuthedRequest, db: Db, forms: Forms, start: Start, end: End
+    ) -> Response[bytes]:
+        report = build(db, request.user, forms, _period(start, end))
+        buffer = io.BytesIO()
+        report_workbook(report).save(buffer)
+        name = f"bao-cao-{start.isoformat()}-{end.isoformat()}.xlsx"
+        return Response(
+            buffer.getvalue(),
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )

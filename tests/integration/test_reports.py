@@ -1,0 +1,150 @@
+"""Period reports: the figures equal a recomputation from the inspections table alone, the
+period before is the same length, and the workbook holds the same numbers."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sqlite3
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import openpyxl  # type: ignore[import-untyped]
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from server.forms.loader import load_file
+from server.inspections import synthetic
+from server.settings import REPO_ROOT, Settings
+from tests.conftest import World
+from tests.integration.test_sync import sync
+
+Client = TestClient[Litestar]
+PRESCHOOL = load_file(REPO_ROOT / "forms" / "preschool-safety.v2.yaml")
+TODAY = date.today()
+
+
+def visit(code: str, days_ago: int, fail: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
+    rng = random.Random(days_ago * 31 + len(fail) + hash(code) % 97)
+    completed = datetime.now(UTC) - timedelta(days=days_ago, hours=1)
+    rec = synthetic.record(PRESCHOOL, code, rng, completed_at=completed, fail_rate=0.0)
+    for item in PRESCHOOL.items():
+        if item.kind == "check":
+            rec["answers"][item.id] = "fail" if item.id in fail else "pass"
+        if item.kind == "veto":
+            rec["answers"][item.id] = "occurred" if item.id in fail else "none"
+    rec.update(fields)
+    return rec
+
+
+def reference(settings: Settings, start: date, end: date) -> dict[str, Any]:
+    """The figures, worked out from the inspections table alone (province 08: A1, A2)."""
+    since = datetime.combine(start, datetime.min.time(), UTC) - timedelta(hours=7)
+    until = datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC) - timedelta(hours=7)
+    db = sqlite3.connect(settings.database_path)
+    rows = db.execute(
+        "SELECT facility_code, form_id, completed_at, result, summary FROM inspections"
+        " WHERE superseded_by IS NULL AND facility_code IN ('A1', 'A2') ORDER BY completed_at"
+    ).fetchall()
+    db.close()
+    latest: dict[tuple[str, str], str] = {}
+    themes: Counter[str] = Counter()
+    vetoes: Counter[str] = Counter()
+    count = 0
+    for code, form_id, completed_at, result, summary in rows:
+        moment = datetime.fromisoformat(completed_at)
+        if not since <= moment < until:
+            continue
+        count += 1
+        latest[(code, form_id)] = result
+        outcome = json.loads(summary)
+        themes.update(check["section_id"] for check in outcome["failed_checks"])
+        for reason in outcome.get("reasons", []):
+            if reason["code"] == "veto":
+                vetoes.update(reason["items"])
+    failed = {code for (code, _), result in latest.items() if result == "failed"}
+    inspected = {code for code, _ in latest}
+    return {
+        "inspections": count,
+        "facilities_inspected": len(inspected),
+        "facilities_failed": len(failed),
+        "facilities_passed": len(inspected - failed),
+        "themes": dict(themes),
+        "vetoes": dict(vetoes),
+    }
+
+
+def test_the_report_equals_a_recomputation_from_the_inspections_table(
+    client: Client, world: World, settings: Settings
+) -> None:
+    wrong = visit("A1", 20, fail=("gate_fence_secure",))
+    records = [
+        visit("A1", 120, fail=("grounds_safe",)),  # the period before
+        wrong,
+        visit("A1", 19, supersedes=wrong["id"]),  # amends the failed one: A1 passes
+        visit("A2", 10, fail=("gate_fence_secure", "no_child_violence")),
+        visit("A2", 5, fail=("grounds_safe",)),  # A2's latest: still failed
+    ]
+    sync(client, world, "insp_08", records)
+    start, end = TODAY - timedelta(days=90), TODAY
+    response = client.get(
+        "/api/reports/period", params={"start": str(start), "end": str(end)},
+        headers=world.auth("dept_08"),
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    report = response.json()
+    current = report["current"]
+    expected = reference(settings, start, end)
+    for key in ("inspections", "facilities_inspected", "facilities_failed", "facilities_passed"):
+        assert current[key] == expected[key], key
+    assert (current["inspections"], current["facilities_failed"]) == (3, 1)
+    assert {t["section_id"]: t["failed_checks"] for t in current["themes"]} == expected["themes"]
+    assert (
+        {v["key"]: v["count"] for v in current["vetoes"]}
+        == expected["vetoes"]
+        == {"no_child_violence": 1}
+    )
+    assert current["facilities"] == 2 and current["facilities_not_inspected"] == 0
+    assert current["actions_opened"] >= 3 and current["actions_verified"] >= 1
+
+    previous = report["previous"]
+    assert previous["period"] == {
+        "start": str(start - timedelta(days=91)),
+        "end": str(start - timedelta(days=1)),
+    }
+    assert (
+        previous["inspections"]
+        == reference(settings, start - timedelta(days=91), start - timedelta(days=1))["inspections"]
+        == 1
+    )
+    assert report["scope"] != "Toàn quốc"
+
+
+def test_the_workbook_holds_the_same_numbers(client: Client, world: World) -> None:
+    sync(client, world, "insp_08", [visit("A2", 3, fail=("gate_fence_secure",))])
+    params = {"start": str(TODAY - timedelta(days=30)), "end": str(TODAY)}
+    report = client.get("/api/reports/period", params=params, headers=world.auth("admin")).json()
+    response = client.get("/api/reports/period.xlsx", params=params, headers=world.auth("admin"))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Tổng hợp", "Loại hình", "Theo chủ đề", "Sự việc loại trừ"]
+    summary = {row[0].value: row[1].value for row in workbook["Tổng hợp"].iter_rows(min_row=2)}
+    assert summary["Số lượt kiểm tra"] == report["current"]["inspections"] == 1
+    assert summary["Số cơ sở không đạt"] == report["current"]["facilities_failed"] == 1
+    themes = [[c.value for c in row] for row in workbook["Theo chủ đề"].iter_rows(min_row=2)]
+    assert themes == [
+        [t["title"], t["failed_checks"], t["facilities"]] for t in report["current"]["themes"]
+    ]
+
+
+def test_bad_periods_and_roles(client: Client, world: World) -> None:
+    headers = world.auth("admin")
+    backwards = {"start": str(TODAY), "end": str(TODAY - timedelta(days=1))}
+    assert client.get("/api/reports/period", params=backwards, headers=headers).status_code == 400
+    ok = {"start": str(TODAY), "end": str(TODAY)}
+    assert (
+        client.get("/api/reports/period", params=ok, headers=world.auth("fac_a1")).status_code
+        == 403
+    )
