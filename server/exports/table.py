@@ -94,12 +94,12 @@ def rows(
         f" WHERE {' AND '.join(where)} ORDER BY i.completed_at, i.seq",
         args,
     )
-    items = checklist.items()
+    item_ids = [item.id for item in checklist.items()]
     for row in cursor:
-        yield _row(row, checklist, items)
+        yield _row(row, checklist, item_ids)
 
 
-def _row(row: Sequence[Any], checklist: Checklist, items: list[Item]) -> list[Value]:
+def _row(row: Sequence[Any], checklist: Checklist, item_ids: list[str]) -> list[Value]:
     *head, summary, supersedes, superseded_by, payload = row
     record = _record.decode(payload)
     answers = record.get("answers", {})
@@ -110,7 +110,8 @@ def _row(row: Sequence[Any], checklist: Checklist, items: list[Item]) -> list[Va
         supersedes,
         superseded_by,
         "; ".join(f"{item}: {text}" for item, text in record.get("notes", {}).items()),
-        *(_answer(answers.get(item.id)) for item in items),
+        # Answers are mostly short texts ("pass", "fail"…): those are taken as they are.
+        *[a if a is None or type(a) is str else _answer(a) for a in map(answers.get, item_ids)],
     ]
 
 
@@ -124,8 +125,8 @@ def _reasons(summary: str, checklist: Checklist) -> str:
 
 
 def _answer(value: Any) -> Value:
-    if value is None:
-        return None
+    if value is None or type(value) is str:  # the common case first
+        return value
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
