@@ -39,6 +39,7 @@ from server.limits import limits
 from server.migrations import migrate
 from server.openapi import COMPONENTS, ClosedStructSchemaPlugin, api
 from server.photos.routes import photo_router
+from server.plans.routes import PlanController
 from server.reports.routes import ReportController
 from server.settings import Settings
 
@@ -172,6 +173,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             ActionController,
             ExportController,
             ReportController,
+            PlanController,
             photo_router(settings),
             static,
         ],

@@ -67,6 +67,8 @@ class ErrorCode(Enum):
         409,
         "The corrective action is not in a state that allows this.",
     )
+    PLAN_NOT_FOUND = ("plan.not_found", 404, "No such inspection plan.")
+    PLAN_INVALID = ("plan.invalid", 400, "The inspection plan is not valid.")
     PHOTO_NOT_FOUND = ("photo.not_found", 404, "No such photo.")
     PHOTO_HASH_MISMATCH = (
         "photo.hash_mismatch",

@@ -46,6 +46,7 @@ from server.inspections.schemas import (
 )
 from server.inspections.validation import answer_problems
 from server.photos import store as photos
+from server.plans import store as plans
 
 log = logging.getLogger(__name__)
 
@@ -210,8 +211,8 @@ def _store(
     payload: str,
 ) -> None:
     """Store an accepted inspection with what follows from it: the amended one marked, its
-    photos linked, its corrective actions, the facility's current inspection recomputed,
-    the audit trail."""
+    photos linked, its corrective actions, the planned visit it does, the facility's current
+    inspection recomputed, the audit trail."""
     store.insert(
         db,
         store.NewInspection(
@@ -250,6 +251,9 @@ def _store(
         follow_up.Stored(
             record, checklist, visible, local_date(record.completed_at), receipt.received_at
         ),
+    )
+    plans.link_inspection(
+        db, record.facility_code, local_date(record.completed_at).isoformat(), record.id
     )
     store.refresh_current(db, record.facility_code, record.form_id)
     audit.record(

@@ -129,6 +129,7 @@ def test_request_bodies_refuse_unknown_fields_and_say_so(spec: dict[str, Any]) -
         "DueChange",
         "FixReport",
         "LoginRequest",
+        "PlanIn",
         "Reopening",
         "SyncRequest",
         "Verification",

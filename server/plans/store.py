@@ -1,0 +1,166 @@
+"""The owner of ``plans``, ``plan_teams``, ``plan_team_users`` and ``plan_visits``.
+
+Reads join ``facilities`` and ``communes`` only to name the sites. Writing functions run
+inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from server.errors import AppError, ErrorCode
+from server.plans.schemas import PlanMember, PlanTeam
+
+_members = msgspec.json.Decoder(list[PlanMember])
+_agencies = msgspec.json.Decoder(list[str])
+
+
+@dataclass(frozen=True)
+class NewPlan:
+    province_code: str
+    name: str
+    starts_on: str
+    ends_on: str
+    agencies: list[str]
+    created_by: int
+    at: str
+
+
+@dataclass(frozen=True)
+class NewVisit:
+    facility_code: str
+    team: int
+    """Position in the plan's teams."""
+    window_start: str
+    window_end: str
+
+
+def insert(
+    db: sqlite_utils.Database,
+    plan: NewPlan,
+    teams: Sequence[tuple[PlanTeam, list[int]]],
+    visits: Sequence[NewVisit],
+) -> int:
+    """A plan with its teams (each with the accounts of its members) and its visits; a site
+    listed twice keeps its first visit."""
+    cursor = db.execute(
+        "INSERT INTO plans (province_code, name, starts_on, ends_on, agencies, created_by,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            plan.province_code,
+            plan.name,
+            plan.starts_on,
+            plan.ends_on,
+            msgspec.json.encode(plan.agencies).decode(),
+            plan.created_by,
+            plan.at,
+            plan.at,
+        ],
+    )
+    plan_id = int(cursor.lastrowid or 0)
+    team_ids = []
+    for team, user_ids in teams:
+        team_cursor = db.execute(
+            "INSERT INTO plan_teams (plan_id, name, members) VALUES (?, ?, ?)",
+            [plan_id, team.name, msgspec.json.encode(team.members).decode()],
+        )
+        team_id = int(team_cursor.lastrowid or 0)
+        team_ids.append(team_id)
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO plan_team_users (team_id, user_id) VALUES (?, ?)",
+            [(team_id, user_id) for user_id in user_ids],
+        )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO plan_visits (plan_id, facility_code, team_id, window_start,"
+        " window_end) VALUES (?, ?, ?, ?, ?)",
+        [
+            (plan_id, v.facility_code, team_ids[v.team], v.window_start, v.window_end)
+            for v in visits
+        ],
+    )
+    return plan_id
+
+
+def link_inspection(
+    db: sqlite_utils.Database, facility_code: str, inspected_on: str, inspection_id: str
+) -> int | None:
+    """Mark the facility's earliest pending visit whose window has begun as done by this
+    inspection (late or not); returns the visit's id, if any."""
+    row = db.execute(
+        "SELECT id FROM plan_visits WHERE facility_code = ? AND inspection_id IS NULL"
+        " AND window_start <= ? ORDER BY window_end, id LIMIT 1",
+        [facility_code, inspected_on],
+    ).fetchone()
+    if row is None:
+        return None
+    db.execute("UPDATE plan_visits SET inspection_id = ? WHERE id = ?", [inspection_id, row[0]])
+    return int(row[0])
+
+
+def plans(db: sqlite_utils.Database, province_code: str | None) -> list[dict[str, Any]]:
+    where, args = ("WHERE province_code = ?", [province_code]) if province_code else ("", [])
+    return list(db.query(f"SELECT * FROM plans {where} ORDER BY starts_on DESC, id DESC", args))
+
+
+def plan(db: sqlite_utils.Database, plan_id: int) -> dict[str, Any]:
+    rows = list(db.query("SELECT * FROM plans WHERE id = ?", [plan_id]))
+    if not rows:
+        raise AppError(ErrorCode.PLAN_NOT_FOUND)
+    return rows[0]
+
+
+def teams(db: sqlite_utils.Database, plan_id: int) -> list[PlanTeam]:
+    rows = db.execute(
+        "SELECT name, members FROM plan_teams WHERE plan_id = ? ORDER BY id", [plan_id]
+    )
+    return [PlanTeam(name, _members.decode(members)) for name, members in rows]
+
+
+_VISITS = (
+    "SELECT v.id, v.plan_id, p.name AS plan_name, v.facility_code, f.name AS facility_name,"
+    " f.kind AS facility_kind, c.name AS commune_name, t.name AS team, t.members,"
+    " v.window_start, v.window_end, v.inspection_id FROM plan_visits v"
+    " JOIN plans p ON p.id = v.plan_id JOIN plan_teams t ON t.id = v.team_id"
+    " JOIN facilities f ON f.code = v.facility_code JOIN communes c ON c.code = f.commune_code"
+)
+
+
+def visits(db: sqlite_utils.Database, plan_id: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(f"{_VISITS} WHERE v.plan_id = ? ORDER BY v.window_start, f.name", [plan_id])
+    )
+
+
+def visits_of(db: sqlite_utils.Database, user_id: int) -> list[dict[str, Any]]:
+    """The visits of every team the user is a member of, soonest first."""
+    return list(
+        db.query(
+            f"{_VISITS} JOIN plan_team_users u ON u.team_id = v.team_id WHERE u.user_id = ?"
+            " ORDER BY v.inspection_id IS NOT NULL, v.window_start, f.name",
+            [user_id],
+        )
+    )
+
+
+def members_of(row: dict[str, Any]) -> list[PlanMember]:
+    return _members.decode(row["members"])
+
+
+def agencies_of(row: dict[str, Any]) -> list[str]:
+    return _agencies.decode(row["agencies"])
+
+
+def progress(db: sqlite_utils.Database, plan_id: int, today: str) -> tuple[int, int, int]:
+    """Visits done, pending (window not over) and late (window over, not done)."""
+    done, pending, late = db.execute(
+        "SELECT sum(inspection_id IS NOT NULL),"
+        " sum(inspection_id IS NULL AND window_end >= ?),"
+        " sum(inspection_id IS NULL AND window_end < ?) FROM plan_visits WHERE plan_id = ?",
+        [today, today, plan_id],
+    ).fetchone()
+    return int(done or 0), int(pending or 0), int(late or 0)
