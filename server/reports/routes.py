@@ -11,9 +11,11 @@ from litestar import Controller, Response, get
 from litestar.params import QueryParameter
 
 from server.auth.middleware import AuthedRequest, require_role
+from server.clock import today
 from server.deps import Db, Forms
 from server.errors import AppError, ErrorCode
 from server.openapi import api
+from server.reports import trends
 from server.reports.period import Period, Report, build
 from server.reports.workbook import report_workbook
 
@@ -51,6 +53,24 @@ class ReportController(Controller):
         self, request: AuthedRequest, db: Db, forms: Forms, start: Start, end: End
     ) -> Report:
         return build(db, request.user, forms, _period(start, end))
+
+    @get(
+        "/trends",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
+        sync_to_thread=True,
+        summary="Trends for the department screen",
+        description="Over the caller's scope and the last ``months`` months: inspections"
+        " passed and failed month by month, overall, by facility kind and by commune; the"
+        " ten checks failed most often; corrective actions opened and verified by month.",
+    )
+    def get_trends(
+        self,
+        request: AuthedRequest,
+        db: Db,
+        forms: Forms,
+        months: Annotated[int, QueryParameter(ge=1, le=36, description="How many months")] = 12,
+    ) -> trends.Trends:
+        return trends.build(db, request.user, forms, trends.months_back(today(), months))
 
     @get(
         "/period.xlsx",

@@ -148,3 +148,36 @@ def test_bad_periods_and_roles(client: Client, world: World) -> None:
         client.get("/api/reports/period", params=ok, headers=world.auth("fac_a1")).status_code
         == 403
     )
+
+
+def test_trends_count_each_month_kind_commune_and_the_most_failed_checks(
+    client: Client, world: World
+) -> None:
+    wrong = visit("A1", 0, fail=("gate_fence_secure",))
+    sync(
+        client,
+        world,
+        "insp_08",
+        [
+            wrong,
+            visit("A1", 0, supersedes=wrong["id"]),  # amended: A1 passed this month
+            visit("A2", 0, fail=("gate_fence_secure", "grounds_safe")),
+            visit("A2", 40, fail=("gate_fence_secure",)),
+        ],
+    )
+    trends = client.get("/api/reports/trends", params={"months": 3}, headers=world.auth("dept_08"))
+    assert trends.status_code == 200, trends.text
+    body = trends.json()
+    this_month = (datetime.now(UTC) + timedelta(hours=7)).strftime("%Y-%m")
+    assert body["months"][-1] == this_month and len(body["months"]) == 3
+    assert body["overall"][-1] == {"month": this_month, "passed": 1, "failed": 1}
+    assert sum(m["failed"] for m in body["overall"]) == 2
+    communes = {s["key"]: s["months"][-1] for s in body["by_commune"]}
+    assert communes["08001"]["passed"] == 1 and communes["08002"]["failed"] == 1
+    assert [s["key"] for s in body["by_kind"]] == ["preschool"]
+    top = body["most_failed"][0]
+    assert (top["item_id"], top["failed"], top["facilities"]) == ("gate_fence_secure", 2, 1)
+    assert top["text"].startswith("Trường có tường rào")
+    assert sum(m["opened"] for m in body["actions"]) >= 3
+    other = client.get("/api/reports/trends", headers=world.auth("dept_79")).json()
+    assert sum(m["failed"] + m["passed"] for m in other["overall"]) == 0
