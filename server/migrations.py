@@ -409,6 +409,13 @@ def _v8_inspection_plans(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v9_kept_aside_resolutions(db: sqlite_utils.Database) -> None:
+    # How an admin dealt with a kept-aside payload: accepted as a new inspection, or
+    # dismissed with a reason.
+    db.execute("ALTER TABLE kept_aside ADD COLUMN resolution TEXT")
+    db.execute("ALTER TABLE kept_aside ADD COLUMN accepted_as TEXT REFERENCES inspections(id)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
     Migration(
@@ -423,4 +430,5 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration(6, "corrective actions, their events and photos", _v6_corrective_actions),
     Migration(8, "joint inspection plans, their teams and visits", _v8_inspection_plans),
+    Migration(9, "how kept-aside payloads were resolved", _v9_kept_aside_resolutions),
 ]

@@ -12,14 +12,16 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
-from server.db import SQLITE_MAX_INTEGER
+from server.db import SQLITE_MAX_INTEGER, transaction
 from server.deps import Config, Db, Forms
 from server.errors import AppError, ErrorCode
 from server.facilities.store import get_facility_for
-from server.inspections import intake, store
+from server.inspections import intake, reconsider, store
 from server.inspections.schemas import (
+    Dismissal,
     InspectionOut,
     KeptAsideOut,
+    RecordResult,
     SyncRequest,
     SyncResponse,
 )
@@ -195,4 +197,48 @@ class KeptAsideController(Controller):
         db: Db,
         kept_id: Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER)],
     ) -> None:
-        store.resolve_kept_aside(db, kept_id, request.user.user_id)
+        with transaction(db):
+            store.resolve_kept_aside(db, kept_id, request.user.user_id, "reviewed")
+
+    @post(
+        "/{kept_id:int}/accept",
+        **api(
+            ErrorCode.BAD_REQUEST,
+            ErrorCode.FORBIDDEN_ROLE,
+            ErrorCode.KEPT_ASIDE_NOT_FOUND,
+            ErrorCode.INSPECTION_INVALID,
+        ),
+        status_code=200,
+        sync_to_thread=True,
+        summary="Accept a kept-aside payload as a new inspection",
+        description="Send the payload through intake again, as its sender (a conflicting one"
+        " under a new id): stored when it is valid now, and the payload marked accepted;"
+        " otherwise 422 with every problem. Admin only.",
+    )
+    def accept(
+        self,
+        request: AuthedRequest,
+        db: Db,
+        forms: Forms,
+        settings: Config,
+        kept_id: Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER)],
+    ) -> RecordResult:
+        skew = timedelta(seconds=settings.clock_skew_seconds)
+        return reconsider.accept(db, forms, request.user.user_id, kept_id, skew)
+
+    @post(
+        "/{kept_id:int}/dismiss",
+        **api(*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.KEPT_ASIDE_NOT_FOUND),
+        status_code=204,
+        sync_to_thread=True,
+        summary="Dismiss a kept-aside payload",
+        description="Mark it dealt with, with the reason; the payload stays. Admin only.",
+    )
+    def dismiss(
+        self,
+        request: AuthedRequest,
+        db: Db,
+        kept_id: Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER)],
+        data: JSONBody[Dismissal],
+    ) -> None:
+        reconsider.dismiss(db, request.user.user_id, kept_id, data.reason)

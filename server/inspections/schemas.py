@@ -144,6 +144,10 @@ class InspectionOut(msgspec.Struct):
     reasons were kept)."""
 
 
+class Dismissal(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Requirement
+
+
 class KeptAsideOut(msgspec.Struct):
     id: int
     record_id: str | None
@@ -154,3 +158,7 @@ class KeptAsideOut(msgspec.Struct):
     payload: Any
     problems: list[Any]
     resolved_at: str | None
+    resolution: str | None = None
+    """reviewed, accepted, or "dismissed: <reason>"."""
+    accepted_as: str | None = None
+    """The inspection an accepted payload became."""

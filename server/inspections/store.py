@@ -17,7 +17,7 @@ import msgspec
 import sqlite_utils
 
 from server.clock import utcnow
-from server.db import page_offset, transaction
+from server.db import page_offset
 from server.errors import AppError, ErrorCode
 
 
@@ -77,14 +77,28 @@ def kept_aside(
     return rows, int(total)
 
 
-def resolve_kept_aside(db: sqlite_utils.Database, kept_id: int, user_id: int) -> None:
-    with transaction(db):
-        cursor = db.execute(
-            "UPDATE kept_aside SET resolved_at = ?, resolved_by = ? WHERE id = ?",
-            [utcnow(), user_id, kept_id],
-        )
-        if cursor.rowcount == 0:
-            raise AppError(ErrorCode.KEPT_ASIDE_NOT_FOUND)
+def get_kept_aside(db: sqlite_utils.Database, kept_id: int) -> dict[str, Any]:
+    rows = list(db.query("SELECT * FROM kept_aside WHERE id = ?", [kept_id]))
+    if not rows:
+        raise AppError(ErrorCode.KEPT_ASIDE_NOT_FOUND)
+    return rows[0]
+
+
+def resolve_kept_aside(
+    db: sqlite_utils.Database,
+    kept_id: int,
+    user_id: int,
+    resolution: str | None = None,
+    accepted_as: str | None = None,
+) -> None:
+    """Mark a payload as dealt with (inside the caller's transaction)."""
+    cursor = db.execute(
+        "UPDATE kept_aside SET resolved_at = ?, resolved_by = ?, resolution = ?,"
+        " accepted_as = ? WHERE id = ?",
+        [utcnow(), user_id, resolution, accepted_as, kept_id],
+    )
+    if cursor.rowcount == 0:
+        raise AppError(ErrorCode.KEPT_ASIDE_NOT_FOUND)
 
 
 # --- written by intake, inside its transaction -------------------------------------------

@@ -126,6 +126,7 @@ def test_request_bodies_refuse_unknown_fields_and_say_so(spec: dict[str, Any]) -
                 raw.append((method, path, sorted(content)))
     assert sorted(bodies) == [
         "CreateUserRequest",
+        "Dismissal",
         "DueChange",
         "FixReport",
         "LoginRequest",
