@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody, PathParameter
 
@@ -17,6 +17,7 @@ from server.auth.schemas import (
     LoginRequest,
     LoginResponse,
     RevokeResponse,
+    UpdateUserRequest,
     UserOut,
 )
 from server.auth.throttle import LoginThrottle
@@ -180,6 +181,33 @@ class UserController(Controller):
             min_password_length=settings.password_min_length,
             actor_id=request.user.user_id,
         )
+        return _user_out(store.get_user(db, user_id))
+
+    @patch(
+        "/{user_id:int}",
+        **api(*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.USER_NOT_FOUND, ErrorCode.USER_INVALID),
+        sync_to_thread=True,
+        summary="Change a user",
+        description="Change an account's display name, scope (province, communes, facility,"
+        " agency) or whether it is disabled; disabling signs it out everywhere. The role"
+        " stays. Checked like a new account; audited. Admin only.",
+    )
+    def update_user(
+        self,
+        request: AuthedRequest,
+        user_id: Annotated[int, PathParameter(description="User id", ge=1, le=SQLITE_MAX_INTEGER)],
+        data: JSONBody[UpdateUserRequest],
+        db: Db,
+    ) -> UserOut:
+        change = store.UserChange(
+            display_name=data.display_name,
+            disabled=data.disabled,
+            province_code=data.province_code,
+            commune_codes=None if data.commune_codes is None else tuple(data.commune_codes),
+            facility_code=data.facility_code,
+            agency=data.agency,
+        )
+        store.update_user(db, user_id, change, actor_id=request.user.user_id)
         return _user_out(store.get_user(db, user_id))
 
     @post(

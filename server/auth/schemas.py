@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 from server.auth.principal import Role
 from server.auth.store import PASSWORD_MAX_LENGTH
@@ -40,6 +41,17 @@ class CreateUserRequest(msgspec.Struct, forbid_unknown_fields=True):
     display_name: str = ""
     province_code: str | None = None
     commune_codes: list[str] = msgspec.field(default_factory=list)
+    facility_code: str | None = None
+    agency: str | None = None
+
+
+class UpdateUserRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """What to change of an account; fields left out stay as they are."""
+
+    display_name: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
+    disabled: bool | None = None
+    province_code: str | None = None
+    commune_codes: list[str] | None = None
     facility_code: str | None = None
     agency: str | None = None
 

@@ -294,3 +294,71 @@ def user_id_by_name(db: sqlite_utils.Database, username: str) -> int:
     if row is None:
         raise AppError(ErrorCode.USER_NOT_FOUND, f"no user {username!r}")
     return int(row[0])
+
+
+@dataclass(frozen=True)
+class UserChange:
+    """What an admin changes of an account (``None``: unchanged). The role never changes:
+    make another account instead."""
+
+    display_name: str | None = None
+    disabled: bool | None = None
+    province_code: str | None = None
+    commune_codes: tuple[str, ...] | None = None
+    facility_code: str | None = None
+    agency: str | None = None
+
+
+def update_user(
+    db: sqlite_utils.Database, user_id: int, change: UserChange, *, actor_id: int
+) -> None:
+    """Change an account's name, scope or whether it is disabled; disabling it also signs
+    it out everywhere. Checked like a new account, audited with what changed."""
+    row = get_user(db, user_id)
+    merged = NewUser(
+        username=row["username"],
+        password="",
+        role=row["role"],
+        display_name=_or(change.display_name, row["display_name"]),
+        province_code=_or(change.province_code, row["province_code"]),
+        commune_codes=_or(change.commune_codes, tuple(row["commune_codes"])),
+        facility_code=_or(change.facility_code, row["facility_code"]),
+        agency=_or(change.agency, row["agency"]),
+    )
+    problems = _scope_problems(db, merged)
+    if problems:
+        raise AppError(ErrorCode.USER_INVALID, "; ".join(problems), details=problems)
+    disabled = bool(_or(change.disabled, bool(row["disabled"])))
+    now = utcnow()
+    with transaction(db):
+        db.execute(
+            "UPDATE users SET display_name = ?, province_code = ?, facility_code = ?,"
+            " agency = ?, disabled = ? WHERE id = ?",
+            [merged.display_name, merged.province_code, merged.facility_code, merged.agency,
+             int(disabled), user_id],
+        )  # fmt: skip
+        db.execute("DELETE FROM user_communes WHERE user_id = ?", [user_id])
+        db.conn.executemany(
+            "INSERT INTO user_communes (user_id, commune_code) VALUES (?, ?)",
+            [(user_id, code) for code in merged.commune_codes],
+        )
+        if disabled:
+            db.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                [now, user_id],
+            )
+        changed = {k: v for k, v in vars(change).items() if v is not None}
+        audit.record(
+            db,
+            "user_updated",
+            user_id=actor_id,
+            subject=row["username"],
+            details={
+                "user_id": user_id,
+                **{k: list(v) if isinstance(v, tuple) else v for k, v in changed.items()},
+            },
+        )
+
+
+def _or(value: Any, current: Any) -> Any:
+    return current if value is None else value

@@ -13,6 +13,7 @@ from server.auth.store import PASSWORD_MAX_LENGTH
 from server.db import connect_settings
 from server.settings import Settings
 from tests.conftest import PASSWORD, World, build_world, make_settings
+from tests.integration.test_sync import db_rows
 
 Client = TestClient[Litestar]
 
@@ -229,3 +230,27 @@ def test_guessing_is_throttled_audited_and_the_owner_gets_back_in_soon(
     ]  # once per window, not once per guess
     clock[0] += 61
     assert _login(client, "insp-08")[0] == 201
+
+
+def test_an_admin_changes_scope_and_disables_an_account(
+    client: Client, world: World, settings: Settings
+) -> None:
+    url = f"/api/users/{world.user_ids['insp_08']}"
+    narrowed = client.patch(url, json={"commune_codes": ["08002"]}, headers=world.auth("admin"))
+    assert narrowed.status_code == 200, narrowed.text
+    assert narrowed.json()["commune_codes"] == ["08002"]
+    seen = client.get("/api/facilities", headers=world.auth("insp_08")).json()["items"]
+    assert [f["code"] for f in seen] == ["A2"]  # the new scope applies at once
+
+    wrong = client.patch(url, json={"commune_codes": ["79001"]}, headers=world.auth("admin"))
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (400, "user.invalid")
+    assert client.patch(url, json={"role": "admin"}, headers=world.auth("admin")).status_code == 400
+    assert (
+        client.patch(url, json={"disabled": True}, headers=world.auth("dept_08")).status_code == 403
+    )
+
+    off = client.patch(url, json={"disabled": True}, headers=world.auth("admin"))
+    assert off.status_code == 200
+    assert client.get("/api/auth/me", headers=world.auth("insp_08")).status_code == 401
+    rows = db_rows(settings, "SELECT action FROM audit_log WHERE action = 'user_updated'")
+    assert len(rows) == 2
