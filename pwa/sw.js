@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "724cd5ce7fe69dda";
+const VERSION = "99d786c212aaa5df";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -23,6 +23,7 @@ const ASSETS = [
   "/js/agencies.js",
   "/js/api.js",
   "/js/app.js",
+  "/js/chart.js",
   "/js/conditions.js",
   "/js/data.js",
   "/js/dom.js",
@@ -33,8 +34,10 @@ const ASSETS = [
   "/js/outbox.js",
   "/js/photos.js",
   "/js/scoring.js",
+  "/js/sites.js",
   "/js/store.js",
   "/js/validation.js",
+  "/js/views/action.js",
   "/js/views/drafts.js",
   "/js/views/facilities.js",
   "/js/views/facility.js",
@@ -49,6 +52,7 @@ const ASSETS = [
   "/js/views/outbox.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
+  "/js/views/site.js",
   "/js/views/status.js",
   "/js/views/team.js",
   "/manifest.webmanifest"
