@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "99d786c212aaa5df";
+const VERSION = "0e0680ce24c995b6";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -93,6 +93,7 @@ class ActionScreen {
     const canReport = this.role === "facility" && a.state === "open" && !pending.length;
     replace(
       this.body,
+      h("p", { class: "meta", text: `${a.facility_name} · ${a.facility_code}` }),
       facts(a, pending),
       canReport
         ? h("a", { class: "button primary", href: `#/site/${encodeURIComponent(this.code)}/fix/${a.id}`, text: t("action.report") })

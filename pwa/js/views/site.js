@@ -47,12 +47,12 @@ export class Thumbs {
   async fill(li, hash, alt) {
     const blob = await photoBlob(hash);
     if (!blob) {
-      li.append(h("span", { class: "meta", text: t("site.photoOffline") }));
+      li.prepend(h("span", { class: "meta", text: t("site.photoOffline") }));
       return;
     }
     const url = URL.createObjectURL(blob);
     this.urls.add(url);
-    li.append(h("img", { src: url, alt, width: "96", height: "96" }));
+    li.prepend(h("img", { src: url, alt, width: "96", height: "96" }));
   }
 
   revoke() {
@@ -192,7 +192,7 @@ class SiteScreen {
       "li",
       { class: `card action${a.overdue ? " overdue" : ""}`, dataset: { action: String(a.id) } },
       h("a", { class: "title action-link", href: `${base}/action/${a.id}`, text: a.requirement }),
-      h("span", { class: "meta", text: tx({ vi: a.title_vi, en: a.title_en }) }),
+      a.requirement.includes(a.title_vi) ? null : h("span", { class: "meta", text: tx({ vi: a.title_vi, en: a.title_en }) }),
       h("span", { class: "meta", text: t("site.due", { date: day(a.due) }) }),
       actionPills(a, mine),
       canReport
