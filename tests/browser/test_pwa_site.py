@@ -188,6 +188,7 @@ def test_a_fix_reported_offline_reaches_the_server_once(
     )
     page.get_by_role("img", name="Ảnh khắc phục 1").wait_for()
     shoot(page, "fix-form")
+    _axe_clean(page)
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.get_by_text("Đang chờ gửi").first.wait_for()
     stored = eventually(page, "async () => (await window.__idb('fixes'))")
