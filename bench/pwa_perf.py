@@ -179,7 +179,7 @@ def site_data(code: str, inspections: int = 10, actions: int = 30) -> dict[str, 
          "score_display": "80.0", "result": "passed", "passed_weight": 8, "failed_weight": 2}
         for i in range(6)
     ]  # fmt: skip
-    checklists = []
+    checklists: list[dict[str, Any]] = []
     for n, form in enumerate(("bench-a", "bench-b")):
         current = {
             "id": f"i-{form}-0", "form_version": 1, "inspector": "thanhtra",
@@ -223,7 +223,7 @@ def site_data(code: str, inspections: int = 10, actions: int = 30) -> dict[str, 
             "as_of": "2026-11-30T03:00:00Z",
             "checklists": checklists,
             "history": history,
-        },  # fmt: skip
+        },
         "actions": acts,
         "records": {c["current"]["id"]: {"notes": notes, "photos": {}} for c in checklists},
     }
@@ -258,12 +258,14 @@ def site_screen(playwright: Any, server: Server, profile: Path, runs: int) -> li
     ctx.set_offline(True)
     throttle(ctx, page)
     times = []
-    for _ in range(runs):
+    for n in range(runs):
         page.goto("/#/drafts")
         page.locator(".view-drafts").wait_for()
         page.goto(f"/#/site/{code}")
         eventually(
-            page, "() => performance.getEntriesByName('safeschool:site-rendered').length > 0"
+            page,
+            "n => performance.getEntriesByName('safeschool:site-rendered').length > n",
+            arg=n,
         )
         assert page.locator("li.card.action").count() == 30
         assert page.locator("ul.history li.card").count() == 10

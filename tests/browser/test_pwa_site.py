@@ -197,6 +197,7 @@ def test_a_fix_reported_offline_reaches_the_server_once(
 
     # Reloaded offline: the report is still waiting, the screen renders from the phone.
     page.goto(f"/#/site/{seeded['code']}")
+    page.reload()
     view = page.locator(".view-site")
     view.locator(".age").wait_for()
     assert "Cập nhật lúc" in view.locator(".age").inner_text()
@@ -321,3 +322,33 @@ def test_the_screen_renders_offline_after_a_restart(persistent: Any, server: Ser
     failed.get_by_role("img").first.wait_for()
     assert "Cập nhật lúc" in view.locator(".age").inner_text()
     assert action_card(view, seeded, OTHER).count() == 1
+
+
+def test_a_refused_report_is_kept_with_the_servers_words(
+    context: Any, page: Any, server: Server
+) -> None:
+    seeded = seed(server)
+    install_idb_helper(context)
+    view = open_site(page)
+    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == OTHER)
+    refusal = {"error": {"code": "action.closed", "message": "Yêu cầu đã đóng", "details": []}}
+    page.route(
+        "**/api/actions/*/fix",
+        lambda route: route.fulfill(status=409, json=refusal),
+    )
+    action_card(view, seeded, OTHER).get_by_role("link", name="Báo đã khắc phục").click()
+    page.get_by_label("Đã khắc phục những gì").fill(FIX)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    page.get_by_text("Chưa gửi được: Yêu cầu đã đóng").first.wait_for()
+    [kept] = eventually(page, "async () => (await window.__idb('fixes'))")
+    assert kept["status"] == "attention" and kept["error"]["code"] == "action.closed"
+    page.goto("/#/outbox")
+    card = page.locator(f"li.card.fix[data-fix='{kept['id']}']")
+    assert "Cần xử lý" in card.inner_text() and "Yêu cầu đã đóng" in card.inner_text()
+    assert fixes_on_server(server, action_id) == 0
+
+    page.unroute("**/api/actions/*/fix")
+    card.get_by_role("link", name="Xem yêu cầu").click()
+    page.get_by_role("button", name="Gửi lại").click()
+    eventually(page, "async () => (await window.__idb('fixes'))[0].status === 'sent'")
+    assert fixes_on_server(server, action_id) == 1
