@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0e0680ce24c995b6";
+const VERSION = "c9902ccf04cb6cab";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

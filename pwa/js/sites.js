@@ -24,7 +24,8 @@ export function cachedSite(code) {
 
 /**
  * Download a site again and keep it; the previous copy when something did not answer.
- * @param {string} code @returns {Promise<{data?: SiteData, error?: {code: string, message: string}|null}>}
+ * @param {string} code
+ * @returns {Promise<{data?: SiteData, network?: boolean, error?: {code: string, message: string}|null}>}
  */
 export async function fetchSite(code) {
   const safe = encodeURIComponent(code);
@@ -32,7 +33,9 @@ export async function fetchSite(code) {
     request(`/api/compliance/facilities/${safe}`),
     request(`/api/actions?facility=${safe}&per_page=500`),
   ]);
-  if (!compliance.ok || !actions.ok) return { error: compliance.error || actions.error };
+  if (!compliance.ok || !actions.ok) {
+    return { network: compliance.network || actions.network, error: compliance.error || actions.error };
+  }
   const before = await cachedSite(code);
   /** @type {Record<string, RecordBits>} */
   const records = {};

@@ -201,7 +201,7 @@ def test_a_fix_reported_offline_reaches_the_server_once(
     view = page.locator(".view-site")
     view.locator(".age").wait_for()
     assert "Cập nhật lúc" in view.locator(".age").inner_text()
-    assert "Đang ngoại tuyến" in view.inner_text()
+    view.get_by_text("Đang ngoại tuyến: hiển thị dữ liệu đã tải lần trước.").wait_for()
     card = action_card(view, seeded, MANDATORY)
     assert "Đang chờ gửi" in card.inner_text()
     assert fixes_on_server(server, action_id) == 0

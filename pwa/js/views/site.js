@@ -94,6 +94,8 @@ class SiteScreen {
     this.body = h("div", { class: "site-body" });
     this.problem = h("p", { class: "error", role: "alert" });
     this.status = h("p", { class: "muted", role: "status" });
+    /** Shown from the phone's copy: offline, or the server did not answer. */
+    this.stale = !navigator.onLine;
   }
 
   async start() {
@@ -120,7 +122,11 @@ class SiteScreen {
     const got = await fetchSite(this.code);
     if (got.data) {
       this.data = got.data;
+      this.stale = false;
       this.problem.textContent = "";
+      this.draw();
+    } else if (got.network) {
+      this.stale = true;
       this.draw();
     } else if (!this.data) {
       this.problem.textContent = t("app.error", { message: got.error?.message || got.error?.code || "" });
@@ -135,7 +141,7 @@ class SiteScreen {
   draw() {
     const d = this.data;
     if (!d) {
-      replace(this.body, h("p", { class: "muted", text: navigator.onLine ? t("app.loading") : t("site.unavailable") }));
+      replace(this.body, h("p", { class: "muted", text: this.stale ? t("site.unavailable") : t("app.loading") }));
       return;
     }
     this.thumbs.revoke();
@@ -146,7 +152,7 @@ class SiteScreen {
     replace(
       this.body,
       h("p", { class: "meta", text: [this.code, f.kind ? t(`kind.${f.kind}`) : "", f.commune_name].filter(Boolean).join(" · ") }),
-      navigator.onLine ? null : h("p", { class: "note-offline", text: t("site.offline") }),
+      this.stale ? h("p", { class: "note-offline", text: t("site.offline") }) : null,
       this.statusBlock(c),
       this.actionsBlock(d.actions),
       h("h2", { text: t("site.latest") }),
