@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "c9902ccf04cb6cab";
+const VERSION = "511363d6e484eb82";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
