@@ -352,3 +352,30 @@ def test_a_refused_report_is_kept_with_the_servers_words(
     page.get_by_role("button", name="Gửi lại").click()
     eventually(page, "async () => (await window.__idb('fixes'))[0].status === 'sent'")
     assert fixes_on_server(server, action_id) == 1
+
+
+def test_an_inspector_opens_the_site_from_the_facility_page(
+    context: Any, page: Any, server: Server
+) -> None:
+    seeded = seed(server)
+    install_idb_helper(context)
+    sign_in(page)
+    page.goto(f"/#/facility/{seeded['code']}")
+    page.get_by_role("link", name="Xem kết quả và yêu cầu khắc phục").click()
+    page.wait_for_url(f"**/#/site/{seeded['code']}")
+    view = page.locator(".view-site")
+    view.locator(f"li.failed-check[data-item='{MANDATORY}']").wait_for()
+    card = action_card(view, seeded, OTHER)
+    assert card.get_by_role("link", name="Báo đã khắc phục").count() == 0  # not the facility
+    card.locator("a.action-link").click()
+    # An open action: verify or move the due date; reopening is for a reported fix.
+    page.get_by_role("button", name="Xác nhận đã khắc phục").wait_for()
+    page.locator(".decisions summary", has_text="Đổi hạn").click()
+    page.get_by_label("Hạn mới").fill("2027-01-15")
+    page.get_by_role("button", name="Đổi hạn").click()
+    page.get_by_text("Hãy ghi lý do.").wait_for()
+    page.get_by_label("Lý do đổi hạn").fill("Chờ kinh phí sửa chữa")
+    page.get_by_role("button", name="Đổi hạn").click()
+    page.locator(".view-site .facts").get_by_text("15/01/2027").wait_for()
+    assert page.get_by_role("button", name="Mở lại").is_hidden()
+    assert page.errors == []
