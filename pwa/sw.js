@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "511363d6e484eb82";
+const VERSION = "5e62816fe20382ea";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
