@@ -7,6 +7,8 @@ Prints the median of each, next to the aim from issue 4:
 - cold start offline to an interactive facility list (browser restarted, network off): < 1 s
 - rendering a 150-item checklist (a synthetic checklist added for the run): < 100 ms
 - an answer tap to the answer committed in IndexedDB: < 50 ms
+- the facility screen drawn from the phone's data (10 inspections, 30 corrective actions,
+  network off): < 100 ms
 - bytes transferred on a first visit, as the server sends them (and gzip-compressed, for
   when the server compresses): < 150 KB
 
@@ -163,6 +165,115 @@ def checklist_and_answers(
     return renders, complete_builds, taps
 
 
+def site_data(code: str, inspections: int = 10, actions: int = 30) -> dict[str, Any]:
+    """What the phone keeps of a site (js/sites.js), made up: two checklists, `inspections`
+    in the history, `actions` corrective actions, failed checks with notes."""
+    text = {"vi": "Tiêu chí: nội dung đủ dài để xuống dòng trên điện thoại", "en": "Criterion"}
+    failed = [
+        {"item_id": f"c{i}", "section_id": "s0", "mandatory": i < 2, "weight": 1.0,
+         "text": text, "legal_ref": "TT 45/2021/TT-BGDĐT, Điều 5"}
+        for i in range(6)
+    ]  # fmt: skip
+    sections = [
+        {"id": f"s{i}", "title": {"vi": f"Phần {i + 1}", "en": f"Part {i + 1}"}, "score": 80.0,
+         "score_display": "80.0", "result": "passed", "passed_weight": 8, "failed_weight": 2}
+        for i in range(6)
+    ]  # fmt: skip
+    checklists: list[dict[str, Any]] = []
+    for n, form in enumerate(("bench-a", "bench-b")):
+        current = {
+            "id": f"i-{form}-0", "form_version": 1, "inspector": "thanhtra",
+            "completed_at": "2026-11-20T03:00:00Z", "expires_at": "2027-11-20T03:00:00Z",
+            "expired": False, "score": 72.5, "score_display": "72.5", "result": "failed",
+            "sections": sections, "failed_checks": failed, "recommendations": failed[:2],
+            "reasons": [{"code": "mandatory", "items": [{"item_id": "c0", "text": text}]}],
+        }  # fmt: skip
+        checklists.append({"form_id": form, "title": {"vi": f"Bảng kiểm {n + 1}", "en": form},
+                           "validity_days": 365, "current": current})  # fmt: skip
+    history = [
+        {"id": f"i-bench-{'ab'[i % 2]}-{i}", "form_id": f"bench-{'ab'[i % 2]}", "form_version": 1,
+         "inspector": "thanhtra", "completed_at": f"2026-{1 + i:02d}-10T03:00:00Z",
+         "received_at": f"2026-{1 + i:02d}-10T03:10:00Z", "score": 60.0 + i * 3,
+         "score_display": f"{60 + i * 3}.0", "result": "failed" if i % 3 else "passed",
+         "supersedes": None, "superseded_by": None, "is_current": False}
+        for i in range(inspections)
+    ]  # fmt: skip
+    acts = [
+        {"id": i + 1, "facility_code": code, "facility_name": "Cơ sở đo hiệu năng",
+         "commune_name": "Xã A", "form_id": "bench-a", "form_version": 1, "item_id": f"c{i}",
+         "kind": "check", "mandatory": i % 4 == 0, "legal_ref": "TT 45/2021/TT-BGDĐT",
+         "title_vi": f"Tiêu chí {i}", "title_en": f"Criterion {i}",
+         "requirement": f"Sửa chữa hạng mục số {i} trước hạn", "due": f"2026-12-{1 + i % 28:02d}",
+         "state": ("open", "fix_reported", "verified")[i % 3], "overdue": i % 5 == 0,
+         "opened_by_inspection": "i-bench-a-0", "last_inspection": "i-bench-a-0",
+         "opened_at": "2026-11-20T03:00:00Z", "updated_at": "2026-11-20T03:00:00Z"}
+        for i in range(actions)
+    ]  # fmt: skip
+    notes = {f"c{i}": "Ghi chú của thanh tra tại buổi kiểm tra." for i in range(6)}
+    return {
+        "at": "2026-11-30T03:00:00Z",
+        "compliance": {
+            "facility": {
+                "code": code,
+                "name": "Cơ sở đo hiệu năng",
+                "kind": "preschool",
+                "commune_name": "Xã A",
+            },
+            "status": "non_compliant",
+            "as_of": "2026-11-30T03:00:00Z",
+            "checklists": checklists,
+            "history": history,
+        },
+        "actions": acts,
+        "records": {c["current"]["id"]: {"notes": notes, "photos": {}} for c in checklists},
+    }
+
+
+PUT_META = """async (value) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('safeschool');
+  open.onsuccess = () => {
+    const tx = open.result.transaction('meta', 'readwrite');
+    tx.objectStore('meta').put(value);
+    tx.oncomplete = () => { open.result.close(); resolve(true); };
+    tx.onerror = () => reject(tx.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
+
+
+def site_screen(playwright: Any, server: Server, profile: Path, runs: int) -> list[float]:
+    """The facility screen drawn from the phone's data alone (network off)."""
+    code = "BENCH-SITE"
+    ctx = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        base_url=server.url,
+        **CONTEXT_OPTIONS,
+    )
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    page.goto("/#/drafts")
+    page.locator(".view-drafts").wait_for()
+    page.evaluate(PUT_META, {"key": f"site:{code}", "value": site_data(code)})
+    ctx.set_offline(True)
+    throttle(ctx, page)
+    times = []
+    for n in range(runs):
+        page.goto("/#/drafts")
+        page.locator(".view-drafts").wait_for()
+        page.goto(f"/#/site/{code}")
+        eventually(
+            page,
+            "n => performance.getEntriesByName('safeschool:site-rendered').length > n",
+            arg=n,
+        )
+        assert page.locator("li.card.action").count() == 30
+        assert page.locator("ul.history li.card").count() == 10
+        times.append(measures(page, "safeschool:site-rendered")[-1])
+    ctx.close()
+    return times
+
+
 def first_visit_bytes(playwright: Any, server: Server) -> tuple[int, int, int]:
     """(bytes on the wire for the shell, the same gzip-compressed, with sign-in and data)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -237,6 +348,7 @@ def main() -> int:
                 started = time.monotonic()
                 cold = cold_start(p, server, profile, args.runs)
                 renders, builds, taps = checklist_and_answers(p, server, profile, args.runs)
+                sites = site_screen(p, server, profile, args.runs)
         finally:
             server.stop()
     elapsed = time.monotonic() - started
@@ -253,6 +365,11 @@ def main() -> int:
             "input never blocked",
         ),
         ("answer tap to IndexedDB commit", f"{statistics.median(taps):.1f} ms", "aim < 50 ms"),
+        (
+            "facility screen, 10 insp. 30 actions",
+            f"{statistics.median(sites):.0f} ms",
+            "aim < 100 ms",
+        ),
         ("first visit, app shell as sent", f"{shell / 1024:.0f} KB", "aim < 150 KB"),
         ("  … if the server gzipped it", f"{shell_gzip / 1024:.0f} KB", "aim < 150 KB"),
         ("first visit with sign-in and data", f"{total / 1024:.0f} KB", "300 facilities"),

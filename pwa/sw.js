@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "adabb49dfc6e1c52";
+const VERSION = "af28b3187f525a19";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -23,6 +23,7 @@ const ASSETS = [
   "/js/agencies.js",
   "/js/api.js",
   "/js/app.js",
+  "/js/chart.js",
   "/js/conditions.js",
   "/js/data.js",
   "/js/dom.js",
@@ -34,8 +35,10 @@ const ASSETS = [
   "/js/outbox.js",
   "/js/photos.js",
   "/js/scoring.js",
+  "/js/sites.js",
   "/js/store.js",
   "/js/validation.js",
+  "/js/views/action.js",
   "/js/views/drafts.js",
   "/js/views/facilities.js",
   "/js/views/facility.js",
@@ -51,6 +54,7 @@ const ASSETS = [
   "/js/views/outbox.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
+  "/js/views/site.js",
   "/js/views/status.js",
   "/js/views/team.js",
   "/manifest.webmanifest"
@@ -119,31 +123,36 @@ function route(request) {
 
 // --- events --------------------------------------------------------------------------------
 
-self.addEventListener("install", (event) => {
+// The worker's own global, typed as such (the webworker library types `self` as a plain
+// WorkerGlobalScope).
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+worker.addEventListener("install", (event) => {
   event.waitUntil(precache()); // no skipWaiting: an update waits for the user
 });
 
-self.addEventListener("activate", (event) => {
-  event.waitUntil(removeOldCaches().then(() => self.clients.claim()));
+worker.addEventListener("activate", (event) => {
+  event.waitUntil(removeOldCaches().then(() => worker.clients.claim()));
 });
 
-self.addEventListener("fetch", (event) => {
+worker.addEventListener("fetch", (event) => {
   const strategy = route(event.request);
   if (strategy) event.respondWith(strategy(event.request));
 });
 
-self.addEventListener("message", (event) => {
+worker.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
-  if (type === "skip-waiting") self.skipWaiting();
+  if (type === "skip-waiting") worker.skipWaiting();
   else if (type === "version") event.ports[0]?.postMessage(VERSION);
 });
 
 // Background Sync: the browser wakes us when a connection returns, even with the app closed.
-self.addEventListener("sync", (event) => {
+worker.addEventListener("sync", (e) => {
+  const event = /** @type {ExtendableEvent & {tag: string}} */ (e); // SyncEvent, not in the library
   if (event.tag !== "outbox") return;
   event.waitUntil(
     syncOnce().then(async (report) => {
-      for (const client of await self.clients.matchAll({ type: "window" })) {
+      for (const client of await worker.clients.matchAll({ type: "window" })) {
         client.postMessage({ type: "synced" });
       }
       // Rejecting asks the browser to try again later (with its own backoff).

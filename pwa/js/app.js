@@ -29,6 +29,7 @@ const VIEWS = {
   outbox: () => import("./views/outbox.js"),
   settings: () => import("./views/settings.js"),
   status: () => import("./views/status.js"),
+  site: () => import("./views/site.js"),
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById("view"));
@@ -175,7 +176,7 @@ function markCurrentNav() {
   const name = (location.hash.slice(2) || "").split("/")[0];
   for (const a of nav.querySelectorAll("a")) {
     const active = a.dataset.route === name || (name === "facility" && a.dataset.route === "facilities") ||
-      (name === "inspection" && a.dataset.route === "drafts");
+      (name === "inspection" && a.dataset.route === "drafts") || (name === "site" && a.dataset.route === "status");
     if (active) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
@@ -375,7 +376,7 @@ async function requestPersistence() {
 async function main() {
   setLang(lang());
   store.onChange((stores) => {
-    if (stores.includes("inspections")) updateBadge();
+    if (stores.includes("inspections") || stores.includes("fixes")) updateBadge();
     if (stores.includes("meta")) renderBanners();
     view.onChange?.(stores);
   });

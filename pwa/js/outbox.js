@@ -3,6 +3,9 @@
 // leaves the "not yet received" state only when the server acknowledged it (created or
 // duplicate). Conflicts and rejections are kept with the server's reasons until the user
 // acts; nothing here ever deletes an inspection. Photos go after their record.
+// A facility's reports of a fix wait here too (store `fixes`): their photos first, then the
+// report, sent again safely (the server knows its client id) until acknowledged; a refusal
+// keeps the report with the server's message.
 // DOM-free: the page runs it, and the service worker runs it on Background Sync.
 
 import { getSession, request, sessionUsable } from "./api.js";
@@ -32,10 +35,14 @@ export const notYetReceived = (i) =>
   i.status === "attention" ||
   (i.status === "received" && (i.photos_pending || []).length > 0);
 
-/** Inspections that have not completely reached the server (record or photos). */
+/** @param {import("./store.js").FixReport} f */
+export const fixPending = (f) => f.status !== "sent";
+
+/** Inspections and reports of a fix that have not completely reached the server. */
 export async function pendingCount() {
   const list = /** @type {Inspection[]} */ (await store.all("inspections"));
-  return list.filter(notYetReceived).length;
+  const fixes = /** @type {import("./store.js").FixReport[]} */ (await store.all("fixes"));
+  return list.filter(notYetReceived).length + fixes.filter(fixPending).length;
 }
 
 /** @param {string} code @param {string} message @param {any[]} [details] @returns {ServerError} */
@@ -71,6 +78,7 @@ async function run() {
     } else {
       await sendRecords(report);
       if (!report.auth && !report.transient) await sendPhotos(report);
+      if (!report.auth && !report.transient) await sendFixes(report);
     }
     report.waiting = await pendingCount();
     const now = new Date().toISOString();
@@ -248,6 +256,72 @@ async function sendPhotos(report) {
       if (outcome === "done") report.photos += 1;
     }
   }
+}
+
+/** @param {Report} report */
+async function sendFixes(report) {
+  const waiting = [...(await store.fixesWith("queued")), ...(await store.fixesWith("sending"))];
+  waiting.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  for (const fix of waiting) {
+    const outcome = await sendFix(fix);
+    if (outcome === "auth") report.auth = true;
+    else if (outcome === "transient") report.transient = true;
+    else if (outcome === "sent") report.acknowledged += 1;
+    else report.attention += 1;
+    if (outcome === "auth" || outcome === "transient") return;
+  }
+}
+
+/**
+ * One report of a fix: its photos, then the report itself.
+ * @param {import("./store.js").FixReport} fix
+ * @returns {Promise<"sent"|"auth"|"transient"|"attention">}
+ */
+async function sendFix(fix) {
+  await store.updateFix(fix.id, (f) => {
+    f.status = "sending";
+    f.attempts = (f.attempts || 0) + 1;
+  });
+  /** @type {"sent"|"auth"|"transient"|ServerError} */
+  let outcome = "sent";
+  for (const hash of fix.photos) {
+    const photo = await uploadPhoto(hash);
+    if (photo !== "done") {
+      outcome = typeof photo === "string" ? photo : localError(photo.code, photo.message);
+      break;
+    }
+  }
+  if (outcome === "sent") {
+    const answer = await request(`/api/actions/${fix.action_id}/fix`, {
+      method: "POST",
+      json: { client_id: fix.id, description: fix.description, photos: fix.photos },
+    });
+    if (answer.ok) outcome = "sent";
+    else if (answer.status === 401) outcome = "auth";
+    else if (answer.network || answer.status >= 500 || answer.status === 429) outcome = "transient";
+    else outcome = answer.error || localError(`http.${answer.status}`, "");
+  }
+  await store.updateFix(fix.id, (f) => {
+    if (outcome === "sent") {
+      f.status = "sent";
+      f.sent_at = new Date().toISOString();
+      f.error = null;
+    } else if (typeof outcome === "string") {
+      f.status = "queued";
+    } else {
+      f.status = "attention";
+      f.error = { code: outcome.code, message: outcome.message, details: normaliseDetails(outcome.details) };
+    }
+  });
+  return typeof outcome === "string" ? outcome : "attention";
+}
+
+/** Send a report kept with a problem once more (after the user looked at it). @param {string} id */
+export function retryFix(id) {
+  return store.updateFix(id, (f) => {
+    if (f.status !== "attention") return false;
+    f.status = "queued";
+  });
 }
 
 /**

@@ -10,10 +10,14 @@
 //   statuses    {code, status, score_display, last_completed_at, fetched_at}, key code
 //   inspections {id, status: draft|queued|sending|received|attention, …}, key id
 //               (`photos`: evidence per item, {item id: [sha256, …]}; absent in older drafts)
-//   photos      {hash, blob, type, size, uploaded, created_at}, key hash
+//   photos      {hash, blob, type, size, uploaded, created_at, remote?}, key hash (`remote`:
+//               downloaded from the server for offline viewing, not taken here)
+//   fixes       {id (client UUID), action_id, facility_code, description, photos,
+//               status: queued|sending|sent|attention, …}, key id: a facility's reports of a
+//               fix, queued in the outbox like inspections (version 2)
 
 const DB_NAME = "safeschool";
-const DB_VERSION = 1; // raised past 1 only if a store had to be added to an empty database
+const DB_VERSION = 2; // 2: the `fixes` store (reports of a fix waiting in the outbox)
 const CHANNEL = "safeschool-store";
 
 /**
@@ -37,10 +41,14 @@ const CHANNEL = "safeschool-store";
  *   sent_at?: string|null, replaces?: string
  * }} Inspection
  * @typedef {{hash: string, blob: Blob, type: string, size: number, uploaded: boolean,
- *   created_at: string}} Photo
+ *   created_at: string, remote?: boolean}} Photo
+ * @typedef {"queued"|"sending"|"sent"|"attention"} FixStatus
+ * @typedef {{id: string, action_id: number, facility_code: string, description: string,
+ *   photos: string[], status: FixStatus, created_at: string, sent_at?: string|null,
+ *   attempts?: number, error?: ServerError|null}} FixReport
  */
 
-const STORES = ["meta", "forms", "facilities", "statuses", "inspections", "photos"];
+const STORES = ["meta", "forms", "facilities", "statuses", "inspections", "photos", "fixes"];
 
 /** @param {IDBDatabase} d */
 function createStores(d) {
@@ -54,6 +62,11 @@ function createStores(d) {
     s.createIndex("status", "status");
   }
   if (!d.objectStoreNames.contains("photos")) d.createObjectStore("photos", { keyPath: "hash" });
+  // Version 2: reports of a fix, keyed by their client id.
+  if (!d.objectStoreNames.contains("fixes")) {
+    const s = d.createObjectStore("fixes", { keyPath: "id" });
+    s.createIndex("status", "status");
+  }
 }
 
 /** @param {number} [version] @returns {Promise<IDBDatabase>} */
@@ -297,15 +310,46 @@ export function photoRefs(i) {
   return refs;
 }
 
-/** Delete photos that no inspection points to any more (after a discard). */
+/** Delete photos that no inspection or report of a fix points to any more (after a
+ * discard); photos downloaded for viewing are kept. */
 export async function deleteOrphanPhotos() {
   const inspections = /** @type {Inspection[]} */ (await all("inspections"));
+  const fixes = /** @type {FixReport[]} */ (await all("fixes"));
   const used = new Set();
   for (const i of inspections) for (const x of photoRefs(i)) used.add(x);
+  for (const f of fixes) for (const x of f.photos) used.add(x);
   await tx("photos", "readwrite", async (t) => {
     const s = t.objectStore("photos");
-    const keys = /** @type {string[]} */ (await done(s.getAllKeys()));
-    for (const key of keys) if (!used.has(key)) s.delete(key);
+    const photos = /** @type {Photo[]} */ (await done(s.getAll()));
+    for (const p of photos) if (!used.has(p.hash) && !p.remote) s.delete(p.hash);
+  });
+}
+
+// --- reports of a fix ---------------------------------------------------------------------
+
+/** @param {FixReport} fix */
+export function putFix(fix) {
+  return put("fixes", fix);
+}
+
+/** @param {FixStatus} status @returns {Promise<FixReport[]>} */
+export function fixesWith(status) {
+  return tx("fixes", "readonly", (t) => done(t.objectStore("fixes").index("status").getAll(status)));
+}
+
+/**
+ * Change one report in a single transaction, as `updateInspection`.
+ * @param {string} id @param {(f: FixReport) => boolean|void} fn
+ * @returns {Promise<FixReport|undefined>}
+ */
+export function updateFix(id, fn) {
+  return tx("fixes", "readwrite", async (t) => {
+    const s = t.objectStore("fixes");
+    const current = /** @type {FixReport|undefined} */ (await done(s.get(id)));
+    if (!current) return undefined;
+    if (fn(current) === false) return current;
+    await done(s.put(current));
+    return current;
   });
 }
 

@@ -94,7 +94,7 @@ def test_a_failed_inspection_is_explained_to_every_role(
         reasons.first.wait_for()
         assert f"Tiêu chí bắt buộc không đạt: {check}" in reasons.first.inner_text()
         assert not veto or f"Có sự việc loại trừ: {event}" in reasons.first.inner_text()
-        assert "Không đạt" in fpage.locator(".view-status").inner_text()
+        assert "Không đạt" in fpage.locator(".view-site").inner_text()
     finally:
         facility.close()
 

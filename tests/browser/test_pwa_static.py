@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -19,6 +20,7 @@ PWA = ROOT / "pwa"
 sys.path.insert(0, str(PWA / "tools"))
 import stamp  # noqa: E402
 
+from server.actions.schemas import ActionEventKind, ActionState  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
 
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
@@ -120,6 +122,8 @@ def test_every_key_used_exists() -> None:
         "outbox.state": ["queued", "sending", "received", "attention"],
         "team.role": ["lead", "member"],
         "problem": list(PROBLEM_CODES),
+        "action.state": list(get_args(ActionState)),
+        "action.event": list(get_args(ActionEventKind)),
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():

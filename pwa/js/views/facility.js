@@ -30,6 +30,7 @@ export async function render(root, ctx, params) {
     h("p", { class: "meta", text: `${facility.code} · ${t(`kind.${facility.kind}`)} · ${facility.commune_name}` }),
     facility.address ? h("p", { class: "muted", text: facility.address }) : null,
     h("p", null, statusBadge(/** @type {any} */ (status), local)),
+    h("a", { class: "button secondary site-link", href: `#/site/${encodeURIComponent(code)}`, text: t("site.open") }),
     h("h2", { text: t("facility.checklists") }),
     forms.length
       ? h(

@@ -1,12 +1,14 @@
 // The outbox: every completed inspection with its state (on this phone only, sending,
 // received with the receipt time, needs attention with the server's reasons), the sync
 // status and the "Đồng bộ ngay" button. Nothing leaves this list unless the user removes it.
+// Reports of a fix waiting to be sent are listed after the inspections.
 
 import { getForm } from "../data.js";
 import { headline, namesFrom, reasonText } from "../explain.js";
 import { append, h, replace } from "../dom.js";
 import { has, t, tx, when } from "../i18n.js";
 import { remove, reopen, resendAsNew } from "../inspections.js";
+import { fixPending } from "../outbox.js";
 import * as store from "../store.js";
 
 /** @typedef {import("../store.js").Inspection} Inspection */
@@ -57,12 +59,14 @@ export async function render(root, ctx) {
         ORDER[/** @type {keyof typeof ORDER} */ (a.status)] - ORDER[/** @type {keyof typeof ORDER} */ (b.status)] ||
         String(b.completed_at).localeCompare(String(a.completed_at)),
     );
-    if (!items.length) {
+    /** @type {import("../store.js").FixReport[]} */
+    const fixes = (await store.all("fixes")).filter(fixPending);
+    if (!items.length && !fixes.length) {
       replace(list, h("li", { class: "empty", text: t("outbox.empty") }));
     } else {
       const cards = [];
       for (const i of items) cards.push(await card(i));
-      replace(list, cards);
+      replace(list, cards, fixes.map(fixCard));
     }
     showStatus();
   }
@@ -160,6 +164,20 @@ export async function render(root, ctx) {
     return h("li", { class: `card status-${i.status}`, dataset: { id: i.id } }, ...parts, h("div", { class: "actions" }, actions));
   }
 
+  /** A report of a fix not yet acknowledged. @param {import("../store.js").FixReport} f */
+  function fixCard(f) {
+    const state = f.status === "attention" ? "attention" : f.status === "sending" ? "sending" : "queued";
+    return h(
+      "li",
+      { class: `card fix status-${state}`, dataset: { fix: f.id } },
+      h("span", { class: "title", text: t("outbox.fixFor", { what: f.description }) }),
+      h("span", { class: `pill state-${state}`, dataset: { state }, text: t(`outbox.state.${state}`) }),
+      h("span", { class: "meta", text: t("outbox.fixCreated", { time: when(f.created_at) }) }),
+      f.error ? h("p", { class: "server-message", text: t("outbox.serverSays", { message: f.error.message || f.error.code }) }) : null,
+      h("div", { class: "actions" }, h("a", { class: "button secondary", href: `#/site/${encodeURIComponent(f.facility_code)}/action/${f.action_id}`, text: t("outbox.fixOpen") })),
+    );
+  }
+
   /** @param {string} code */
   function problemText(code) {
     return has(`problem.${code}`) ? t(`problem.${code}`) : code;
@@ -168,7 +186,7 @@ export async function render(root, ctx) {
   await load();
   return {
     onChange: (/** @type {string[]} */ stores) => {
-      if (stores.includes("inspections") || stores.includes("meta")) load();
+      if (stores.includes("inspections") || stores.includes("meta") || stores.includes("fixes")) load();
     },
     onSync: () => load(),
     leave: () => {

@@ -1,10 +1,11 @@
-// For now: a facility user sees its status and latest results; a department user the
-// non-compliant facilities of its province. Both read the compliance API and keep the last
-// answer on the phone for offline viewing. Their full screens come later.
+// A department user's list of the non-compliant facilities of its province, each opening
+// the site's screen (views/site.js); a facility user goes straight to its own site's
+// screen. The list reads the compliance API and keeps the last answer on the phone for
+// offline viewing. Its full screen comes later.
 
 import { request } from "../api.js";
 import { append, h, replace } from "../dom.js";
-import { headline, number, reasonText } from "../explain.js";
+import { number, reasonText } from "../explain.js";
 import { t, tx, when } from "../i18n.js";
 import * as store from "../store.js";
 
@@ -16,12 +17,11 @@ export async function render(root, ctx) {
   const body = h("div", { class: "status-body" });
   const asOf = h("p", { class: "muted" });
   if (user?.role === "facility") {
-    append(root, h("h1", { text: t("compliance.title") }), asOf, body);
-    await facility(String(user.facility_code || ""), body, asOf);
-  } else {
-    append(root, h("h1", { text: t("compliance.listTitle") }), asOf, body);
-    await department(body, asOf);
+    location.replace(`#/site/${encodeURIComponent(String(user.facility_code || ""))}`);
+    return {};
   }
+  append(root, h("h1", { text: t("compliance.listTitle") }), asOf, body);
+  await department(body, asOf);
   return {};
 }
 
@@ -39,68 +39,6 @@ async function cached(path, key) {
     }
   }
   return /** @type {{data: any, at: string}|undefined} */ (await store.getMeta(key));
-}
-
-/** @param {string} code @param {HTMLElement} body @param {HTMLElement} asOf */
-async function facility(code, body, asOf) {
-  const got = await cached(`/api/compliance/facilities/${encodeURIComponent(code)}`, `compliance:${code}`);
-  if (!got) {
-    replace(body, h("p", { text: t("compliance.unavailable") }));
-    return;
-  }
-  asOf.textContent = t("compliance.asOf", { time: when(got.at) });
-  const d = got.data;
-  replace(
-    body,
-    h("h2", { text: d.facility?.name || code }),
-    h("p", null, h("span", { class: `pill status-${d.status}`, text: t(`status.${d.status}`) })),
-    h(
-      "ul",
-      { class: "cards" },
-      (d.checklists || []).map((/** @type {any} */ c) =>
-        h(
-          "li",
-          { class: "card" },
-          h("span", { class: "title", text: tx(c.title) }),
-          c.current
-            ? [
-                h("span", { class: "meta", text: t("compliance.current", { time: when(c.current.completed_at) }) }),
-                h("span", { class: `pill result-${c.current.result}`, text: headline(c.current) }),
-                reasonsList(c.current.reasons),
-                (c.current.recommendations || []).length
-                  ? h(
-                      "details",
-                      { class: "more" },
-                      h("summary", { text: `${t("result.recommendations")} (${c.current.recommendations.length})` }),
-                      h("ul", null, c.current.recommendations.map((/** @type {any} */ f) => h("li", { text: tx(f.text) || f.item_id }))),
-                    )
-                  : null,
-                (c.current.failed_checks || []).length
-                  ? h(
-                      "details",
-                      { class: "more" },
-                      h("summary", { text: `${t("compliance.failed")} (${c.current.failed_checks.length})` }),
-                      h(
-                        "ul",
-                        null,
-                        c.current.failed_checks.map((/** @type {any} */ f) =>
-                          h(
-                            "li",
-                            null,
-                            f.mandatory ? h("span", { class: "pill mandatory", text: t("insp.mandatory") }) : null,
-                            ` ${tx(f.text) || f.item_id}`,
-                            f.legal_ref ? h("span", { class: "legal", text: ` (${f.legal_ref})` }) : null,
-                          ),
-                        ),
-                      ),
-                    )
-                  : null,
-              ]
-            : h("span", { class: "meta", text: t("compliance.never") }),
-        ),
-      ),
-    ),
-  );
 }
 
 /** @param {HTMLElement} body @param {HTMLElement} asOf */
@@ -133,7 +71,7 @@ async function department(body, asOf) {
         return h(
           "li",
           { class: "card" },
-          h("span", { class: "title", text: f.name }),
+          h("a", { class: "title site-link", href: `#/site/${encodeURIComponent(f.code)}`, text: f.name }),
           h("span", { class: "meta", text: `${f.code} · ${f.commune_name || ""} · ${f.kind ? t(`kind.${f.kind}`) : ""}` }),
           h("span", { class: `pill status-${row.status}`, text: `${t(`status.${row.status}`)} ${number(row.worst_score_display || row.score_display)}` }),
           h("span", { class: "meta", text: t("compliance.current", { time: when(row.last_inspected_at || row.last_completed_at) }) }),
