@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "724cd5ce7fe69dda";
+const VERSION = "d560b1cc88224dad";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -28,6 +28,7 @@ const ASSETS = [
   "/js/dom.js",
   "/js/explain.js",
   "/js/i18n.js",
+  "/js/icons.js",
   "/js/inspections.js",
   "/js/limits.js",
   "/js/outbox.js",
