@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "d560b1cc88224dad";
+const VERSION = "4e3831131af8ad25";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

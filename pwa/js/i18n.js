@@ -343,6 +343,8 @@ export const CATALOGUE = {
   "insp.sumFailed": { vi: "Không đạt", en: "Failed" },
   "insp.sumMandatory": { vi: "Bắt buộc không đạt", en: "Mandatory failed" },
   "insp.sumMissing": { vi: "Chưa trả lời", en: "Missing" },
+  "insp.signStart": { vi: "Ký tên", en: "Sign" },
+  "insp.sectionHelp": { vi: "Hướng dẫn cho phần này", en: "About this section" },
   "facilities.pending": { vi: "Chờ gửi", en: "Waiting to send" },
   "facilities.attention": { vi: "Cần xem lại", en: "Needs attention" },
   "facilities.received": { vi: "Đã gửi: {result} {score}", en: "Sent: {result} {score}" },

@@ -385,7 +385,15 @@ VISIBLE_ITEMS = """
 ANSWER_INPUT = "input:not([type=file])"
 
 
+def open_pad(root: Any) -> None:
+    """Open the signature pad of an item or team member (it opens on "Ký tên")."""
+    if root.locator("canvas").count() == 0:
+        root.get_by_role("button", name="Ký tên", exact=True).click()
+    root.locator("canvas").wait_for()
+
+
 def sign_canvas(page: Any, item_id: str) -> None:
+    open_pad(page.locator(f"#item-{item_id}"))
     draw_on(page, page.locator(f"#item-{item_id} canvas"))
 
 
@@ -464,6 +472,7 @@ def sign_team(
             if not field.input_value():
                 field.fill(value)
         if card.locator("img.signature-img").count() == 0:
+            open_pad(card)
             draw_on(page, card.locator("canvas"))
             card.get_by_role("button", name="Lưu chữ ký").click()
             card.locator("img.signature-img").wait_for()

@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     find_new_version,
     inspections,
     install_idb_helper,
+    open_pad,
     png_bytes,
     sign_in,
     start_inspection,
@@ -590,6 +591,7 @@ def test_the_team_is_written_signed_and_sent(context: Any, page: Any, server: Se
     member.get_by_label("Cơ quan", exact=True).fill("Sở Y tế")
     assert member.get_by_role("radio", name="Thành viên").is_checked()
     # Every item answered and the lead signed, but not the new member.
+    open_pad(lead)
     draw_on(page, lead.locator("canvas"))
     lead.get_by_role("button", name="Lưu chữ ký").click()
     lead.locator("img.signature-img").wait_for()
@@ -604,6 +606,7 @@ def test_the_team_is_written_signed_and_sent(context: Any, page: Any, server: Se
     team = page.get_by_role("region", name="Đoàn kiểm tra")
     member = team.locator("li.member").nth(1)
     assert member.get_by_label("Họ và tên", exact=True).input_value() == "Trần Thị Bình"
+    open_pad(member)
     draw_on(page, member.locator("canvas"))
     member.get_by_role("button", name="Lưu chữ ký").click()
     member.locator("img.signature-img").wait_for()

@@ -203,10 +203,10 @@ class ChecklistScreen {
       this.stickyBar(),
       hasLocationItem ? null : stampField(this.screen, { location: inspection.location, save: (loc) => this.saveDraft((i) => (i.location = loc)) }),
     );
-    this.team = await this.teamPart();
-    append(root, this.team.element);
     this.layOut();
-    append(root, this.summary.element);
+    // The team signs the minutes: after the questions, before the summary.
+    this.team = await this.teamPart();
+    append(root, this.team.element, this.summary.element);
     if (!readonly) append(root, this.footer());
     this.update();
     this.buildSome(FIRST_SLICE);
