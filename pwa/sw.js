@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "4e3831131af8ad25";
+const VERSION = "0862bfd76e16d460";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -20,6 +20,7 @@ const ASSETS = [
   "/icons/maskable-192.png",
   "/icons/maskable-512.png",
   "/index.html",
+  "/js/account.js",
   "/js/agencies.js",
   "/js/api.js",
   "/js/app.js",
@@ -35,6 +36,7 @@ const ASSETS = [
   "/js/photos.js",
   "/js/scoring.js",
   "/js/store.js",
+  "/js/syncstate.js",
   "/js/validation.js",
   "/js/views/drafts.js",
   "/js/views/facilities.js",

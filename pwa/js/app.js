@@ -220,7 +220,7 @@ async function renderBanners() {
       h(
         "div",
         { class: "banner warn", role: "alert" },
-        h("p", { text: t("auth.expired") }),
+        h("p", { text: session.expired_code === "offline" ? t("auth.offlineMode") : t("auth.expired") }),
         h("a", { class: "button", href: "#/signin", text: t("auth.again") }),
       ),
     );

@@ -10,6 +10,7 @@
 // index (each section's progress and failures, a tap jumps there) and "next unanswered";
 // the summary before the completion buttons counts what is answered, failed and missing.
 
+import { isMine } from "../account.js";
 import { agencies, refreshAgencies } from "../agencies.js";
 import { getForm } from "../data.js";
 import { append, h, replace } from "../dom.js";
@@ -73,7 +74,9 @@ const FAILED = new Set(["fail", "occurred"]);
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string[]} params */
 export async function render(root, ctx, params) {
   performance.mark("safeschool:checklist-start");
-  const inspection = await store.getInspection(params[0] || "");
+  const found = await store.getInspection(params[0] || "");
+  // Another account's inspection on this phone is not shown (js/account.js).
+  const inspection = found && isMine(found, ctx.session) ? found : undefined;
   const form = inspection && (await getForm(inspection.form_id, inspection.form_version));
   if (!inspection || !form) {
     const why = inspection ? "insp.formMissing" : "insp.notFound";
