@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0862bfd76e16d460";
+const VERSION = "88ed940a01c8abef";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

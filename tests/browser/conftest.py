@@ -479,13 +479,15 @@ def sign_team(
 
 
 def add_evidence(page: Any, item_id: str, photo: bytes, name: str = "bang-chung.png") -> str:
-    """Attach a photo as evidence to an item the way an inspector does (open "Ảnh minh
-    chứng", take or choose a photo) and wait for its thumbnail; returns the control's
-    accessible name."""
+    """Attach a photo as evidence to an item the way an inspector does (open its note and
+    photos with the camera control unless open, take or choose a photo) and wait for its
+    thumbnail; returns the control's accessible name."""
     root = page.locator(f"#item-{item_id}")
-    evidence = root.locator("details.evidence")
-    if evidence.get_attribute("open") is None:
-        evidence.locator("summary").click()
+    tool = root.locator("button.tool-note")
+    if tool.get_attribute("aria-expanded") != "true":
+        tool.click()
+    evidence = root.locator(".evidence")
+    evidence.locator("label.file").wait_for()
     before = evidence.locator(".thumbs img").count()
     control = evidence.locator("label.file")
     label = str(control.get_attribute("aria-label"))

@@ -62,8 +62,11 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     page.reload()
     page.get_by_role("heading", name="Chọn cơ sở").wait_for()
     iid = start_inspection(page, PRESCHOOL)
-    page.locator(".stamp").get_by_role("button", name="Lấy vị trí hiện tại").click()
-    expect_text(page.locator(".stamp output"), "21.82330")
+    # One location control: the checklist's location item, which stamps the inspection too.
+    assert page.get_by_role("button", name="Lấy vị trí hiện tại").count() == 1
+    location = page.locator(".item.kind-location")
+    location.get_by_role("button", name="Lấy vị trí hiện tại").click()
+    expect_text(location.locator("output"), "21,82330")
     fill_checklist(page, fail=("hotline_111_materials",), photo=png_bytes(2400, 1800))
     preview = page.locator(".summary .score").inner_text()
     complete(page)
@@ -129,8 +132,8 @@ def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     text_id = text.locator("xpath=ancestor::*[@data-item]").get_attribute("data-item")
     second = page.locator(".item.kind-check:not([hidden])").nth(1)
     second_id = second.get_attribute("data-item")
-    second.locator("details.note summary").click()
-    second.locator("details.note textarea").fill("Thiếu biển báo")
+    second.locator("button.tool-note").click()
+    second.locator(".note textarea").fill("Thiếu biển báo")
     # Each answer and keystroke is one IndexedDB transaction, committed within moments.
     eventually(
         page,

@@ -55,6 +55,7 @@ export async function render(root, ctx) {
     submit.disabled = false;
     submit.textContent = t("auth.submit");
     if (!answer.ok) {
+      if (answer.network) offline.show(true);
       const code = answer.error?.code || (answer.network ? "network" : String(answer.status));
       message.textContent =
         code === "auth.bad_credentials"
@@ -105,13 +106,15 @@ async function offlinePart(ctx, username, password, message) {
   const last = await lastAccount();
   const help = h("p", { class: "muted", text: last ? t("auth.offlineHelp", { user: last.user.display_name || last.username }) : t("auth.offlineNone") });
   const button = h("button", { type: "button", class: "secondary", text: t("auth.offlineContinue"), hidden: !last });
-  const element = h("div", { class: "offline-signin" }, help, button);
-  const show = () => {
-    element.hidden = navigator.onLine;
+  const element = h("div", { class: "offline-signin", hidden: true }, help, button);
+  // Shown when the phone cannot reach the server: navigator.onLine alone is not to be
+  // trusted (a captive Wi-Fi, an emulated network), so ask the server too.
+  const show = (/** @type {boolean} */ offline) => {
+    element.hidden = !offline;
   };
-  show();
-  window.addEventListener("online", show);
-  window.addEventListener("offline", show);
+  if (!navigator.onLine) show(true);
+  else request("/healthz", { token: null, timeoutMs: 5000 }).then((answer) => show(answer.network));
+  window.addEventListener("offline", () => show(true), { once: true });
   if (last && !username.value) username.value = last.username;
   button.addEventListener("click", async () => {
     message.textContent = "";
@@ -124,5 +127,5 @@ async function offlinePart(ctx, username, password, message) {
     await ctx.setSession(session);
     ctx.navigate("#/drafts");
   });
-  return { element, button };
+  return { element, button, show };
 }
