@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "88ed940a01c8abef";
+const VERSION = "efd8abc5efa50b62";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
