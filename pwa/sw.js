@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "efd8abc5efa50b62";
+const VERSION = "c1e214a47baf9947";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -56,34 +56,10 @@ export async function render(root, ctx) {
     submit.textContent = t("auth.submit");
     if (!answer.ok) {
       if (answer.network) offline.show(true);
-      const code = answer.error?.code || (answer.network ? "network" : String(answer.status));
-      message.textContent =
-        code === "auth.bad_credentials"
-          ? t("auth.bad_credentials")
-          : code === "auth.user_disabled"
-            ? t("auth.user_disabled")
-            : answer.network
-              ? t("auth.needOnline")
-              : t("auth.failed", { code });
+      message.textContent = failureText(answer);
       return;
     }
-    const before = await getSession();
-    const session = { token: answer.data.token, expires_at: answer.data.expires_at, user: answer.data.user };
-    await store.setMeta("session", session);
-    await rememberLogin(session, password.value).catch(() => undefined); // no WebCrypto: online only
-    await ctx.setSession(session);
-    if (before?.user && before.user.username !== session.user.username && (await pendingCount()) > 0) {
-      ctx.announce(t("auth.otherUser", { user: before.user.username }));
-    }
-    password.value = "";
-    ctx.navigate("#/");
-    await ctx.refreshData(true);
-    ctx.syncNow();
-    try {
-      await navigator.storage?.persist?.();
-    } catch {
-      // shown in settings
-    }
+    await signedIn(ctx, answer, password);
   });
   const offline = await offlinePart(ctx, username, password, message);
   append(root,
@@ -128,4 +104,37 @@ async function offlinePart(ctx, username, password, message) {
     ctx.navigate("#/drafts");
   });
   return { element, button, show };
+}
+
+/** Why signing in failed. @param {import("../api.js").Answer} answer */
+function failureText(answer) {
+  const code = answer.error?.code || (answer.network ? "network" : String(answer.status));
+  if (code === "auth.bad_credentials") return t("auth.bad_credentials");
+  if (code === "auth.user_disabled") return t("auth.user_disabled");
+  return answer.network ? t("auth.needOnline") : t("auth.failed", { code });
+}
+
+/**
+ * Keep the new session (and what lets this account carry on offline later), then go on.
+ * @param {import("../app.js").Ctx} ctx @param {import("../api.js").Answer} answer
+ * @param {HTMLInputElement} password
+ */
+async function signedIn(ctx, answer, password) {
+  const before = await getSession();
+  const session = { token: answer.data.token, expires_at: answer.data.expires_at, user: answer.data.user };
+  await store.setMeta("session", session);
+  await rememberLogin(session, password.value).catch(() => undefined); // no WebCrypto: online only
+  await ctx.setSession(session);
+  if (before?.user && before.user.username !== session.user.username && (await pendingCount()) > 0) {
+    ctx.announce(t("auth.otherUser", { user: before.user.username }));
+  }
+  password.value = "";
+  ctx.navigate("#/");
+  await ctx.refreshData(true);
+  ctx.syncNow();
+  try {
+    await navigator.storage?.persist?.();
+  } catch {
+    // shown in settings
+  }
 }
