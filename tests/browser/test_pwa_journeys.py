@@ -75,7 +75,12 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     assert badge(page) == "1"
     [record] = [i for i in inspections(page) if i["id"] == iid]
     assert record["status"] == "queued"
-    assert len(record["photo_hashes"]) == 2  # the poster photo and the signature
+    # The poster photo and the signatures (the same drawing on two pads is one photo).
+    rec = record["record"]
+    signed = {rec["answers"].get(k) for k in ("representative_signature", "inspector_signature")}
+    team = {m.get("signature") for m in rec.get("team") or []}
+    expected = {*rec["answers"]["hotline_111_poster_photo"], *signed, *team} - {None}
+    assert set(record["photo_hashes"]) == expected and len(expected) >= 2
     assert record["record"]["answers"]["hotline_111_poster_photo"]
     assert "photos" not in record["record"]  # no evidence: the record is as it always was
     assert record["record"]["location"] == {"lat": 21.8233, "lon": 105.2147, "accuracy": 12}
@@ -154,9 +159,7 @@ def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     assert draft["answers"][text_id] == "Cửa thoát hiểm bị khóa"
     assert draft["notes"][second_id] == "Thiếu biển báo"
     assert page.locator(f"#item-{text_id} textarea").input_value() == "Cửa thoát hiểm bị khóa"
-    assert (
-        page.locator(f"#item-{second_id} details.note textarea").input_value() == "Thiếu biển báo"
-    )
+    assert page.locator(f"#item-{second_id} .note textarea").input_value() == "Thiếu biển báo"
 
 
 def test_new_version_keeps_draft_and_outbox(browser: Any, data_dir: Path, tmp_path: Path) -> None:
@@ -559,7 +562,8 @@ def test_the_live_result_says_what_it_is_and_why(context: Any, page: Any, server
     checks.nth(0).get_by_role("radio", name="Đạt", exact=True).check()
     checks.nth(1).get_by_role("radio", name="Đạt", exact=True).check()
     expect_text(score, "2/40 tiêu chí đạt")
-    assert "Không đạt" not in page.locator(".summary").inner_text()
+    assert "Không đạt" not in score.inner_text()
+    assert "Không đạt" not in page.locator(".livebar").inner_text()
     assert page.locator(".summary ul.reasons").is_hidden()
 
     mandatory = page.locator(".item.kind-check:not([hidden]):has(.pill.mandatory)").last
