@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "c1e214a47baf9947";
+const VERSION = "0c5a432d08389fcd";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

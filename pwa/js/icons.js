@@ -48,6 +48,12 @@ const SHAPES = {
  * @returns {SVGSVGElement|null}
  */
 export function icon(name, cls = "icon") {
+  const made = made_.get(name);
+  if (made) {
+    const copy = /** @type {SVGSVGElement} */ (made.cloneNode(true));
+    copy.setAttribute("class", cls);
+    return copy;
+  }
   const shapes = SHAPES[name];
   if (!shapes) return null;
   const svg = /** @type {SVGSVGElement} */ (document.createElementNS(NS, "svg"));
@@ -71,8 +77,12 @@ export function icon(name, cls = "icon") {
     for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
     svg.append(el);
   }
-  return svg;
+  made_.set(name, svg);
+  return /** @type {SVGSVGElement} */ (svg.cloneNode(true));
 }
+
+/** Each icon drawn once, then cloned (a long checklist has two per question). @type {Map<string, SVGSVGElement>} */
+const made_ = new Map();
 
 /** The names there are icons for (tests and the tab bar). */
 export const ICONS = Object.keys(SHAPES);

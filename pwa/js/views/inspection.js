@@ -166,17 +166,19 @@ class ChecklistScreen {
     if (value === undefined) delete this.answers[itemId];
     else this.answers[itemId] = value;
     this.cursor = itemId;
-    this.update();
-    const row = this.rows.get(itemId);
-    if (row && FAILED.has(/** @type {string} */ (value))) row.tools.openExtra();
-    if (row?.item.kind === "location" && value) this.track(this.saveDraft((i) => (i.location = /** @type {any} */ (value))));
-    return this.track(
+    // The write first, so the screen's own work below overlaps it.
+    const written = this.track(
       store.setAnswer(this.id, itemId, value).then((result) => {
         // Read by bench/pwa_perf.py: from the tap's change event to the committed write.
         performance.measure("safeschool:answer-persisted", { start: started, end: performance.now() });
         return result;
       }),
     );
+    this.update();
+    const row = this.rows.get(itemId);
+    if (row && FAILED.has(/** @type {string} */ (value))) row.tools.openExtra();
+    if (row?.item.kind === "location" && value) this.track(this.saveDraft((i) => (i.location = /** @type {any} */ (value))));
+    return written;
   }
 
   /**
@@ -491,6 +493,9 @@ function summaryPanel(label) {
       [t("insp.sumMandatory"), String(c.mandatoryFailed), c.mandatoryFailed ? "bad" : ""],
       [t("insp.sumMissing"), String(c.missing), c.missing ? "warn" : ""],
     ];
+    const text = rows.map((r) => r.join("|")).join("/");
+    if (counts.dataset.shown === text) return;
+    counts.dataset.shown = text;
     replace(counts, rows.map(([term, value, cls]) => h("div", { class: cls }, h("dt", { text: term }), h("dd", { text: value }))));
   }
   return { element, bar, show };
