@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "af28b3187f525a19";
+const VERSION = "bf3dd214b5295422";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -20,6 +20,7 @@ const ASSETS = [
   "/icons/maskable-192.png",
   "/icons/maskable-512.png",
   "/index.html",
+  "/js/account.js",
   "/js/agencies.js",
   "/js/api.js",
   "/js/app.js",
@@ -30,6 +31,7 @@ const ASSETS = [
   "/js/explain.js",
   "/js/follow-up.js",
   "/js/i18n.js",
+  "/js/icons.js",
   "/js/inspections.js",
   "/js/limits.js",
   "/js/outbox.js",
@@ -37,6 +39,7 @@ const ASSETS = [
   "/js/scoring.js",
   "/js/sites.js",
   "/js/store.js",
+  "/js/syncstate.js",
   "/js/validation.js",
   "/js/views/action.js",
   "/js/views/drafts.js",

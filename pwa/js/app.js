@@ -6,6 +6,7 @@ import { getSession, sessionUsable } from "./api.js";
 import { refreshAll } from "./data.js";
 import { append, h, replace } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
+import { icon } from "./icons.js";
 import { pendingCount, Scheduler } from "./outbox.js";
 import * as store from "./store.js";
 
@@ -15,7 +16,10 @@ import * as store from "./store.js";
  * @typedef {{session: import("./api.js").Session|undefined, navigate: (hash: string) => void,
  *   confirm: (message: string, ok?: string, options?: ConfirmOptions) => Promise<boolean>, announce: (message: string) => void,
  *   syncNow: () => Promise<void>, scheduler: Scheduler, refreshData: (force?: boolean) => Promise<any>,
- *   rerender: () => void, setSession: (s: any) => Promise<void>, version: () => string}} Ctx
+ *   rerender: () => void, setSession: (s: any) => Promise<void>, version: () => string,
+ *   markNav: (tab: string) => void}} Ctx
+ * `markNav(tab)`: a screen whose tab depends on what it shows (a received inspection belongs
+ * to the outbox, a draft to the drafts) names it once it knows.
  * @typedef {{tone?: "primary"|"danger", details?: string[]}} ConfirmOptions
  *   a primary tone for a confirmation that is not a deletion; details listed under the question
  */
@@ -72,7 +76,10 @@ const ctx = {
     renderShell();
   },
   version: () => swVersion,
+  markNav: (tab) => markCurrentNav(tab),
 };
+/** The tab of the screen shown (after the router resolved "#/" to a landing screen). */
+let currentTab = "";
 
 // --- dialogs and announcements ------------------------------------------------------------
 
@@ -131,19 +138,19 @@ function renderShell() {
   title.textContent = t("app.name");
   nav.setAttribute("aria-label", t("nav.label"));
   const r = role();
-  /** @type {[string, string][]} */
+  /** @type {[string, string, string][]} href, label, icon */
   let links = [];
   if (r === "inspector" || r === "admin") {
     links = [
-      ["#/facilities", t("nav.facilities")],
-      ["#/drafts", t("nav.drafts")],
-      ["#/outbox", t("nav.outbox")],
-      ["#/settings", t("nav.settings")],
+      ["#/facilities", t("nav.facilities"), "facilities"],
+      ["#/drafts", t("nav.drafts"), "drafts"],
+      ["#/outbox", t("nav.outbox"), "outbox"],
+      ["#/settings", t("nav.settings"), "settings"],
     ];
   } else if (r === "facility" || r === "department") {
     links = [
-      ["#/status", r === "facility" ? t("nav.status") : t("nav.list")],
-      ["#/settings", t("nav.settings")],
+      ["#/status", r === "facility" ? t("nav.status") : t("nav.list"), r === "facility" ? "status" : "list"],
+      ["#/settings", t("nav.settings"), "settings"],
     ];
   }
   replace(
@@ -151,13 +158,14 @@ function renderShell() {
     h(
       "ul",
       null,
-      links.map(([href, label]) =>
+      links.map(([href, label, name]) =>
         h(
           "li",
           null,
           h(
             "a",
             { href, dataset: { route: href.slice(2) } },
+            icon(name, "icon tab-icon"),
             h("span", { class: "label", text: label }),
             href === "#/outbox" ? h("span", { class: "badge", id: "badge", hidden: true }) : null,
           ),
@@ -166,18 +174,26 @@ function renderShell() {
     ),
   );
   nav.hidden = links.length === 0;
-  markCurrentNav();
+  markCurrentNav(currentTab);
   updateNet();
   renderBanners();
   updateBadge();
 }
 
-function markCurrentNav() {
-  const name = (location.hash.slice(2) || "").split("/")[0];
+/** The tab each screen belongs to (an inspection's is set by its screen once loaded). */
+const TAB_OF = /** @type {Record<string, string>} */ ({ facility: "facilities", inspection: "drafts" });
+
+/** A site's screen belongs to the inspector's facilities, and to everyone else's own tab. @param {string} name */
+function tabOf(name) {
+  if (name === "site") return ctx.session?.user?.role === "inspector" ? "facilities" : "status";
+  return TAB_OF[name] || name;
+}
+
+/** Mark the tab of the screen shown (aria-current="page"; styled in app.css). @param {string} tab */
+function markCurrentNav(tab) {
+  currentTab = tab;
   for (const a of nav.querySelectorAll("a")) {
-    const active = a.dataset.route === name || (name === "facility" && a.dataset.route === "facilities") ||
-      (name === "inspection" && a.dataset.route === "drafts") || (name === "site" && a.dataset.route === "status");
-    if (active) a.setAttribute("aria-current", "page");
+    if (a.dataset.route === tab) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
 }
@@ -216,7 +232,7 @@ async function renderBanners() {
       h(
         "div",
         { class: "banner warn", role: "alert" },
-        h("p", { text: t("auth.expired") }),
+        h("p", { text: session.expired_code === "offline" ? t("auth.offlineMode") : t("auth.expired") }),
         h("a", { class: "button", href: "#/signin", text: t("auth.again") }),
       ),
     );
@@ -258,7 +274,7 @@ async function doRoute() {
     if (ok === false) return;
   }
   view = {};
-  markCurrentNav();
+  markCurrentNav(tabOf(name));
   const module = await VIEWS[/** @type {keyof typeof VIEWS} */ (name)]();
   const container = h("div", { class: `view view-${name}` });
   replace(root, container);

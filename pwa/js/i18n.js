@@ -431,6 +431,43 @@ export const CATALOGUE = {
   "outbox.fixFor": { vi: "Khắc phục: {what}", en: "Fix: {what}" },
   "outbox.fixCreated": { vi: "Ghi lúc {time}", en: "Written {time}" },
   "outbox.fixOpen": { vi: "Xem yêu cầu", en: "View the action" },
+  // --- issue 13: the compact checklist, the facility list's status, honest sync, offline sign-in
+  "insp.noteAdd": { vi: "Thêm ghi chú hoặc ảnh", en: "Add a note or photo" },
+  "insp.noteHas": { vi: "Ghi chú và ảnh: {n} ảnh, {note}", en: "Note and photos: {n} photos, {note}" },
+  "insp.noteYes": { vi: "có ghi chú", en: "with a note" },
+  "insp.noteNo": { vi: "chưa có ghi chú", en: "no note" },
+  "insp.notePlaceholder": { vi: "Ghi chú", en: "Note" },
+  "insp.nextUnanswered": { vi: "Câu chưa trả lời tiếp theo", en: "Next unanswered" },
+  "insp.index": { vi: "Mục lục", en: "Sections" },
+  "insp.sectionFailed": { vi: "{n} không đạt", en: "{n} failed" },
+  "insp.scoreDone": { vi: "Kết quả tính trên máy", en: "Result on this phone" },
+  "insp.scoreReceived": { vi: "Kết quả đã gửi", en: "Result as received" },
+  "insp.summary": { vi: "Tóm tắt phiếu", en: "Summary" },
+  "insp.sumAnswered": { vi: "Đã trả lời", en: "Answered" },
+  "insp.sumOf": { vi: "{n}/{total}", en: "{n}/{total}" },
+  "insp.sumFailed": { vi: "Không đạt", en: "Failed" },
+  "insp.sumMandatory": { vi: "Bắt buộc không đạt", en: "Mandatory failed" },
+  "insp.sumMissing": { vi: "Chưa trả lời", en: "Missing" },
+  "insp.signStart": { vi: "Ký tên", en: "Sign" },
+  "insp.sectionHelp": { vi: "Hướng dẫn cho phần này", en: "About this section" },
+  "facilities.pending": { vi: "Chờ gửi", en: "Waiting to send" },
+  "facilities.attention": { vi: "Cần xem lại", en: "Needs attention" },
+  "facilities.received": { vi: "Đã gửi: {result} {score}", en: "Sent: {result} {score}" },
+  "sync.failedAt": { vi: "Lần gửi cuối thất bại lúc {time}", en: "Last attempt failed at {time}" },
+  "auth.offlineContinue": { vi: "Tiếp tục làm việc ngoại tuyến", en: "Continue working offline" },
+  "auth.offlineHelp": {
+    vi: "Không có mạng. {user} có thể nhập mật khẩu để tiếp tục với phiếu trên máy; phiếu sẽ được gửi sau khi đăng nhập lại.",
+    en: "No connection. {user} can enter the password to carry on with the inspections on this phone; they are sent after signing in again.",
+  },
+  "auth.offlineWrong": { vi: "Sai mật khẩu.", en: "Wrong password." },
+  "auth.offlineNone": {
+    vi: "Không có mạng. Lần đầu đăng nhập trên máy này cần có kết nối.",
+    en: "No connection. The first sign-in on this phone needs one.",
+  },
+  "auth.offlineMode": {
+    vi: "Đang làm việc ngoại tuyến. Đăng nhập lại khi có mạng để gửi phiếu.",
+    en: "Working offline. Sign in again when online to send.",
+  },
 };
 
 const KEY = "safeschool.lang";
@@ -487,8 +524,8 @@ export function when(iso) {
   if (!iso) return t("common.never");
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleString(current === "vi" ? "vi-VN" : "en-GB", {
-    dateStyle: "short",
-    timeStyle: "short",
-  });
+  // dd/mm/yyyy in both languages (a short style would give 1/12/26 in Vietnamese).
+  const date = d.toLocaleDateString("en-GB", { day: "2-digit", month: "2-digit", year: "numeric" });
+  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  return `${date} ${time}`;
 }

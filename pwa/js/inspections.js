@@ -1,6 +1,7 @@
 // An inspection's life on the phone: draft → completed (queued, a frozen record) → sending →
 // received | needs attention. Only the user removes one (discard asks first).
 
+import { getSession } from "./api.js";
 import { allItems, isAnswered } from "./conditions.js";
 import { uuid4 } from "./dom.js";
 import { failures, requests, vietnamDay } from "./follow-up.js";
@@ -16,9 +17,11 @@ import * as store from "./store.js";
 /** @param {Facility} facility @param {Form} form @returns {Promise<Inspection>} */
 export async function startDraft(facility, form) {
   const now = new Date().toISOString();
-  /** @type {Inspection} */
+  const session = await getSession();
+  /** The account that started it (js/account.js): only it sees the draft. @type {Inspection & {owner?: string}} */
   const inspection = {
     id: uuid4(),
+    owner: session?.user?.username,
     status: "draft",
     facility_code: facility.code,
     facility_name: facility.name,

@@ -8,6 +8,7 @@
 // keeps the report with the server's message.
 // DOM-free: the page runs it, and the service worker runs it on Background Sync.
 
+import { isMine } from "./account.js";
 import { getSession, request, sessionUsable } from "./api.js";
 import { limits } from "./limits.js";
 import * as store from "./store.js";
@@ -76,7 +77,7 @@ async function run() {
     } else if (globalThis.navigator && navigator.onLine === false) {
       report.transient = true; // nothing to try; `online` or Background Sync will call again
     } else {
-      await sendRecords(report);
+      await sendRecords(report, session);
       if (!report.auth && !report.transient) await sendPhotos(report);
       if (!report.auth && !report.transient) await sendFixes(report);
     }
@@ -96,12 +97,16 @@ async function run() {
   }
 }
 
-/** @param {Report} report */
-async function sendRecords(report) {
+/**
+ * Send the signed-in account's completed records (another account's wait for its own
+ * sign-in: the server would file them under the wrong inspector).
+ * @param {Report} report @param {import("./api.js").Session|undefined} session
+ */
+async function sendRecords(report, session) {
   const waiting = [
     ...(await store.inspectionsWith("queued")),
     ...(await store.inspectionsWith("sending")), // left by an interrupted run: send again
-  ].filter((i) => i.record);
+  ].filter((i) => i.record && isMine(i, session));
   waiting.sort((a, b) => String(a.completed_at).localeCompare(String(b.completed_at)));
   const { sync_max_records: maxRecords, sync_max_bytes: maxBytes } = await limits();
   const maxBatchBytes = Math.floor(maxBytes * BATCH_SHARE);

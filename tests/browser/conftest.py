@@ -385,7 +385,15 @@ VISIBLE_ITEMS = """
 ANSWER_INPUT = "input:not([type=file])"
 
 
+def open_pad(root: Any) -> None:
+    """Open the signature pad of an item or team member (it opens on "Ký tên")."""
+    if root.locator("canvas").count() == 0:
+        root.get_by_role("button", name="Ký tên", exact=True).click()
+    root.locator("canvas").wait_for()
+
+
 def sign_canvas(page: Any, item_id: str) -> None:
+    open_pad(page.locator(f"#item-{item_id}"))
     draw_on(page, page.locator(f"#item-{item_id} canvas"))
 
 
@@ -464,19 +472,22 @@ def sign_team(
             if not field.input_value():
                 field.fill(value)
         if card.locator("img.signature-img").count() == 0:
+            open_pad(card)
             draw_on(page, card.locator("canvas"))
             card.get_by_role("button", name="Lưu chữ ký").click()
             card.locator("img.signature-img").wait_for()
 
 
 def add_evidence(page: Any, item_id: str, photo: bytes, name: str = "bang-chung.png") -> str:
-    """Attach a photo as evidence to an item the way an inspector does (open "Ảnh minh
-    chứng", take or choose a photo) and wait for its thumbnail; returns the control's
-    accessible name."""
+    """Attach a photo as evidence to an item the way an inspector does (open its note and
+    photos with the camera control unless open, take or choose a photo) and wait for its
+    thumbnail; returns the control's accessible name."""
     root = page.locator(f"#item-{item_id}")
-    evidence = root.locator("details.evidence")
-    if evidence.get_attribute("open") is None:
-        evidence.locator("summary").click()
+    tool = root.locator("button.tool-note")
+    if tool.get_attribute("aria-expanded") != "true":
+        tool.click()
+    evidence = root.locator(".evidence")
+    evidence.locator("label.file").wait_for()
     before = evidence.locator(".thumbs img").count()
     control = evidence.locator("label.file")
     label = str(control.get_attribute("aria-label"))

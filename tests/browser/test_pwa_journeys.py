@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     find_new_version,
     inspections,
     install_idb_helper,
+    open_pad,
     png_bytes,
     sign_in,
     start_inspection,
@@ -61,8 +62,11 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     page.reload()
     page.get_by_role("heading", name="Chọn cơ sở").wait_for()
     iid = start_inspection(page, PRESCHOOL)
-    page.locator(".stamp").get_by_role("button", name="Lấy vị trí hiện tại").click()
-    expect_text(page.locator(".stamp output"), "21.82330")
+    # One location control: the checklist's location item, which stamps the inspection too.
+    assert page.get_by_role("button", name="Lấy vị trí hiện tại").count() == 1
+    location = page.locator(".item.kind-location")
+    location.get_by_role("button", name="Lấy vị trí hiện tại").click()
+    expect_text(location.locator("output"), "21,82330")
     fill_checklist(page, fail=("hotline_111_materials",), photo=png_bytes(2400, 1800))
     preview = page.locator(".summary .score").inner_text()
     complete(page)
@@ -71,7 +75,12 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     assert badge(page) == "1"
     [record] = [i for i in inspections(page) if i["id"] == iid]
     assert record["status"] == "queued"
-    assert len(record["photo_hashes"]) == 2  # the poster photo and the signature
+    # The poster photo and the signatures (the same drawing on two pads is one photo).
+    rec = record["record"]
+    signed = {rec["answers"].get(k) for k in ("representative_signature", "inspector_signature")}
+    team = {m.get("signature") for m in rec.get("team") or []}
+    expected = {*rec["answers"]["hotline_111_poster_photo"], *signed, *team} - {None}
+    assert set(record["photo_hashes"]) == expected and len(expected) >= 2
     assert record["record"]["answers"]["hotline_111_poster_photo"]
     assert "photos" not in record["record"]  # no evidence: the record is as it always was
     assert record["record"]["location"] == {"lat": 21.8233, "lon": 105.2147, "accuracy": 12}
@@ -128,8 +137,8 @@ def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     text_id = text.locator("xpath=ancestor::*[@data-item]").get_attribute("data-item")
     second = page.locator(".item.kind-check:not([hidden])").nth(1)
     second_id = second.get_attribute("data-item")
-    second.locator("details.note summary").click()
-    second.locator("details.note textarea").fill("Thiếu biển báo")
+    second.locator("button.tool-note").click()
+    second.locator(".note textarea").fill("Thiếu biển báo")
     # Each answer and keystroke is one IndexedDB transaction, committed within moments.
     eventually(
         page,
@@ -150,9 +159,7 @@ def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     assert draft["answers"][text_id] == "Cửa thoát hiểm bị khóa"
     assert draft["notes"][second_id] == "Thiếu biển báo"
     assert page.locator(f"#item-{text_id} textarea").input_value() == "Cửa thoát hiểm bị khóa"
-    assert (
-        page.locator(f"#item-{second_id} details.note textarea").input_value() == "Thiếu biển báo"
-    )
+    assert page.locator(f"#item-{second_id} .note textarea").input_value() == "Thiếu biển báo"
 
 
 def test_new_version_keeps_draft_and_outbox(browser: Any, data_dir: Path, tmp_path: Path) -> None:
@@ -555,7 +562,8 @@ def test_the_live_result_says_what_it_is_and_why(context: Any, page: Any, server
     checks.nth(0).get_by_role("radio", name="Đạt", exact=True).check()
     checks.nth(1).get_by_role("radio", name="Đạt", exact=True).check()
     expect_text(score, "2/40 tiêu chí đạt")
-    assert "Không đạt" not in page.locator(".summary").inner_text()
+    assert "Không đạt" not in score.inner_text()
+    assert "Không đạt" not in page.locator(".livebar").inner_text()
     assert page.locator(".summary ul.reasons").is_hidden()
 
     mandatory = page.locator(".item.kind-check:not([hidden]):has(.pill.mandatory)").last
@@ -590,6 +598,7 @@ def test_the_team_is_written_signed_and_sent(context: Any, page: Any, server: Se
     member.get_by_label("Cơ quan", exact=True).fill("Sở Y tế")
     assert member.get_by_role("radio", name="Thành viên").is_checked()
     # Every item answered and the lead signed, but not the new member.
+    open_pad(lead)
     draw_on(page, lead.locator("canvas"))
     lead.get_by_role("button", name="Lưu chữ ký").click()
     lead.locator("img.signature-img").wait_for()
@@ -604,6 +613,7 @@ def test_the_team_is_written_signed_and_sent(context: Any, page: Any, server: Se
     team = page.get_by_role("region", name="Đoàn kiểm tra")
     member = team.locator("li.member").nth(1)
     assert member.get_by_label("Họ và tên", exact=True).input_value() == "Trần Thị Bình"
+    open_pad(member)
     draw_on(page, member.locator("canvas"))
     member.get_by_role("button", name="Lưu chữ ký").click()
     member.locator("img.signature-img").wait_for()

@@ -125,8 +125,8 @@ def test_screens_are_accessible_and_fit_a_phone(context: Any, page: Any) -> None
             _axe(page) + _small_targets(page) + ([] if _fits(page) else ["wider than 360 px"])
         )
     start_inspection(page, AFTER_HOURS_DEFAULT)
-    for details in page.locator("details.more, details.note, details.evidence").all()[:9]:
-        details.locator("summary").click()
+    for tool in page.locator(".item:not([hidden]) button.tool").all()[:9]:
+        tool.click()
     problems["checklist"] = (
         _axe(page) + _small_targets(page) + ([] if _fits(page) else ["wider than 360 px"])
     )

@@ -1,5 +1,8 @@
-// Drafts on this phone, newest first, each resumable.
+// Drafts on this phone of the account signed in (or carrying on offline), newest first, each
+// resumable.
 
+import { isMine } from "../account.js";
+import { getSession } from "../api.js";
 import { allItems, isAnswered, visibleItems } from "../conditions.js";
 import { getForm } from "../data.js";
 import { append, h, replace } from "../dom.js";
@@ -16,7 +19,8 @@ export async function render(root, ctx) {
   append(root, h("h1", { text: t("drafts.title") }), list);
 
   async function load() {
-    const drafts = await store.inspectionsWith("draft");
+    const session = await getSession();
+    const drafts = (await store.inspectionsWith("draft")).filter((d) => isMine(d, session));
     drafts.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
     if (!drafts.length) {
       replace(list, h("li", { class: "empty", text: t("drafts.empty") }));

@@ -1,8 +1,11 @@
 // Facility picker: the facilities in the inspector's scope (from the phone's copy), searched
-// by name or code without needing accents, filtered by commune and kind, each with its last
-// known status (the server's, or else the latest result on this phone).
+// by name or code without needing accents, filtered by commune and kind, each with its
+// latest known status: an inspection completed on this phone since the server's status was
+// fetched shows as "Chờ gửi" until sent, then with the server's result (its receipt), then
+// the server's status once refreshed; all without reloading. Overdue sites come first.
 
 import { append, fold, h, replace, uid } from "../dom.js";
+import { refreshStatuses } from "../data.js";
 import { t, when } from "../i18n.js";
 import * as store from "../store.js";
 
@@ -19,6 +22,15 @@ const filters = { q: "", commune: "", kind: "" };
  * @param {Status|undefined} status @param {import("../store.js").Inspection|undefined} local
  */
 export function statusBadge(status, local) {
+  const newer = local && local.completed_at && (!status?.last_completed_at || local.completed_at > status.last_completed_at);
+  if (local && newer) {
+    if (local.status === "queued" || local.status === "sending") return h("span", { class: "pill state-queued", text: t("facilities.pending") });
+    if (local.status === "attention") return h("span", { class: "pill state-attention", text: t("facilities.attention") });
+    if (local.receipt) {
+      const result = local.receipt.result || "not_assessed";
+      return h("span", { class: `pill result-${result}`, text: t("facilities.received", { result: t(`result.${result}`), score: local.receipt.score_display || "" }).trim() });
+    }
+  }
   if (status && status.status) {
     return h("span", { class: `pill status-${status.status}`, text: t(`status.${status.status}`) });
   }
@@ -132,8 +144,9 @@ export async function render(root, ctx) {
 
   async function load() {
     facilities = await store.all("facilities");
-    facilities.sort((a, b) => a.name.localeCompare(b.name, "vi"));
     statuses = new Map((/** @type {Status[]} */ (await store.all("statuses"))).map((s) => [s.code, s]));
+    const overdue = (/** @type {Facility} */ f) => (statuses.get(f.code)?.status === "overdue" ? 0 : 1);
+    facilities.sort((a, b) => overdue(a) - overdue(b) || a.name.localeCompare(b.name, "vi"));
     local = await latestLocal();
     const communes = new Map(facilities.map((f) => [f.commune_code, f.commune_name]));
     fillChoices(commune, [...communes].sort((a, b) => a[1].localeCompare(b[1], "vi")), filters.commune);
@@ -169,7 +182,11 @@ export async function render(root, ctx) {
   requestAnimationFrame(() => performance.mark("safeschool:facilities-ready"));
   return {
     onChange: (/** @type {string[]} */ stores) => {
-      if (stores.some((s) => s === "facilities" || s === "statuses")) load();
+      if (stores.some((s) => s === "facilities" || s === "statuses" || s === "inspections")) load();
+    },
+    // Records were sent: the server's status of their sites changed.
+    onSync: () => {
+      if (navigator.onLine) refreshStatuses().catch(() => undefined);
     },
   };
 }

@@ -3,12 +3,20 @@
 // the same rules as the server's. Completing checks the required items first and takes the
 // user to the first one missing. Any item but a photo or a signature can also carry photo
 // evidence (`inspection.photos`), kept and sent beside its answer.
+//
+// Laid out for one hand on a 360 px phone: a question takes its text and one row (the
+// answers, then one "i" control for its guidance and one camera control for its note and
+// photos, opened at once after "Không đạt"); a sticky bar holds the live result, the section
+// index (each section's progress and failures, a tap jumps there) and "next unanswered";
+// the summary before the completion buttons counts what is answered, failed and missing.
 
+import { isMine } from "../account.js";
 import { agencies, refreshAgencies } from "../agencies.js";
 import { getForm } from "../data.js";
 import { append, h, replace } from "../dom.js";
 import { live } from "../explain.js";
 import { t, tx } from "../i18n.js";
+import { icon } from "../icons.js";
 import { amend, complete, remove } from "../inspections.js";
 import { isAnswered, isRequired, score } from "../scoring.js";
 import * as store from "../store.js";
@@ -20,8 +28,8 @@ import { teamSection } from "./team.js";
 import { choiceField } from "./items/choice.js";
 import { inputField } from "./items/input.js";
 import { locationField, stampField } from "./items/location.js";
-import { moreInfo, noteBox } from "./items/note.js";
-import { evidenceBox, photoItemField } from "./items/photo.js";
+import { itemTools } from "./items/note.js";
+import { photoItemField } from "./items/photo.js";
 import { signatureField } from "./items/signature.js";
 
 /** @typedef {import("../conditions.js").Item} Item */
@@ -58,13 +66,20 @@ function markers(item) {
   ];
 }
 
-/** @typedef {{item: Item, wrap: HTMLElement, problem: HTMLElement, section: HTMLDetailsElement}} Row */
-/** @typedef {{el: HTMLDetailsElement, progress: HTMLProgressElement, count: HTMLElement, items: Item[]}} SectionRow */
+/** @typedef {{item: Item, wrap: HTMLElement, problem: HTMLElement, section: HTMLDetailsElement,
+ *   tools: import("./items/note.js").Tools}} Row */
+/** @typedef {{el: HTMLDetailsElement, progress: HTMLProgressElement, count: HTMLElement, items: Item[],
+ *   entry: HTMLElement}} SectionRow */
+
+/** Answers that mean a check failed or an excluding event occurred. */
+const FAILED = new Set(["fail", "occurred"]);
 
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string[]} params */
 export async function render(root, ctx, params) {
   performance.mark("safeschool:checklist-start");
-  const inspection = await store.getInspection(params[0] || "");
+  const found = await store.getInspection(params[0] || "");
+  // Another account's inspection on this phone is not shown (js/account.js).
+  const inspection = found && isMine(found, ctx.session) ? found : undefined;
   const form = inspection && (await getForm(inspection.form_id, inspection.form_version));
   if (!inspection || !form) {
     const why = inspection ? "insp.formMissing" : "insp.notFound";
@@ -117,7 +132,11 @@ class ChecklistScreen {
     /** @type {Promise<void>} */
     this.built = Promise.resolve();
     this.message = h("p", { class: "error", role: "alert" });
-    this.summary = summaryPanel();
+    this.summary = summaryPanel(resultLabel(inspection));
+    /** The section index, in the sticky bar. */
+    this.index = sectionIndex();
+    /** The item answered last: "next unanswered" looks from there on. */
+    this.cursor = "";
     /** The screen as every answer widget sees it (views/items/field.js). @type {Screen} */
     this.screen = {
       readonly: this.readonly,
@@ -151,14 +170,20 @@ class ChecklistScreen {
     const started = performance.now();
     if (value === undefined) delete this.answers[itemId];
     else this.answers[itemId] = value;
-    this.update();
-    return this.track(
+    this.cursor = itemId;
+    // The write first, so the screen's own work below overlaps it.
+    const written = this.track(
       store.setAnswer(this.id, itemId, value).then((result) => {
         // Read by bench/pwa_perf.py: from the tap's change event to the committed write.
         performance.measure("safeschool:answer-persisted", { start: started, end: performance.now() });
         return result;
       }),
     );
+    this.update();
+    const row = this.rows.get(itemId);
+    if (row && FAILED.has(/** @type {string} */ (value))) row.tools.openExtra();
+    if (row?.item.kind === "location" && value) this.track(this.saveDraft((i) => (i.location = /** @type {any} */ (value))));
+    return written;
   }
 
   /**
@@ -175,6 +200,10 @@ class ChecklistScreen {
 
   async show() {
     const { root, def, readonly, inspection } = this;
+    this.ctx.markNav(readonly ? "outbox" : "drafts");
+    // One location control: the checklist's own location item when it has one (its answer
+    // stamps the inspection too), else the stamp.
+    const hasLocationItem = def.sections.some((s) => s.items.some((i) => i.kind === "location"));
     append(
       root,
       h("a", { class: "back", href: readonly ? "#/outbox" : "#/drafts", text: t("common.back") }),
@@ -182,14 +211,15 @@ class ChecklistScreen {
       h("p", { class: "meta", text: `${tx(def.title)} · ${t("facility.version", { v: def.version })}` }),
       readonly ? h("p", { class: "banner info", text: t("insp.readonly") }, this.amendButton()) : null,
       inspection.supersedes && !readonly ? h("p", { class: "banner info", text: t("insp.amending") }) : null,
-      h("div", { class: "sticky" }, this.summary.element, this.summary.overall),
-      stampField(this.screen, { location: inspection.location, save: (loc) => this.saveDraft((i) => (i.location = loc)) }),
+      this.stickyBar(),
+      hasLocationItem ? null : stampField(this.screen, { location: inspection.location, save: (loc) => this.saveDraft((i) => (i.location = loc)) }),
     );
-    this.team = await this.teamPart();
-    append(root, this.team.element);
     this.layOut();
+    // What must be fixed, then the team that signs the minutes: after the questions, before
+    // the summary.
     this.followUp = await this.followUpPart();
-    append(root, this.followUp.element);
+    this.team = await this.teamPart();
+    append(root, this.followUp.element, this.team.element, this.summary.element);
     if (!readonly) append(root, this.footer());
     this.update();
     this.buildSome(FIRST_SLICE);
@@ -250,27 +280,63 @@ class ChecklistScreen {
       const progress = h("progress", { max: "1", value: "0", "aria-label": tx(section.title) });
       const el = h(
         "details",
-        { class: "section", open: true },
+        { class: "section", open: true, id: `section-${section.id}` },
         h("summary", null, h("span", { class: "title", text: tx(section.title) }), count),
         progress,
-        section.help ? h("p", { class: "muted", text: tx(section.help) }) : null,
+        section.help ? h("p", { class: "muted section-help", text: tx(section.help) }) : null,
       );
       for (const item of section.items) this.queue.push([item, el]);
-      this.sections.push({ el, progress, count, items: section.items });
+      const entry = this.index.add(tx(section.title), () => this.jumpToSection(el));
+      this.sections.push({ el, progress, count, items: section.items, entry });
       append(this.root, el);
     }
+  }
+
+  /** The live result, the index and "next unanswered", kept in view while scrolling. */
+  stickyBar() {
+    const next = h("button", { type: "button", class: "secondary small next", id: "next-unanswered" }, icon("next"), t("insp.nextUnanswered"));
+    next.addEventListener("click", () => this.nextUnanswered());
+    return h(
+      "div",
+      { class: "sticky" },
+      this.summary.bar,
+      h("div", { class: "bar-actions" }, this.index.toggle, this.readonly ? null : next),
+      this.index.panel,
+    );
+  }
+
+  /** @param {HTMLDetailsElement} el */
+  jumpToSection(el) {
+    el.open = true;
+    el.scrollIntoView({ block: "start" });
+    /** @type {HTMLElement} */ (el.querySelector("summary")).focus({ preventScroll: true });
+  }
+
+  /** Go to the first required question left unanswered after the one answered last. */
+  async nextUnanswered() {
+    await this.built;
+    const rows = [...this.rows.values()].filter((r) => !r.wrap.hidden && isRequired(r.item) && !isAnswered(this.answers[r.item.id]));
+    if (!rows.length) {
+      this.ctx.announce(t("insp.allAnswered"));
+      return;
+    }
+    const ids = [...this.rows.keys()];
+    const from = ids.indexOf(this.cursor);
+    const row = rows.find((r) => ids.indexOf(r.item.id) > from) || rows[0];
+    this.cursor = row.item.id;
+    jumpTo(row);
   }
 
   /** @param {number} n */
   buildSome(n) {
     for (const [item, el] of this.queue.splice(0, n)) {
       const problem = h("p", { class: "problem", id: `problem-${item.id}`, hidden: true });
-      const wrap = this.renderItem(item, problem);
+      const { wrap, tools } = this.renderItem(item, problem);
       wrap.id = `item-${item.id}`;
       wrap.dataset.item = item.id;
       wrap.hidden = !this.shown.has(item.id);
       el.append(wrap);
-      this.rows.set(item.id, { item, wrap, problem, section: el });
+      this.rows.set(item.id, { item, wrap, problem, section: el, tools });
     }
   }
 
@@ -308,16 +374,22 @@ class ChecklistScreen {
       if (row.wrap.hidden !== hidden) row.wrap.hidden = hidden;
       if (!row.problem.hidden && isAnswered(answers[itemId])) clearProblem(row);
     }
-    let totalRequired = 0;
+    const counts = { answered: 0, total: 0, failed: 0, mandatoryFailed: 0, missing: result.missing_required.length };
     for (const s of this.sections) {
       const required = s.items.filter((i) => result.visible.has(i.id) && isRequired(i));
       const done = required.filter((i) => isAnswered(answers[i.id])).length;
-      s.count.textContent = t("insp.sectionProgress", { done, total: required.length });
+      const failed = s.items.filter((i) => result.visible.has(i.id) && FAILED.has(/** @type {string} */ (answers[i.id])));
+      const text = t("insp.sectionProgress", { done, total: required.length });
+      s.count.textContent = failed.length ? `${text} · ${t("insp.sectionFailed", { n: failed.length })}` : text;
       s.progress.max = Math.max(1, required.length);
       s.progress.value = done;
-      totalRequired += required.length;
+      this.index.show(s.entry, done, required.length, failed.length);
+      counts.answered += done;
+      counts.total += required.length;
+      counts.failed += failed.length;
+      counts.mandatoryFailed += failed.filter((i) => i.mandatory || i.kind === "veto").length;
     }
-    this.summary.show(live(result, this.def), result.missing_required.length, totalRequired);
+    this.summary.show(live(result, this.def), counts);
     this.followUp?.refresh(failures(this.def, answers, result.visible));
   }
 
@@ -375,28 +447,29 @@ class ChecklistScreen {
     return problems;
   }
 
-  /** @param {Item} item @param {HTMLElement} problem @returns {HTMLElement} */
+  /** @param {Item} item @param {HTMLElement} problem */
   renderItem(item, problem) {
     const name = tx(item.text);
     const { screen, notes, evidence } = this;
-    const tools = [
-      item.kind === "text" ? null : noteBox(screen, name, { text: () => notes[item.id] || "", save: (v) => this.setNote(item.id, v) }),
+    const note = item.kind === "text" ? null : { text: () => notes[item.id] || "", save: (/** @type {string} */ v) => this.setNote(item.id, v) };
+    const photos =
       item.kind === "photo" || item.kind === "signature"
         ? null
-        : evidenceBox(screen, name, { hashes: () => evidence[item.id] || [], save: (next) => this.setEvidence(item.id, next) }),
-    ].filter(Boolean);
+        : { hashes: () => evidence[item.id] || [], save: (/** @type {string[]} */ next) => this.setEvidence(item.id, next) };
+    const tools = itemTools(screen, item, name, note, photos);
     /** @type {Field} */
     const field = {
       item,
       name,
       markers: markers(item),
-      extras: [problem, moreInfo(item), tools.length ? h("div", { class: "tools" }, tools) : null],
+      tools: tools.buttons,
+      extras: [problem, ...tools.panels],
       value: () => this.answers[item.id],
       answer: (value) => this.answer(item.id, value),
       screen,
     };
     const widget = WIDGETS[item.kind];
-    return widget ? widget(field) : h("div", { class: "item" }, h("p", { text: name }));
+    return { wrap: widget ? widget(field) : h("div", { class: "item" }, h("p", { text: name })), tools };
   }
 
   /** @param {string} itemId @param {string} text */
@@ -420,35 +493,99 @@ class ChecklistScreen {
   }
 }
 
-/** The live result, the number of questions left and the overall progress bar. */
-function summaryPanel() {
+/** What the result shown is: a provisional score while a draft, the phone's or the
+ * server's result once completed. @param {Inspection} inspection */
+function resultLabel(inspection) {
+  if (inspection.status === "draft") return t("insp.score");
+  return inspection.status === "received" ? t("insp.scoreReceived") : t("insp.scoreDone");
+}
+
+/**
+ * The live result in the sticky bar (short, announced politely), and the summary before the
+ * completion buttons: the result and why, and how many questions are answered, failed,
+ * failed among the mandatory criteria, and still missing.
+ * @param {string} label
+ */
+function summaryPanel(label) {
   const score = h("span", { class: "score" });
+  const barScore = h("span", { class: "bar-score" });
   const remaining = h("span", { class: "remaining" });
-  const reasons = h("ul", { class: "reasons", "aria-label": t("result.reasons") });
   const overall = h("progress", { max: "1", value: "0", "aria-label": t("insp.progress") });
+  const bar = h("div", { class: "livebar", role: "status", "aria-live": "polite" }, h("span", { class: "label", text: `${label}: ` }), barScore, remaining, overall);
+  const reasons = h("ul", { class: "reasons", "aria-label": t("result.reasons") });
+  const counts = h("dl", { class: "counts" });
+  const headingId = `summary-title-${Date.now()}`;
   const element = h(
-    "div",
-    { class: "summary", role: "status", "aria-live": "polite" },
-    h("span", { class: "label", text: `${t("insp.score")}: ` }),
-    score,
+    "section",
+    { class: "summary", "aria-labelledby": headingId },
+    h("h2", { id: headingId, text: t("insp.summary") }),
+    h("p", null, h("span", { class: "label", text: `${label}: ` }), score),
     reasons,
-    remaining,
+    counts,
   );
   /**
    * @param {{text: string, state: string, reasons: string[]}} explained
-   * @param {number} missing @param {number} totalRequired
+   * @param {{answered: number, total: number, failed: number, mandatoryFailed: number, missing: number}} c
    */
-  function show(explained, missing, totalRequired) {
-    score.textContent = explained.text;
+  function show(explained, c) {
+    score.textContent = barScore.textContent = explained.text;
     score.className = `score result-${explained.state}`;
+    barScore.className = `bar-score result-${explained.state}`;
     replace(reasons, explained.reasons.map((text) => h("li", { text })));
     reasons.hidden = !explained.reasons.length;
-    remaining.textContent = missing ? t("insp.remaining", { n: missing }) : t("insp.allAnswered");
-    overall.max = Math.max(1, totalRequired);
-    overall.value = totalRequired - missing;
+    remaining.textContent = ` · ${c.missing ? t("insp.remaining", { n: c.missing }) : t("insp.allAnswered")}`;
+    overall.max = Math.max(1, c.total);
+    overall.value = c.total - c.missing;
     overall.setAttribute("aria-valuetext", remaining.textContent);
+    /** @type {[string, string, string][]} */
+    const rows = [
+      [t("insp.sumAnswered"), t("insp.sumOf", { n: c.answered, total: c.total }), ""],
+      [t("insp.sumFailed"), String(c.failed), c.failed ? "bad" : ""],
+      [t("insp.sumMandatory"), String(c.mandatoryFailed), c.mandatoryFailed ? "bad" : ""],
+      [t("insp.sumMissing"), String(c.missing), c.missing ? "warn" : ""],
+    ];
+    const text = rows.map((r) => r.join("|")).join("/");
+    if (counts.dataset.shown === text) return;
+    counts.dataset.shown = text;
+    replace(counts, rows.map(([term, value, cls]) => h("div", { class: cls }, h("dt", { text: term }), h("dd", { text: value }))));
   }
-  return { element, overall, show };
+  return { element, bar, show };
+}
+
+/**
+ * The section index: a toggle in the sticky bar and a panel with one entry per section
+ * (its progress "n/m" and failures), each jumping to its section.
+ */
+function sectionIndex() {
+  const panel = h("nav", { class: "section-index", id: "section-index", "aria-label": t("insp.index"), hidden: true });
+  const list = h("ol");
+  panel.append(list);
+  const toggle = h("button", { type: "button", class: "secondary small", "aria-expanded": "false", "aria-controls": "section-index" }, icon("list"), t("insp.index"));
+  const set = (/** @type {boolean} */ open) => {
+    panel.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+  };
+  toggle.addEventListener("click", () => set(panel.hidden));
+  /** @param {string} title @param {() => void} go */
+  function add(title, go) {
+    const progress = h("span", { class: "progress" });
+    const failed = h("span", { class: "failed" });
+    const entry = h("button", { type: "button", class: "index-entry" }, h("span", { class: "title", text: title }), progress, failed);
+    entry.addEventListener("click", () => {
+      set(false);
+      go();
+    });
+    list.append(h("li", null, entry));
+    return entry;
+  }
+  /** @param {HTMLElement} entry @param {number} done @param {number} total @param {number} nFailed */
+  function show(entry, done, total, nFailed) {
+    const [progress, failed] = /** @type {HTMLElement[]} */ ([...entry.children].slice(1));
+    progress.textContent = `${done}/${total}`;
+    failed.textContent = nFailed ? t("insp.sectionFailed", { n: nFailed }) : "";
+    entry.classList.toggle("complete", done === total);
+  }
+  return { panel, toggle, add, show };
 }
 
 /** @param {{wrap: HTMLElement, problem: HTMLElement}} row */

@@ -3,6 +3,7 @@
 // status and the "Đồng bộ ngay" button. Nothing leaves this list unless the user removes it.
 // Reports of a fix waiting to be sent are listed after the inspections.
 
+import { isMine } from "../account.js";
 import { getForm } from "../data.js";
 import { headline, namesFrom, reasonText } from "../explain.js";
 import { append, h, replace } from "../dom.js";
@@ -10,6 +11,7 @@ import { has, t, tx, when } from "../i18n.js";
 import { remove, reopen, resendAsNew } from "../inspections.js";
 import { fixPending } from "../outbox.js";
 import * as store from "../store.js";
+import { syncLines } from "../syncstate.js";
 
 /** @typedef {import("../store.js").Inspection} Inspection */
 
@@ -46,14 +48,14 @@ export async function render(root, ctx) {
     if (sync.last_problem === "auth") lines.push(t("auth.expired"));
     const next = ctx.scheduler.nextAt;
     if (next && next > Date.now()) lines.push(t("outbox.retryIn", { s: Math.ceil((next - Date.now()) / 1000) }));
-    lines.push(t("outbox.lastOk", { time: when(sync.last_ok_at) }));
+    lines.push(...syncLines(sync));
     const text = lines.join(" ");
     if (syncStatus.textContent !== text) replace(syncStatus, ...lines.map((line) => h("p", { text: line })));
   }
 
   async function load() {
     /** @type {Inspection[]} */
-    const items = (await store.all("inspections")).filter((i) => i.status !== "draft");
+    const items = (await store.all("inspections")).filter((i) => i.status !== "draft" && isMine(i, ctx.session));
     items.sort(
       (a, b) =>
         ORDER[/** @type {keyof typeof ORDER} */ (a.status)] - ORDER[/** @type {keyof typeof ORDER} */ (b.status)] ||

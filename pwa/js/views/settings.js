@@ -6,6 +6,7 @@ import { append, h, uid } from "../dom.js";
 import { lang, setLang, t } from "../i18n.js";
 import { exportPending } from "../inspections.js";
 import * as store from "../store.js";
+import { currentSyncLines } from "../syncstate.js";
 
 /** @param {number} bytes */
 function size(bytes) {
@@ -94,6 +95,9 @@ function accountPanel(ctx) {
       answer && answer.ok ? t("settings.refreshed") : t("settings.refreshFailed", { code: answer?.error?.code || (navigator.onLine ? "?" : t("net.offline")) });
   });
 
+  const syncState = h("div", { class: "sync-status muted" });
+  currentSyncLines().then((lines) => syncState.replaceChildren(...lines.map((text) => h("p", { text }))));
+
   const session = ctx.session;
   const signOut = h("button", { type: "button", class: "danger", text: t("auth.signOut") });
   signOut.addEventListener("click", async () => {
@@ -114,6 +118,7 @@ function accountPanel(ctx) {
       : null,
     refreshButton,
     refreshStatus,
+    syncState,
     signOut,
     h("p", { class: "muted", text: t("settings.version", { v: ctx.version() || "–" }) }),
   );

@@ -26,12 +26,12 @@ export function choiceField(f) {
   const body = f.item.multiple
     ? choices.map((c) => checkbox(f, c.value, tx(c.label), Array.isArray(value) && value.includes(c.value)))
     : choices.map((c) => radio(f, c.value, tx(c.label), value === c.value));
-  return fieldset(f, h("div", { class: "options list" }, body));
+  return fieldset(f, h("div", { class: "options list" }, body), false);
 }
 
 /** @param {Field} f @param {string} value @param {string} label @param {boolean} checked */
 function radio(f, value, label, checked) {
-  const input = h("input", { type: "radio", name: `a-${f.item.id}`, value, checked });
+  const input = h("input", { type: "radio", name: `a-${f.item.id}`, value, checked, disabled: f.screen.readonly });
   input.addEventListener("change", () => {
     if (input.checked) f.answer(value);
   });
@@ -40,7 +40,7 @@ function radio(f, value, label, checked) {
 
 /** @param {Field} f @param {string} value @param {string} label @param {boolean} checked */
 function checkbox(f, value, label, checked) {
-  const input = h("input", { type: "checkbox", name: `a-${f.item.id}`, value, checked });
+  const input = h("input", { type: "checkbox", name: `a-${f.item.id}`, value, checked, disabled: f.screen.readonly });
   input.addEventListener("change", () => {
     const answer = f.value();
     const current = Array.isArray(answer) ? /** @type {string[]} */ (answer) : [];

@@ -24,24 +24,28 @@ import { h } from "../../dom.js";
  *   name: string,
  *   markers: any[],
  *   extras: any[],
+ *   tools: HTMLElement[],
  *   value: () => unknown,
  *   answer: (value: unknown) => Promise<unknown>,
  *   screen: Screen,
  * }} Field
- * `markers`: pills beside the question; `extras`: what follows the answer (problem, help,
- * note, evidence); `answer(undefined)` clears the answer.
+ * `markers`: pills beside the question; `tools`: the item's small controls (guidance, note
+ * and photos), set beside the answer; `extras`: what follows the answer (the problem, the
+ * tools' panels); `answer(undefined)` clears the answer.
  */
 
 /**
- * A question answered by a group of controls.
- * @param {Field} f @param {Node} body
+ * A question answered by a group of controls; the item's tools follow the answer on its
+ * row unless `row` is false (a tall answer: a list, a photo, a signature).
+ * @param {Field} f @param {Node} body @param {boolean} [row]
  */
-export function fieldset(f, body) {
+export function fieldset(f, body, row = true) {
+  const tools = f.tools.length ? h("div", { class: "tools" }, f.tools) : null;
   return h(
     "fieldset",
-    { class: `item kind-${f.item.kind}`, disabled: f.screen.readonly },
+    { class: `item kind-${f.item.kind}` },
     h("legend", null, h("span", { class: "q", text: f.name }), ...f.markers),
-    body,
+    row ? h("div", { class: "answer-row" }, body, tools) : [body, tools],
     ...f.extras,
   );
 }

@@ -41,7 +41,7 @@ export function inputField(f) {
     "div",
     { class: `item kind-${item.kind}` },
     h("label", { for: inputId }, h("span", { class: "q", text: f.name }), ...f.markers),
-    h("div", { class: "field" }, input, item.unit ? h("span", { class: "unit", text: tx(item.unit) }) : null),
+    h("div", { class: "field answer-row" }, input, item.unit ? h("span", { class: "unit", text: tx(item.unit) }) : null, f.tools.length ? h("div", { class: "tools" }, f.tools) : null),
     ...f.extras,
   );
 }

@@ -2,7 +2,8 @@
 // shares with it.
 
 import { h } from "../../dom.js";
-import { t } from "../../i18n.js";
+import { lang, t } from "../../i18n.js";
+import { icon } from "../../icons.js";
 import { fieldset } from "./field.js";
 
 /** @typedef {import("./field.js").Field} Field */
@@ -13,7 +14,7 @@ export function locationField(f) {
   const out = h("output", { class: "location-value" });
   const current = /** @type {any} */ (f.value());
   out.textContent = current && typeof current.lat === "number" ? locationText(current) : t("insp.noLocation");
-  const button = h("button", { type: "button", class: "secondary", text: t("insp.locate") });
+  const button = h("button", { type: "button", class: "secondary", disabled: f.screen.readonly }, icon("pin"), t("insp.locate"));
   button.addEventListener("click", async () => {
     out.textContent = t("insp.locating");
     try {
@@ -34,7 +35,7 @@ export function locationField(f) {
  */
 export function stampField(screen, o) {
   const out = h("output", { class: "location-value", text: locationText(o.location) });
-  const button = h("button", { type: "button", class: "secondary", text: t("insp.locate"), disabled: screen.readonly });
+  const button = h("button", { type: "button", class: "secondary", disabled: screen.readonly }, icon("pin"), t("insp.locate"));
   button.addEventListener("click", async () => {
     out.textContent = t("insp.locating");
     try {
@@ -50,7 +51,12 @@ export function stampField(screen, o) {
 
 /** @param {Location|null|undefined} loc */
 function locationText(loc) {
-  return loc ? t("insp.locationValue", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5), acc: loc.accuracy ?? "?" }) : t("insp.noLocation");
+  return loc ? t("insp.locationValue", { lat: decimal(loc.lat, 5), lon: decimal(loc.lon, 5), acc: loc.accuracy === null ? "?" : decimal(loc.accuracy, 0) }) : t("insp.noLocation");
+}
+
+/** A number with a decimal comma in Vietnamese. @param {number} n @param {number} digits */
+function decimal(n, digits) {
+  return n.toLocaleString(lang() === "vi" ? "vi-VN" : "en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
 }
 
 /** @param {unknown} error */

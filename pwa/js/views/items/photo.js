@@ -25,46 +25,28 @@ export function photoItemField(f) {
     alt: (n) => t("insp.photoAlt", { n, item: f.name }),
     addFor: t("insp.photoFor", { item: f.name }),
   });
-  return fieldset(f, field);
+  return fieldset(f, field, false);
 }
 
 /**
- * Photo evidence for an item that is not itself a photo: a disclosure beside the note,
- * its control made when first opened, open at once when the item has photos.
+ * Photo evidence for an item that is not itself a photo (in the item's note-and-photo
+ * panel): thumbnails and a camera-or-file control, as many as the server takes per item.
  * @param {Screen} screen @param {string} name @param {Photos} photos
  */
-export function evidenceBox(screen, name, photos) {
-  if (screen.readonly && !photos.hashes().length) return null;
-  const summaryEl = h("summary");
-  const count = () => {
-    const n = photos.hashes().length;
-    summaryEl.textContent = n ? t("insp.evidenceCount", { n }) : t("insp.evidence");
-  };
-  count();
-  const details = h("details", { class: "evidence", open: photos.hashes().length > 0 }, summaryEl);
-  let filled = false;
-  const fill = async () => {
-    if (filled) return;
-    filled = true;
-    // As many photos as the server takes per item (js/limits.js).
-    const { evidence_max_photos: max } = await limits();
-    details.append(
+export function evidenceField(screen, name, photos) {
+  const box = h("div", { class: "evidence" }, h("p", { class: "evidence-title", text: t("insp.evidence") }));
+  limits().then(({ evidence_max_photos: max }) =>
+    box.append(
       photoField(screen, {
         hashes: photos.hashes,
-        save: (next) => {
-          const saved = photos.save(next);
-          count();
-          return saved;
-        },
+        save: photos.save,
         alt: (n) => t("insp.evidenceAlt", { n, item: name }),
         addFor: t("insp.evidenceFor", { item: name }),
         max,
       }),
-    );
-  };
-  if (details.open) fill();
-  else details.addEventListener("toggle", fill);
-  return details;
+    ),
+  );
+  return box;
 }
 
 /**

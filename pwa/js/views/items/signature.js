@@ -19,7 +19,7 @@ export function signatureField(f) {
     hash: () => (typeof f.value() === "string" ? /** @type {string} */ (f.value()) : undefined),
     save: (hash) => f.answer(hash),
   });
-  return fieldset(f, pad);
+  return fieldset(f, pad, false);
 }
 
 /**
@@ -40,7 +40,7 @@ export function signaturePad(screen, o) {
     } else {
       items.push(h("p", { class: "muted", text: t("insp.signEmpty") }));
     }
-    if (!screen.readonly) items.push(h("button", { type: "button", class: "secondary", text: photo ? t("insp.signRedo") : t("insp.signHere"), onclick: showPad }));
+    if (!screen.readonly) items.push(h("button", { type: "button", class: "secondary", text: photo ? t("insp.signRedo") : t("insp.signStart"), onclick: showPad }));
     replace(body, items);
   }
 
@@ -82,8 +82,8 @@ export function signaturePad(screen, o) {
     replace(body, h("p", { class: "muted", text: t("insp.signHere") }), canvas, h("div", { class: "actions" }, clear, save, cancel));
   }
 
-  if (screen.readonly || o.hash()) showSaved();
-  else showPad();
+  // The pad opens on "Ký tên", so an unsigned signature takes one line of the checklist.
+  showSaved();
   return body;
 }
 

@@ -1,0 +1,261 @@
+"""A site visit on a 360 px phone with the compact checklist: the section index, "next
+unanswered", failed items opening their note and photos, the summary before completing, the
+page's height; the active tab; the facility list's status as the phone learns it; and
+carrying on offline after signing out, without another account seeing the work.
+
+Screenshots of each main screen go to tests/browser/screens/ (gitignored)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import (
+    INSPECTOR,
+    LOGINS,
+    Server,
+    add_evidence,
+    eventually,
+    fill_checklist,
+    install_idb_helper,
+    png_bytes,
+    sign_in,
+    start_inspection,
+    wait_for_status,
+)
+
+pytestmark = pytest.mark.browser
+
+PRESCHOOL = "TQ-PRE-001"  # preschool-safety v2: the longest checklist
+SCREENS = Path(__file__).parent / "screens"
+# On a 360 × 740 phone, the whole preschool checklist with every section open (it was 29
+# screens tall with two disclosure rows under every question).
+MAX_SCREENS = 13.5
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENS.mkdir(exist_ok=True)
+    page.wait_for_timeout(150)
+    page.screenshot(path=str(SCREENS / f"{name}.png"))
+
+
+def text_of(locator: Any, timeout: float = 15) -> str:
+    return str(locator.inner_text(timeout=timeout * 1000))
+
+
+def until_text(locator: Any, text: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in locator.inner_text():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not in {locator.inner_text()!r}")
+        time.sleep(0.1)
+
+
+def current_tab(page: Any) -> str:
+    return str(page.locator("nav a[aria-current='page']").inner_text()).strip()
+
+
+def in_view(page: Any, selector: str) -> bool:
+    return bool(
+        page.evaluate(
+            """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                          return r.top >= 0 && r.top < window.innerHeight; }""",
+            selector,
+        )
+    )
+
+
+def test_a_whole_visit_on_the_compact_checklist(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    shot(page, "facilities")
+    iid = start_inspection(page, PRESCHOOL)
+    shot(page, "checklist-top")
+    # Three answers on one row, a radio group named by its question (legend).
+    first = page.locator(".item.kind-check:not([hidden])").first
+    question = text_of(first.locator("legend .q"))
+    group = page.get_by_role("group", name=question)
+    assert group.get_by_role("radio").count() >= 2
+    boxes = [
+        group.get_by_role("radio", name=n, exact=True).bounding_box() for n in ("Đạt", "Không đạt")
+    ]
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2  # side by side
+    # Guidance and the note/photos are closed behind one small control each.
+    assert first.locator(".panel-info:not([hidden]), .panel-extra:not([hidden])").count() == 0
+    first.get_by_role("button", name="Căn cứ và hướng dẫn").click()
+    assert "Căn cứ:" in text_of(first.locator(".panel-info"))
+
+    # The section index: every section with its progress; a tap jumps there.
+    page.get_by_role("button", name="Mục lục").click()
+    index = page.get_by_role("navigation", name="Mục lục")
+    entries = index.get_by_role("button")
+    assert entries.count() == 10
+    shot(page, "section-index")
+    target = entries.nth(3)
+    assert "0/" in text_of(target)
+    target.click()
+    assert index.is_hidden()
+    page.wait_for_timeout(300)
+    assert in_view(page, "#section-child_protection")
+
+    # "Không đạt" opens the item's note and photos at once.
+    check = page.locator("#section-child_protection .item.kind-check:not([hidden])").first
+    check_id = str(check.get_attribute("data-item"))
+    check.get_by_role("radio", name="Không đạt", exact=True).check()
+    check.locator(".note textarea").fill("Chưa có quy trình tiếp nhận thông tin.")
+    add_evidence(page, check_id, png_bytes(640, 480))
+    check.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.evaluate("window.scrollBy(0, -130)")
+    shot(page, "failed-item-evidence")
+    page.get_by_role("button", name="Mục lục").click()
+    until_text(page.get_by_role("navigation", name="Mục lục"), "1 không đạt")
+    page.get_by_role("button", name="Mục lục").click()
+
+    # "Next unanswered" goes to the first required question after the last answer.
+    page.get_by_role("button", name="Câu chưa trả lời tiếp theo").click()
+    page.wait_for_timeout(300)
+    focused = page.evaluate("document.activeElement.closest('[data-item]').dataset.item")
+    ids = page.evaluate("[...document.querySelectorAll('[data-item]')].map(e => e.dataset.item)")
+    assert ids.index(focused) > ids.index(check_id)
+
+    fill_checklist(page, fail=(check_id,), photo=png_bytes(800, 600))
+    summary = page.get_by_role("region", name="Tóm tắt phiếu")
+    summary.scroll_into_view_if_needed()
+    counts = text_of(summary.locator("dl"))
+    assert "Không đạt\n1" in counts and "Chưa trả lời\n0" in counts, counts
+    shot(page, "summary")
+    page.locator("#complete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Hoàn thành phiếu").click()
+    page.wait_for_url("**/#/outbox")
+    [done] = [i for i in wait_for_status(page, "received") if i["id"] == iid]
+    assert done["record"]["photos"][check_id]
+    assert done["record"]["notes"][check_id].startswith("Chưa có quy trình")
+    shot(page, "outbox")
+    page.get_by_role("link", name="Phiếu nháp").click()
+    page.locator(".view-drafts").wait_for()
+    shot(page, "drafts")
+    page.get_by_role("link", name="Cài đặt").click()
+    page.locator(".view-settings").wait_for()
+    shot(page, "settings")
+    assert not page.errors
+
+
+def test_the_preschool_checklist_fits_in_few_screens(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    start_inspection(page, PRESCHOOL)
+    page.wait_for_timeout(300)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    screens = height / 740
+    print(f"preschool checklist: {height} px = {screens:.1f} screens")
+    assert screens < MAX_SCREENS, f"{height} px = {screens:.1f} screens"
+
+
+def test_the_active_tab_is_always_marked(context: Any, page: Any, server: Server) -> None:
+    install_idb_helper(context)
+    sign_in(page)  # lands on "#/", the facility list
+    page.locator(".view-facilities").wait_for()
+    assert current_tab(page) == "Cơ sở"
+    labels = page.locator("nav a .label")
+    assert all(box["height"] < 24 for box in (labels.nth(i).bounding_box() for i in range(4)))
+    assert page.locator("nav svg").count() == 4
+    page.get_by_role("link", name="Hộp thư đi").click()
+    page.locator(".view-outbox").wait_for()
+    assert current_tab(page) == "Hộp thư đi"
+    iid = start_inspection(page, "TQ-AFT-001")
+    assert current_tab(page) == "Phiếu nháp"
+    fill_checklist(page)
+    page.locator("#complete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Hoàn thành phiếu").click()
+    wait_for_status(page, "received")
+    page.goto(f"/#/inspection/{iid}")
+    page.locator(".view-inspection[data-built]").wait_for(state="attached")
+    assert current_tab(page) == "Hộp thư đi"
+    assert "Điểm tạm tính" not in text_of(page.locator(".view-inspection"))
+    assert "Kết quả đã gửi" in text_of(page.locator(".livebar"))
+
+
+def test_show_more_only_when_there_is_more(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    page.locator(".view-facilities").wait_for()
+    more = page.get_by_role("button", name="Xem thêm")
+    assert more.is_visible()  # 300 facilities, 50 a page
+    page.get_by_label("Tìm theo tên hoặc mã").fill(PRESCHOOL)
+    until_text(page.locator(".view-facilities .count"), "1 / 1")
+    assert more.count() == 0 or more.is_hidden()
+
+
+def test_the_list_shows_waiting_then_the_servers_result(context: Any, page: Any) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    context.set_offline(True)
+    start_inspection(page, "TQ-AFT-001")
+    fill_checklist(page)
+    page.locator("#complete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Hoàn thành phiếu").click()
+    page.wait_for_url("**/#/outbox")
+    page.get_by_role("link", name="Cơ sở", exact=True).click()
+    page.get_by_label("Tìm theo tên hoặc mã").fill("TQ-AFT-001")
+    card = page.locator("ul.facilities a.card", has_text="TQ-AFT-001")
+    until_text(card, "Chờ gửi")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    until_text(card, "Đạt", timeout=30)  # the server's result, no reload
+    assert "Chờ gửi" not in text_of(card)
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
+def test_signed_out_offline_keeps_the_accounts_work_and_only_its(
+    context: Any, page: Any, server: Server
+) -> None:
+    install_idb_helper(context)
+    sign_in(page)
+    iid = start_inspection(page, "TQ-AFT-001")
+    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    page.get_by_role("link", name="Cài đặt").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("dialog").get_by_role("button", name="Đăng xuất").click()
+    page.get_by_label("Mật khẩu").wait_for()
+
+    context.set_offline(True)
+    page.reload()
+    page.get_by_label("Mật khẩu").wait_for()
+    page.get_by_role("button", name="Tiếp tục làm việc ngoại tuyến").wait_for()
+    assert "lần đầu" not in text_of(page.locator(".view-signin"))
+    page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+    page.get_by_role("button", name="Tiếp tục làm việc ngoại tuyến").click()
+    until_text(page.get_by_role("alert").first, "Sai mật khẩu")
+    page.get_by_label("Mật khẩu").fill(INSPECTOR[1])
+    page.get_by_role("button", name="Tiếp tục làm việc ngoại tuyến").click()
+    page.locator(".view-drafts").wait_for()
+    page.locator(f"a.card[href='#/inspection/{iid}']").click()
+    page.locator(".view-inspection[data-built]").wait_for(state="attached")
+    second = page.locator(".item.kind-check:not([hidden])").nth(1)
+    second.locator(".opt-fail").click()
+    second_id = str(second.get_attribute("data-item"))
+    eventually(
+        page,
+        "async ([id, item]) => (await window.__idb('inspections')).find(i => i.id === id)"
+        ".answers[item] === 'fail'",
+        arg=[iid, second_id],
+    )
+
+    # Another account on the same phone (online) sees none of it.
+    context.set_offline(False)
+    page.get_by_role("link", name="Cài đặt").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("dialog").get_by_role("button", name="Đăng xuất").click()
+    other = LOGINS["admin"]
+    page.get_by_label("Tên đăng nhập").fill(other[0])
+    page.get_by_label("Mật khẩu").fill(other[1])
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.locator(".view-facilities").wait_for()
+    page.locator("nav").get_by_role("link", name="Phiếu nháp").click()
+    page.locator(".view-drafts").wait_for()
+    assert page.locator("ul.drafts a.card").count() == 0
+    page.goto(f"/#/inspection/{iid}")
+    page.get_by_text("Không có phiếu này trên máy.").wait_for()
