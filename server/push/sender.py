@@ -244,6 +244,11 @@ class Sender:
             claimed = self.claim(db, batch)
             if not claimed:
                 return counts
+            gone: set[int] = set()
             for delivery in claimed:
+                if delivery.subscription_id in gone:
+                    continue  # removed with its notices a moment ago
                 outcome = self.finish(db, delivery, self.transport.post(delivery))
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
+                if outcome == "gone":
+                    gone.add(delivery.subscription_id)
