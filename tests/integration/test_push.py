@@ -9,6 +9,7 @@ import stat
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
