@@ -1,12 +1,13 @@
 """Delivering the push outbox: each notice reaches each device once.
 
-For every notice the sender (1) marks an attempt in one transaction: the row becomes
-``sending`` with a lease and the attempt is recorded; (2) encrypts and posts it with
-pywebpush, with a ``Topic`` header made from the notice id; (3) commits the outcome in
-another transaction. A notice the sender was killed between (1) and (3) is taken again
-once its lease ends: the push service collapses the repeat of an undelivered one (same
-Topic) and the phone shows it under the same tag, replacing rather than adding. One whose
-outcome was committed is never sent again.
+The sender leases a batch of due notices (``sending``, with a lease), then for each one
+(1) marks its attempt (committed: the attempt row and the count) before (2) encrypting
+and posting it with pywebpush, with a ``Topic`` header made from the notice id, and
+(3) commits the outcome, in the same transaction as the mark of the next one. A notice
+whose sender was killed between (1) and (3) is taken again once its lease ends: the push
+service collapses the repeat of an undelivered one (same Topic) and the phone shows it
+under the same tag, replacing rather than adding. One whose outcome was committed is
+never sent again; a leased one never tried is simply tried after the lease.
 
 Outcomes: 2xx sent; 404/410 the subscription is gone (removed with its notices); 429,
 5xx and network errors try again with exponential backoff, or after Retry-After when the
@@ -38,18 +39,19 @@ BACKOFF_BASE_SECONDS = 10
 BACKOFF_CAP_SECONDS = 6 * 3600
 
 
-@dataclass(frozen=True)
+@dataclass
 class Delivery:
-    """A claimed outbox row with its device."""
+    """A leased outbox row with its device; ``attempt_id`` is set when its attempt is
+    marked."""
 
     id: int
-    attempt_id: int
     attempts: int
     subscription_id: int
     endpoint: str
     p256dh: str
     auth: str
     payload: str
+    attempt_id: int = 0
 
     @property
     def topic(self) -> str:
@@ -154,11 +156,11 @@ class Sender:
     now: Callable[[], datetime] = field(default=_now)
 
     def claim(self, db: sqlite_utils.Database, limit: int) -> list[Delivery]:
-        """Mark an attempt on up to ``limit`` due notices (new, to retry, or whose sender
-        died), in one transaction."""
+        """Lease up to ``limit`` due notices (new, to retry, or whose sender died) and mark
+        the attempt on the first, in one transaction. The others' attempts are marked as
+        the outcome before them is committed (``finish``)."""
         moment = self.now()
         now, lease = iso_utc(moment), iso_utc(moment + timedelta(seconds=self.lease_seconds))
-        claimed: list[Delivery] = []
         with transaction(db):
             rows = db.execute(
                 "SELECT o.id, o.attempts, o.subscription_id, s.endpoint, s.p256dh, s.auth,"
@@ -168,74 +170,82 @@ class Sender:
                 " OR (o.state = 'sending' AND o.lease_until <= ?) ORDER BY o.id LIMIT ?",
                 [now, now, limit],
             ).fetchall()
-            for outbox_id, attempts, subscription_id, endpoint, p256dh, auth, payload in rows:
-                db.execute(
-                    "UPDATE push_outbox SET state = 'sending', attempts = attempts + 1,"
-                    " lease_until = ? WHERE id = ?",
-                    [lease, outbox_id],
-                )
-                cursor = db.execute(
-                    "INSERT INTO push_attempts (outbox_id, started_at) VALUES (?, ?)",
-                    [outbox_id, now],
-                )
-                claimed.append(
-                    Delivery(
-                        outbox_id,
-                        int(cursor.lastrowid or 0),
-                        attempts + 1,
-                        subscription_id,
-                        endpoint,
-                        p256dh,
-                        auth,
-                        payload,
-                    )
-                )
+            db.conn.executemany(
+                "UPDATE push_outbox SET state = 'sending', lease_until = ? WHERE id = ?",
+                [(lease, row[0]) for row in rows],
+            )
+            claimed = [Delivery(*row) for row in rows]
+            if claimed:
+                self._mark(db, claimed[0], now)
         return claimed
+
+    def _mark(self, db: sqlite_utils.Database, delivery: Delivery, now: str) -> None:
+        """Record an attempt before it is made (inside the caller's transaction)."""
+        db.execute("UPDATE push_outbox SET attempts = attempts + 1 WHERE id = ?", [delivery.id])
+        cursor = db.execute(
+            "INSERT INTO push_attempts (outbox_id, started_at) VALUES (?, ?)", [delivery.id, now]
+        )
+        delivery.attempt_id = int(cursor.lastrowid or 0)
+        delivery.attempts += 1
 
     def backoff(self, attempts: int, wait: float | None) -> float:
         delay = min(self.backoff_base * 2.0 ** (attempts - 1), float(BACKOFF_CAP_SECONDS))
         return max(delay, wait or 0.0)
 
-    def finish(self, db: sqlite_utils.Database, delivery: Delivery, answer: Answer) -> str:
-        """Commit the outcome of one attempt; returns it (sent, retried, failed, gone)."""
-        status = answer.status
-        moment = self.now()
-        now = iso_utc(moment)
+    def finish(
+        self,
+        db: sqlite_utils.Database,
+        delivery: Delivery,
+        answer: Answer,
+        then: Delivery | None = None,
+    ) -> str:
+        """Commit the outcome of one attempt, and mark the attempt on the ``then`` notice
+        in the same transaction; returns the outcome (sent, retried, failed, gone)."""
+        now = iso_utc(self.now())
         with transaction(db):
             db.execute(
                 "UPDATE push_attempts SET finished_at = ?, status = ?, error = ? WHERE id = ?",
-                [now, status, answer.error, delivery.attempt_id],
+                [now, answer.status, answer.error, delivery.attempt_id],
             )
-            if status is not None and 200 <= status < 300:
-                db.execute(
-                    "UPDATE push_outbox SET state = 'sent', sent_at = ?, last_status = ?,"
-                    " lease_until = NULL WHERE id = ?",
-                    [now, status, delivery.id],
-                )
-                return "sent"
-            if status in (404, 410):
-                db.execute(
-                    "DELETE FROM push_subscriptions WHERE id = ?", [delivery.subscription_id]
-                )
-                return "gone"
-            transient = status is None or status == 429 or status >= 500
-            if transient and delivery.attempts < self.max_attempts:
-                later = moment + timedelta(
-                    seconds=self.backoff(delivery.attempts, answer.retry_after)
-                )
-                db.execute(
-                    "UPDATE push_outbox SET state = 'pending', next_attempt_at = ?,"
-                    " last_status = ?, lease_until = NULL WHERE id = ?",
-                    [iso_utc(later), status, delivery.id],
-                )
-                return "retried"
+            outcome = self._outcome(db, delivery, answer, now)
+            if then is not None and not (
+                outcome == "gone" and then.subscription_id == delivery.subscription_id
+            ):
+                self._mark(db, then, now)
+        return outcome
+
+    def _outcome(
+        self, db: sqlite_utils.Database, delivery: Delivery, answer: Answer, now: str
+    ) -> str:
+        status = answer.status
+        if status is not None and 200 <= status < 300:
             db.execute(
-                "UPDATE push_outbox SET state = 'failed', last_status = ?, lease_until = NULL"
-                " WHERE id = ?",
-                [status, delivery.id],
+                "UPDATE push_outbox SET state = 'sent', sent_at = ?, last_status = ?,"
+                " lease_until = NULL WHERE id = ?",
+                [now, status, delivery.id],
             )
-            log.warning("push notice %s given up: %s %s", delivery.id, status, answer.error)
-            return "failed"
+            return "sent"
+        if status in (404, 410):
+            db.execute("DELETE FROM push_subscriptions WHERE id = ?", [delivery.subscription_id])
+            return "gone"
+        transient = status is None or status == 429 or status >= 500
+        if transient and delivery.attempts < self.max_attempts:
+            later = datetime.fromisoformat(now) + timedelta(
+                seconds=self.backoff(delivery.attempts, answer.retry_after)
+            )
+            db.execute(
+                "UPDATE push_outbox SET state = 'pending', next_attempt_at = ?,"
+                " last_status = ?, lease_until = NULL WHERE id = ?",
+                [iso_utc(later), status, delivery.id],
+            )
+            return "retried"
+        db.execute(
+            "UPDATE push_outbox SET state = 'failed', last_status = ?, lease_until = NULL"
+            " WHERE id = ?",
+            [status, delivery.id],
+        )
+        log.warning("push notice %s given up: %s %s", delivery.id, status, answer.error)
+        return "failed"
 
     def send_due(self, db: sqlite_utils.Database, batch: int = 50) -> Counts:
         """Deliver every notice due now; returns what became of the attempts."""
@@ -245,10 +255,18 @@ class Sender:
             if not claimed:
                 return counts
             gone: set[int] = set()
-            for delivery in claimed:
-                if delivery.subscription_id in gone:
-                    continue  # removed with its notices a moment ago
-                outcome = self.finish(db, delivery, self.transport.post(delivery))
+            live = claimed
+            while live:
+                delivery, live = live[0], live[1:]
+                outcome = self.finish(
+                    db, delivery, self.transport.post(delivery), live[0] if live else None
+                )
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
                 if outcome == "gone":
                     gone.add(delivery.subscription_id)
+                    # removed with its notices a moment ago; the attempt on the next one
+                    # was not marked when it belonged to the same device
+                    live = [d for d in live if d.subscription_id not in gone]
+                    if live and live[0].attempt_id == 0:
+                        with transaction(db):
+                            self._mark(db, live[0], iso_utc(self.now()))
