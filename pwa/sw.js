@@ -58,6 +58,9 @@ const ASSETS = [
 ];
 // </assets>
 
+/** The worker's own scope, typed as one (tsc's webworker library types `self` as any worker). */
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
 const SHELL = `shell-${VERSION}`;
 const INDEX = "/index.html";
 
@@ -111,7 +114,7 @@ async function navigation(request) {
 function route(request) {
   if (request.method !== "GET") return null;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin) return null;
+  if (url.origin !== worker.location.origin) return null;
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/schema") || url.pathname === "/healthz") return null;
   if (request.mode === "navigate") return navigation;
   if (ASSETS.includes(url.pathname)) return shell;
@@ -120,31 +123,33 @@ function route(request) {
 
 // --- events --------------------------------------------------------------------------------
 
-self.addEventListener("install", (event) => {
+worker.addEventListener("install", (event) => {
   event.waitUntil(precache()); // no skipWaiting: an update waits for the user
 });
 
-self.addEventListener("activate", (event) => {
-  event.waitUntil(removeOldCaches().then(() => self.clients.claim()));
+worker.addEventListener("activate", (event) => {
+  event.waitUntil(removeOldCaches().then(() => worker.clients.claim()));
 });
 
-self.addEventListener("fetch", (event) => {
+worker.addEventListener("fetch", (event) => {
   const strategy = route(event.request);
   if (strategy) event.respondWith(strategy(event.request));
 });
 
-self.addEventListener("message", (event) => {
+worker.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
-  if (type === "skip-waiting") self.skipWaiting();
+  if (type === "skip-waiting") worker.skipWaiting();
   else if (type === "version") event.ports[0]?.postMessage(VERSION);
 });
 
 // Background Sync: the browser wakes us when a connection returns, even with the app closed.
-self.addEventListener("sync", (event) => {
+// (SyncEvent is not in tsc's library yet.)
+worker.addEventListener("sync", (untyped) => {
+  const event = /** @type {ExtendableEvent & {tag?: string}} */ (untyped);
   if (event.tag !== "outbox") return;
   event.waitUntil(
     syncOnce().then(async (report) => {
-      for (const client of await self.clients.matchAll({ type: "window" })) {
+      for (const client of await worker.clients.matchAll({ type: "window" })) {
         client.postMessage({ type: "synced" });
       }
       // Rejecting asks the browser to try again later (with its own backoff).
@@ -158,8 +163,6 @@ self.addEventListener("sync", (event) => {
 // a notice delivered twice (a sender killed mid-send) replaces itself instead of stacking.
 
 /** @typedef {{id?: number, tag?: string, type?: string, title?: string, body?: string, url?: string}} Notice */
-
-const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
 /** @param {PushMessageData|null} data @returns {Notice} */
 function readNotice(data) {

@@ -20,6 +20,7 @@ sys.path.insert(0, str(PWA / "tools"))
 import stamp  # noqa: E402
 
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
+from server.push.notices import TYPES_BY_ROLE  # noqa: E402
 
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
 
@@ -120,6 +121,7 @@ def test_every_key_used_exists() -> None:
         "outbox.state": ["queued", "sending", "received", "attention"],
         "team.role": ["lead", "member"],
         "problem": list(PROBLEM_CODES),
+        "push.type": sorted({kind for kinds in TYPES_BY_ROLE.values() for kind in kinds}),
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():
