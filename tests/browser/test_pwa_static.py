@@ -112,7 +112,7 @@ def test_every_key_used_exists() -> None:
     missing = sorted(used - catalogue.keys())
     assert not missing, missing
     # Keys built at run time: every value the server or the forms can give has a string.
-    families = {
+    families: dict[str, list[str]] = {
         "kind": ["preschool", "independent_childcare", "primary", "lower_secondary",
                  "upper_secondary", "multi_level", "after_hours_childcare"],
         "status": ["compliant", "non_compliant", "overdue", "not_inspected"],
