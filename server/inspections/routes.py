@@ -123,6 +123,7 @@ class InspectionController(Controller):
 
     @get(
         "/inspections/{inspection_id:str}/minutes.pdf",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.INSPECTION_NOT_FOUND, ErrorCode.FORBIDDEN_SCOPE),
         sync_to_thread=True,
         media_type="application/pdf",
         summary="The minutes (biên bản kiểm tra) as a PDF",

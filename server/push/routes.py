@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, delete, get, put
+from litestar import Controller, delete, get, put
 from litestar.params import JSONBody, QueryParameter
 
 from server.auth.middleware import AuthedRequest
@@ -25,13 +25,13 @@ class PushController(Controller):
 
     @get(
         "/key",
-        **api(public=True),
+        **api(),
         sync_to_thread=False,
         summary="The push key",
         description="The server's VAPID public key (base64url), the applicationServerKey a"
         " browser subscribes with.",
     )
-    def key(self, request: Request[Any, Any, Any]) -> PushKey:
+    def key(self, request: AuthedRequest) -> PushKey:
         keys: VapidKeys = request.app.state.push_keys
         return PushKey(keys.public_key)
 

@@ -107,18 +107,19 @@ def test_the_switch_subscribes_and_a_push_is_shown_and_opens_its_screen(
     assert page.get_by_text("Phiếu của bạn bị giữ lại, cần xử lý").is_visible()
     switch.check()
     page.get_by_text("Đã bật thông báo trên máy này.").wait_for()
-    key = httpx.get(server.url + "/api/push/key").json()["public_key"]
+    token = server.token()
+    auth = {"Authorization": f"Bearer {token}"}
+    key = httpx.get(server.url + "/api/push/key", headers=auth).json()["public_key"]
     assert page.evaluate("window.__pushOptions.key") == key
     [(endpoint, username, session_id, lang)] = _subscriptions(server)
     assert (endpoint, username, lang) == (device.endpoint, INSPECTOR[0], "vi")
     assert session_id is not None
 
     # A record of this inspector is rejected: the server's sender pushes the notice.
-    token = server.token()
     sent = httpx.post(
         server.url + "/api/sync/inspections",
         json={"records": [{"id": "not-a-record"}]},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=auth,
     )
     assert sent.json()["results"][0]["outcome"] == "rejected"
     deadline = time.monotonic() + 20

@@ -129,7 +129,9 @@ def test_request_bodies_refuse_unknown_fields_and_say_so(spec: dict[str, Any]) -
         "DueChange",
         "FixReport",
         "LoginRequest",
+        "PreferencesIn",
         "Reopening",
+        "SubscriptionIn",
         "SyncRequest",
         "Verification",
     ]

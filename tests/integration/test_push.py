@@ -71,10 +71,13 @@ def titles(receiver: Receiver, who: str) -> list[str]:
     return [p["title"] for p in receiver.delivered(who)]
 
 
-def test_the_key_is_made_once_kept_private_and_served(client: Client, settings: Settings) -> None:
+def test_the_key_is_made_once_kept_private_and_served(
+    client: Client, world: World, settings: Settings
+) -> None:
     path = settings.data_dir / KEY_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    key = client.get("/api/push/key").json()["public_key"]
+    assert client.get("/api/push/key").status_code == 401
+    key = client.get("/api/push/key", headers=world.auth("fac_a1")).json()["public_key"]
     point = b64url_decode(key)
     assert len(point) == 65 and point[0] == 4
     assert create_app(settings) is not None  # a second start reuses the key
