@@ -187,16 +187,19 @@ def site_label(db: sqlite_utils.Database, facility_code: str) -> tuple[str, str]
 
 
 def enqueue(db: sqlite_utils.Database, notice: Notice, audience: Audience) -> int:
-    """Write the notice once per device of each recipient who has not muted its type;
-    returns how many rows were new. Call inside the event's transaction."""
+    """Write the notice once per device of each recipient who has not muted its type and
+    whose session on it is still valid; returns how many rows were new. Call inside the
+    event's transaction."""
     where, params = audience.where()
+    now = utcnow()
     rows = db.execute(
         "SELECT s.id, s.user_id, s.lang FROM push_subscriptions s JOIN users u ON u.id = s.user_id"
         f" WHERE u.disabled = 0 AND {where} AND NOT EXISTS (SELECT 1 FROM push_muted m"
-        " WHERE m.user_id = u.id AND m.type = ?) ORDER BY s.id",
-        [*params, notice.type],
+        " WHERE m.user_id = u.id AND m.type = ?) AND (s.session_id IS NULL OR EXISTS"
+        " (SELECT 1 FROM sessions x WHERE x.id = s.session_id AND x.revoked_at IS NULL"
+        " AND x.expires_at > ?)) ORDER BY s.id",
+        [*params, notice.type, now],
     ).fetchall()
-    now = utcnow()
     written = 0
     for subscription_id, user_id, lang in rows:
         payload = msgspec.json.encode(render(notice, "en" if lang == "en" else "vi")).decode()

@@ -312,3 +312,21 @@ def test_signing_out_removes_that_devices_subscription(
     )
     assert revoked.status_code == 200
     assert db_rows(settings, "SELECT count(*) FROM push_subscriptions") == [(0,)]
+
+
+def test_a_device_whose_session_expired_receives_nothing(
+    client: Client, world: World, receiver: Receiver, settings: Settings
+) -> None:
+    subscribe(client, world, "fac_a1", receiver)
+    db = connect_settings(settings)
+    try:
+        with db.conn:
+            db.execute(
+                "UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = ?",
+                [world.user_ids["fac_a1"]],
+            )
+    finally:
+        db.conn.close()
+    sync(client, world, "insp_08", [visit()])
+    assert deliver(settings).total() == 0
+    assert receiver.delivered("fac_a1") == []
