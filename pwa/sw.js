@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "ae198126fedbe51b";
+const VERSION = "153254ee980d5564";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

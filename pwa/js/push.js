@@ -43,12 +43,21 @@ export async function enablePush(lang) {
   const subscription =
     (await reg.pushManager.getSubscription()) ||
     (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key.data.public_key }));
-  const json = subscription.toJSON();
-  const saved = await request("/api/push/subscription", {
-    method: "PUT",
-    json: { endpoint: json.endpoint, keys: json.keys, lang },
-  });
+  const saved = await send(subscription, lang);
   return saved.ok ? { ok: true } : { ok: false, reason: saved.error?.code || "network" };
+}
+
+/** @param {PushSubscription} subscription @param {"vi"|"en"} lang */
+function send(subscription, lang) {
+  const json = subscription.toJSON();
+  return request("/api/push/subscription", { method: "PUT", json: { endpoint: json.endpoint, keys: json.keys, lang } });
+}
+
+/** Notices are written in the subscription's language: tell the server of a new one.
+ * @param {"vi"|"en"} lang */
+export async function updatePushLanguage(lang) {
+  const subscription = navigator.onLine ? await currentSubscription() : null;
+  if (subscription && Notification.permission === "granted") await send(subscription, lang);
 }
 
 /** Forget this device's subscription, on the server and in the browser. */

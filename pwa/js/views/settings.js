@@ -5,7 +5,7 @@ import { request } from "../api.js";
 import { append, h, uid } from "../dom.js";
 import { lang, setLang, t } from "../i18n.js";
 import { exportPending } from "../inspections.js";
-import { currentSubscription, disablePush, enablePush, loadPreferences, pushSupported, savePreferences, TYPES_BY_ROLE } from "../push.js";
+import { currentSubscription, disablePush, enablePush, loadPreferences, pushSupported, savePreferences, TYPES_BY_ROLE, updatePushLanguage } from "../push.js";
 import * as store from "../store.js";
 
 /** @param {number} bytes */
@@ -32,6 +32,7 @@ function languageChoice() {
         input.addEventListener("change", () => {
           setLang(/** @type {"vi"|"en"} */ (value));
           document.dispatchEvent(new Event("langchange"));
+          if (pushSupported()) updatePushLanguage(/** @type {"vi"|"en"} */ (value)).catch(() => undefined);
         });
         return h("label", { class: "opt", lang: value }, input, h("span", { text: label }));
       }),
