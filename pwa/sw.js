@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "bf3dd214b5295422";
+const VERSION = "9e34ef80350dc58e";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -36,6 +36,7 @@ const ASSETS = [
   "/js/limits.js",
   "/js/outbox.js",
   "/js/photos.js",
+  "/js/push.js",
   "/js/scoring.js",
   "/js/sites.js",
   "/js/store.js",
@@ -63,6 +64,9 @@ const ASSETS = [
   "/manifest.webmanifest"
 ];
 // </assets>
+
+/** The worker's own scope, typed as one (tsc's webworker library types `self` as any worker). */
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
 const SHELL = `shell-${VERSION}`;
 const INDEX = "/index.html";
@@ -117,7 +121,7 @@ async function navigation(request) {
 function route(request) {
   if (request.method !== "GET") return null;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin) return null;
+  if (url.origin !== worker.location.origin) return null;
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/schema") || url.pathname === "/healthz") return null;
   if (request.mode === "navigate") return navigation;
   if (ASSETS.includes(url.pathname)) return shell;
@@ -125,10 +129,6 @@ function route(request) {
 }
 
 // --- events --------------------------------------------------------------------------------
-
-// The worker's own global, typed as such (the webworker library types `self` as a plain
-// WorkerGlobalScope).
-const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
 worker.addEventListener("install", (event) => {
   event.waitUntil(precache()); // no skipWaiting: an update waits for the user
@@ -161,5 +161,65 @@ worker.addEventListener("sync", (e) => {
       // Rejecting asks the browser to try again later (with its own backoff).
       if (report.transient && !report.busy) throw new Error("sync will be retried");
     }),
+  );
+});
+
+// --- web push (docs/push.md) ----------------------------------------------------------------
+// A notice from the server: {id, tag, type, title, body, url}. Its tag is the notice id, so
+// a notice delivered twice (a sender killed mid-send) replaces itself instead of stacking.
+
+/** @typedef {{id?: number, tag?: string, type?: string, title?: string, body?: string, url?: string}} Notice */
+
+/** @param {PushMessageData|null} data @returns {Notice} */
+function readNotice(data) {
+  try {
+    const notice = data ? data.json() : null;
+    return notice && typeof notice === "object" ? notice : {};
+  } catch {
+    return { body: data ? data.text() : "" };
+  }
+}
+
+/** @param {Notice} notice */
+async function showNotice(notice) {
+  const tag = notice.tag || (notice.id ? `notice-${notice.id}` : "notice");
+  await worker.registration.showNotification(notice.title || "Kiểm tra an toàn trẻ em", {
+    body: notice.body || "",
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    tag,
+    data: { id: notice.id, url: notice.url || "/" },
+  });
+  for (const client of await worker.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+    client.postMessage({ type: "notice-shown", notice: { ...notice, tag } });
+  }
+}
+
+/** Focus an open window of the app and show the notice's screen there, or open one at it.
+ * @param {Notification} notification */
+async function openNotice(notification) {
+  notification.close();
+  const url = new URL((notification.data && notification.data.url) || "/", worker.location.origin).href;
+  const windows = await worker.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === worker.location.origin);
+  if (!open) return worker.clients.openWindow(url);
+  open.postMessage({ type: "open-notice", url });
+  return open.focus().catch(() => open); // focusing needs the click's user activation
+}
+
+worker.addEventListener("push", (event) => {
+  event.waitUntil(showNotice(readNotice(event.data)));
+});
+
+worker.addEventListener("notificationclick", (event) => {
+  event.waitUntil(openNotice(event.notification));
+});
+
+// The page's list of shown notices opens one the way a tap on it does.
+worker.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "open-shown-notice") return;
+  const tag = String(event.data.tag || "");
+  event.waitUntil(
+    worker.registration.getNotifications({ tag }).then((found) => (found[0] ? openNotice(found[0]) : undefined)),
   );
 });

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 from litestar import Litestar, Request, Response, get
@@ -40,16 +40,12 @@ from server.migrations import migrate
 from server.openapi import COMPONENTS, ClosedStructSchemaPlugin, api
 from server.photos.routes import photo_router
 from server.plans.routes import PlanController
+from server.push.keys import load_or_create
+from server.push.routes import PushController
 from server.reports.routes import ReportController
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-class PushSender(Protocol):
-    """Sends one web-push message; the real one wraps pywebpush, tests pass a fake."""
-
-    def send(self, subscription: dict[str, Any], payload: bytes) -> None: ...
 
 
 class Health(msgspec.Struct):
@@ -138,7 +134,7 @@ def prepare_database(settings: Settings) -> FormRegistry:
         db.conn.close()
 
 
-def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> Litestar:
+def create_app(settings: Settings) -> Litestar:
     forms = prepare_database(settings)
     pool = ConnectionPool(settings)
 
@@ -174,6 +170,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
             ExportController,
             ReportController,
             PlanController,
+            PushController,
             photo_router(settings),
             static,
         ],
@@ -195,7 +192,7 @@ def create_app(settings: Settings, *, push_sender: PushSender | None = None) -> 
                 "settings": settings,
                 "pool": pool,
                 "forms": forms,
-                "push_sender": push_sender,
+                "push_keys": load_or_create(settings.data_dir),
                 "login_throttle": LoginThrottle(),
             }
         ),

@@ -39,8 +39,20 @@ def _serve(settings: Settings) -> int:
     from server.app import create_app
 
     app = create_app(settings)
+    worker = None
+    if settings.push_worker:
+        from server.push.worker import PushWorker
+
+        worker = PushWorker(settings)
+        worker.start()
     print(f"Serving on http://{settings.host}:{settings.port}  (database {settings.database_path})")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    try:
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
+        )
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0
 
 
@@ -187,6 +199,39 @@ def cmd_revoke_sessions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_push_send(args: argparse.Namespace) -> int:
+    import time
+
+    from server.push.worker import POLL_SECONDS, send_once
+
+    settings, db = _database(args)
+    db.conn.close()
+    while True:
+        counts = send_once(settings)
+        if counts.total() or args.once:
+            print(
+                f"push: {counts.sent} sent, {counts.retried} to retry,"
+                f" {counts.failed} failed, {counts.gone} subscriptions gone",
+                flush=True,
+            )
+        if args.once:
+            return 0
+        time.sleep(POLL_SECONDS)
+
+
+def cmd_push_schedule(args: argparse.Namespace) -> int:
+    from server.push.worker import schedule_once
+
+    settings, db = _database(args)
+    db.conn.close()
+    done = schedule_once(settings)
+    print(
+        f"push schedule: {done.due_soon} due soon, {done.overdue} overdue,"
+        f" {done.digests} digests (new notices)"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m server",
@@ -250,6 +295,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("revoke-sessions", help="sign a user out everywhere (lost phone)")
     p.add_argument("username")
     p.set_defaults(func=cmd_revoke_sessions)
+
+    p = commands.add_parser("push-send", help="deliver the web-push outbox")
+    p.add_argument("--once", action="store_true", help="send what is due now, then exit")
+    p.set_defaults(func=cmd_push_send)
+
+    p = commands.add_parser(
+        "push-schedule", help="write today's due-soon, overdue and digest notices"
+    )
+    p.set_defaults(func=cmd_push_schedule)
     return parser
 
 

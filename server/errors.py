@@ -77,6 +77,17 @@ class ErrorCode(Enum):
     )
     PHOTO_TYPE = ("photo.type", 415, "Only JPEG, PNG and WebP images are accepted.")
 
+    PUSH_ENDPOINT_INSECURE = (
+        "push.endpoint_insecure",
+        400,
+        "A push endpoint must be an https address (http only on 127.0.0.1 or localhost).",
+    )
+    PUSH_SUBSCRIPTION_INVALID = (
+        "push.subscription_invalid",
+        400,
+        "The push subscription's keys are not valid.",
+    )
+
     FORM_NOT_FOUND = ("form.not_found", 404, "No such checklist or checklist version.")
     FORM_INVALID = ("form.invalid", 500, "A checklist definition is invalid.")
     FORM_CHANGED = ("form.changed", 500, "A published checklist version changed.")

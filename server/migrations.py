@@ -363,9 +363,67 @@ def _v6_corrective_actions(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v7_push(db: sqlite_utils.Database) -> None:
+    # Web push (docs/push.md). A subscription belongs to a user and the session (device)
+    # that made it: signing out removes it.
+    db.execute(
+        """CREATE TABLE push_subscriptions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            session_id INTEGER REFERENCES sessions(id),
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT 'vi',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id)")
+    db.execute("CREATE INDEX push_subscriptions_by_session ON push_subscriptions (session_id)")
+    db.execute(
+        """CREATE TABLE push_muted (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            type TEXT NOT NULL,
+            PRIMARY KEY (user_id, type)
+        ) WITHOUT ROWID"""
+    )
+    # The outbox: one row per notice and device, written in the transaction of the event
+    # that causes it; `dedupe_key` makes a repeated event or scheduler run a no-op.
+    db.execute(
+        """CREATE TABLE push_outbox (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL
+                REFERENCES push_subscriptions(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            type TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL UNIQUE,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            lease_until TEXT,
+            sent_at TEXT,
+            last_status INTEGER
+        )"""
+    )
+    db.execute("CREATE INDEX push_outbox_due ON push_outbox (state, next_attempt_at)")
+    db.execute(
+        """CREATE TABLE push_attempts (
+            id INTEGER PRIMARY KEY,
+            outbox_id INTEGER NOT NULL REFERENCES push_outbox(id) ON DELETE CASCADE,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status INTEGER,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX push_attempts_by_outbox ON push_attempts (outbox_id)")
+
+
 def _v8_inspection_plans(db: sqlite_utils.Database) -> None:
     # Joint inspection plans (kế hoạch kiểm tra liên ngành): teams and the sites to visit.
-    # Version 7 is left to web push (another branch); versions may leave gaps.
     db.execute(
         """CREATE TABLE plans (
             id INTEGER PRIMARY KEY,
@@ -429,6 +487,7 @@ MIGRATIONS: list[Migration] = [
         _v5_completion_precision_and_signatures,
     ),
     Migration(6, "corrective actions, their events and photos", _v6_corrective_actions),
+    Migration(7, "web push: subscriptions, muted types, outbox and attempts", _v7_push),
     Migration(8, "joint inspection plans, their teams and visits", _v8_inspection_plans),
     Migration(9, "how kept-aside payloads were resolved", _v9_kept_aside_resolutions),
 ]

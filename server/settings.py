@@ -67,6 +67,23 @@ class Settings(BaseModel):
     pwa_dir: Path = Field(
         REPO_ROOT / "pwa", description="Directory of the offline web app served at /."
     )
+    push_contact: str = Field(
+        "mailto:admin@localhost",
+        pattern=r"^(mailto:\S+@\S+|https://\S+)$",
+        description="Contact (mailto: or https:) sent to push services with every web push.",
+    )
+    push_worker: bool = Field(
+        True, description="Run the web-push sender and its hourly scheduler inside serve."
+    )
+    push_lease_seconds: int = Field(
+        60, ge=1, description="Seconds a push being sent is reserved before a retry may take it."
+    )
+    push_ttl_seconds: int = Field(
+        172800, ge=0, description="How long a push service keeps a notice for an offline phone."
+    )
+    push_max_attempts: int = Field(
+        12, ge=1, description="Tries per web-push notice before it is given up as failed."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Server log level."
     )

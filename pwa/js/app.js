@@ -344,6 +344,8 @@ async function registerServiceWorker() {
       updateBadge();
       view.onSync?.();
     }
+    // a tapped notification: its screen (web push, sw.js)
+    if (event.data?.type === "open-notice") location.hash = new URL(String(event.data.url), location.origin).hash || "#/";
   });
   const ask = () => reg.update().catch(() => undefined);
   window.addEventListener("online", ask);

@@ -468,6 +468,40 @@ export const CATALOGUE = {
     vi: "Đang làm việc ngoại tuyến. Đăng nhập lại khi có mạng để gửi phiếu.",
     en: "Working offline. Sign in again when online to send.",
   },
+  // --- web push (docs/push.md) ---
+  "push.title": { vi: "Thông báo", en: "Notifications" },
+  "push.switch": { vi: "Nhận thông báo", en: "Receive notifications" },
+  "push.help": {
+    vi: "Khi bật, máy này sẽ nhận thông báo về:",
+    en: "When on, this phone is told about:",
+  },
+  "push.none": { vi: "Vai trò của bạn không có thông báo nào.", en: "Your role receives no notifications." },
+  "push.unsupported": {
+    vi: "Trình duyệt này không nhận được thông báo. Hãy cài ứng dụng vào màn hình chính.",
+    en: "This browser cannot receive notifications. Install the app on the home screen.",
+  },
+  "push.denied": {
+    vi: "Bạn đã chặn thông báo. Hãy cho phép trong cài đặt của trình duyệt.",
+    en: "Notifications are blocked. Allow them in the browser's settings.",
+  },
+  "push.on": { vi: "Đã bật thông báo trên máy này.", en: "Notifications are on for this phone." },
+  "push.off": { vi: "Đã tắt thông báo trên máy này.", en: "Notifications are off for this phone." },
+  "push.failed": { vi: "Không bật được thông báo ({code}).", en: "Could not turn notifications on ({code})." },
+  "push.needOnline": { vi: "Cần có mạng để bật hoặc tắt thông báo.", en: "Turning notifications on or off needs a connection." },
+  "push.type.result": { vi: "Kết quả kiểm tra mới hoặc đã sửa", en: "A new or amended inspection result" },
+  "push.type.actions_opened": { vi: "Yêu cầu khắc phục mới", en: "New corrective actions" },
+  "push.type.action_due_soon": { vi: "Yêu cầu sắp đến hạn (3 ngày)", en: "An action due in 3 days" },
+  "push.type.action_overdue": { vi: "Yêu cầu quá hạn", en: "An overdue action" },
+  "push.type.fix_verified": { vi: "Khắc phục được xác nhận", en: "A fix verified" },
+  "push.type.fix_reopened": { vi: "Khắc phục bị mở lại", en: "A fix reopened" },
+  "push.type.site_noncompliant": {
+    vi: "Cơ sở không đạt hoặc có sự việc nghiêm trọng",
+    en: "A site not compliant or with a veto event",
+  },
+  "push.type.fix_waiting": { vi: "Khắc phục chờ xác nhận", en: "A fix awaiting verification" },
+  "push.type.overdue_digest": { vi: "Tổng hợp yêu cầu quá hạn, mỗi ngày một lần", en: "Overdue actions, one daily summary" },
+  "push.type.kept_aside": { vi: "Phiếu của bạn bị giữ lại, cần xử lý", en: "A record of yours kept aside, needing you" },
+  // --- end web push ---
 };
 
 const KEY = "safeschool.lang";

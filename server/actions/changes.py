@@ -22,6 +22,7 @@ from server.clock import today, utcnow
 from server.db import transaction
 from server.errors import AppError, ErrorCode
 from server.photos import store as photos
+from server.push import events as push
 
 DECIDERS: tuple[Role, ...] = ("inspector", "department", "admin")
 
@@ -58,6 +59,8 @@ def report_fix(db: sqlite_utils.Database, who: Principal, action_id: int, fix: F
             ),
         )
         _audit(db, who, "action_fix_reported", action_id, {"state_was": action["state"]})
+        if action["state"] in store.UNRESOLVED:
+            push.fix_reported(db, action_id, fix.client_id)
 
 
 def verify(
@@ -71,6 +74,7 @@ def verify(
             db, action_id, store.Event("verified", at, user_id=who.user_id, note=verification.note)
         )
         _audit(db, who, "action_verified", action_id, {"state_was": action["state"]})
+        push.fix_decided(db, action_id, verified=True, at=at)
 
 
 def reopen(db: sqlite_utils.Database, who: Principal, action_id: int, reopening: Reopening) -> None:
@@ -82,6 +86,7 @@ def reopen(db: sqlite_utils.Database, who: Principal, action_id: int, reopening:
             db, action_id, store.Event("reopened", at, user_id=who.user_id, note=reopening.reason)
         )
         _audit(db, who, "action_reopened", action_id, {"state_was": action["state"]})
+        push.fix_decided(db, action_id, verified=False, at=at)
 
 
 def change_due(

@@ -22,6 +22,7 @@ import sqlite_utils
 from server.actions import store
 from server.forms.schema import Checklist, Item
 from server.inspections.schemas import ActionRequest, InspectionRecord
+from server.push import events as push
 
 DUE_DAYS = {"veto": 7, "mandatory": 15, "other": 30}
 """Default days from the inspection to an action's due date: a veto event soonest, then a
@@ -137,6 +138,8 @@ def _verify(db: sqlite_utils.Database, action: store.Unresolved, stored: Stored)
         action.id,
         store.Event("verified_by_inspection", stored.at, inspection_id=stored.record.id),
     )
+    if action.state == "fix_reported":
+        push.fix_decided(db, action.id, verified=True, at=stored.at)
 
 
 def _failed_again(
@@ -160,6 +163,8 @@ def _failed_again(
         action.id,
         store.Event("failed_again", stored.at, due_date=due, inspection_id=stored.record.id),
     )
+    if action.state == "fix_reported":
+        push.fix_decided(db, action.id, verified=False, at=stored.at)
 
 
 def _amend(

@@ -23,6 +23,7 @@ from server.clock import iso_utc, utcnow
 from server.db import transaction
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
+from server.push import store as push
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PASSWORD_MAX_LENGTH = 256
@@ -266,6 +267,7 @@ def revoke_session(db: sqlite_utils.Database, session_id: int, user_id: int) -> 
             "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
             [utcnow(), session_id],
         )
+        push.remove_for_session(db, session_id)
         audit.record(db, "logout", user_id=user_id, details={"session_id": session_id})
 
 
@@ -279,6 +281,7 @@ def revoke_user_sessions(
             "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
             [utcnow(), user_id],
         )
+        push.remove_for_user(db, user_id)
         audit.record(
             db,
             "sessions_revoked",

@@ -47,6 +47,7 @@ from server.inspections.schemas import (
 from server.inspections.validation import answer_problems
 from server.photos import store as photos
 from server.plans import store as plans
+from server.push import events as push
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +257,15 @@ def _store(
         db, record.facility_code, local_date(record.completed_at).isoformat(), record.id
     )
     store.refresh_current(db, record.facility_code, record.form_id)
+    push.inspection_stored(
+        db,
+        inspection_id=record.id,
+        facility_code=record.facility_code,
+        amended=bool(record.supersedes),
+        result=result.result,
+        score_display=result.score_display,
+        reasons=[reason.code for reason in result.reasons],
+    )
     audit.record(
         db,
         "inspection_created",
@@ -483,6 +493,7 @@ def _keep_aside(
             subject=item.id,
             details={"problems": [d.code for d in details]},
         )
+        push.kept_aside(db, user_id=who.user_id, record_id=item.id, digest=digest, reason=reason)
     if reason == "conflict":
         error = ErrorCode.INSPECTION_CONFLICT
         return RecordResult(

@@ -22,6 +22,7 @@ import stamp  # noqa: E402
 
 from server.actions.schemas import ActionEventKind, ActionState  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
+from server.push.notices import TYPES_BY_ROLE  # noqa: E402
 
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
 
@@ -113,7 +114,7 @@ def test_every_key_used_exists() -> None:
     missing = sorted(used - catalogue.keys())
     assert not missing, missing
     # Keys built at run time: every value the server or the forms can give has a string.
-    families = {
+    families: dict[str, list[str]] = {
         "kind": ["preschool", "independent_childcare", "primary", "lower_secondary",
                  "upper_secondary", "multi_level", "after_hours_childcare"],
         "status": ["compliant", "non_compliant", "overdue", "not_inspected"],
@@ -124,6 +125,7 @@ def test_every_key_used_exists() -> None:
         "problem": list(PROBLEM_CODES),
         "action.state": list(get_args(ActionState)),
         "action.event": list(get_args(ActionEventKind)),
+        "push.type": sorted({kind for kinds in TYPES_BY_ROLE.values() for kind in kinds}),
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():

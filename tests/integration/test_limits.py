@@ -30,4 +30,7 @@ def test_limits_come_from_the_settings_for_anyone_signed_in(
             "photo_max_bytes": 123456,
             "photo_max_side": 1600,
             "evidence_max_photos": 20,
+            "action_due_veto_days": 7,
+            "action_due_mandatory_days": 15,
+            "action_due_other_days": 30,
         }

@@ -5,6 +5,7 @@ import { request } from "../api.js";
 import { append, h, uid } from "../dom.js";
 import { lang, setLang, t } from "../i18n.js";
 import { exportPending } from "../inspections.js";
+import { currentSubscription, disablePush, enablePush, loadPreferences, pushSupported, savePreferences, TYPES_BY_ROLE, updatePushLanguage } from "../push.js";
 import * as store from "../store.js";
 import { currentSyncLines } from "../syncstate.js";
 
@@ -32,6 +33,7 @@ function languageChoice() {
         input.addEventListener("change", () => {
           setLang(/** @type {"vi"|"en"} */ (value));
           document.dispatchEvent(new Event("langchange"));
+          if (pushSupported()) updatePushLanguage(/** @type {"vi"|"en"} */ (value)).catch(() => undefined);
         });
         return h("label", { class: "opt", lang: value }, input, h("span", { text: label }));
       }),
@@ -82,6 +84,68 @@ function exportControls() {
   return { help, button, status };
 }
 
+/** Notifications: a switch (the browser's permission is asked only when it is turned on)
+ * and what the role receives, each type with its own box to mute it.
+ * @param {import("../app.js").Ctx} ctx */
+function pushPanel(ctx) {
+  const types = TYPES_BY_ROLE[ctx.session?.user?.role || ""] || [];
+  const section = h("section", { class: "panel", id: "push" }, h("h2", { text: t("push.title") }));
+  const status = h("p", { role: "status", id: "push-status" });
+  if (!pushSupported() || !types.length) {
+    append(section, h("p", { class: "muted", text: t(types.length ? "push.unsupported" : "push.none") }));
+    return { section, show: async () => {} };
+  }
+  const toggle = h("input", { type: "checkbox", role: "switch", id: "push-switch" });
+  /** @type {Record<string, HTMLInputElement>} */
+  const boxes = {};
+  const list = h(
+    "ul",
+    { class: "push-types" },
+    types.map((type) => {
+      boxes[type] = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", checked: true, "data-type": type }));
+      boxes[type].addEventListener("change", saveMuted);
+      return h("li", {}, h("label", {}, boxes[type], h("span", { text: t(`push.type.${type}`) })));
+    }),
+  );
+  async function saveMuted() {
+    const muted = types.filter((type) => !boxes[type].checked);
+    const answer = await savePreferences(muted);
+    if (!answer.ok) status.textContent = t("push.failed", { code: answer.error?.code || t("net.offline") });
+  }
+  function enableBoxes() {
+    for (const box of Object.values(boxes)) box.disabled = !toggle.checked;
+  }
+  toggle.addEventListener("change", async () => {
+    const wanted = toggle.checked;
+    if (!navigator.onLine) {
+      toggle.checked = !wanted;
+      status.textContent = t("push.needOnline");
+      return;
+    }
+    toggle.disabled = true;
+    const answer = wanted ? await enablePush(lang()) : await disablePush();
+    toggle.disabled = false;
+    if (!answer.ok) toggle.checked = !wanted;
+    const reason = "reason" in answer ? answer.reason : undefined;
+    status.textContent = answer.ok ? t(wanted ? "push.on" : "push.off") : reason === "denied" ? t("push.denied") : t("push.failed", { code: reason || "?" });
+    enableBoxes();
+  });
+  append(
+    section,
+    h("label", { class: "switch" }, toggle, h("span", { text: t("push.switch") })),
+    h("p", { class: "muted", text: t("push.help") }),
+    list,
+    status,
+  );
+  async function show() {
+    toggle.checked = Notification.permission === "granted" && Boolean(await currentSubscription());
+    enableBoxes();
+    const prefs = navigator.onLine ? await loadPreferences() : null;
+    for (const pref of prefs || []) if (boxes[pref.type]) boxes[pref.type].checked = !pref.muted;
+  }
+  return { section, show };
+}
+
 /** Who is signed in; refreshing the phone's data; signing out; the app's version.
  * @param {import("../app.js").Ctx} ctx */
 function accountPanel(ctx) {
@@ -102,7 +166,10 @@ function accountPanel(ctx) {
   const signOut = h("button", { type: "button", class: "danger", text: t("auth.signOut") });
   signOut.addEventListener("click", async () => {
     if (!(await ctx.confirm(t("auth.signOutConfirm"), t("auth.signOut")))) return;
-    if (navigator.onLine && session?.token) await request("/api/auth/logout", { method: "POST" });
+    if (navigator.onLine && session?.token) {
+      await disablePush().catch(() => undefined); // the server forgets this device's anyway
+      await request("/api/auth/logout", { method: "POST" });
+    }
     // Only the token goes: drafts and the outbox stay for the next sign-in.
     const current = await store.getMeta("session");
     await store.setMeta("session", current ? { ...current, token: "", expired: false, signed_out: true } : null);
@@ -128,6 +195,7 @@ function accountPanel(ctx) {
 export async function render(root, ctx) {
   const storage = storageState();
   const exporting = exportControls();
+  const notices = pushPanel(ctx);
   const role = ctx.session?.user?.role;
   const isInspector = role === "inspector" || role === "admin";
   append(root, 
@@ -144,8 +212,10 @@ export async function render(root, ctx) {
       isInspector ? exporting.button : null,
       exporting.status,
     ),
+    notices.section,
     accountPanel(ctx),
   );
   await storage.show();
+  await notices.show().catch(() => undefined);
   return {};
 }

@@ -1,0 +1,133 @@
+"""The notices events cause, written in the event's own transaction: call each function
+from inside it (intake, follow-up, the changes people make to actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from server.push.notices import (
+    Audience,
+    Notice,
+    NoticeType,
+    enqueue,
+    site_label,
+    site_url,
+)
+
+OUTBOX_URL = "/#/outbox"
+
+
+def inspection_stored(
+    db: sqlite_utils.Database,
+    *,
+    inspection_id: str,
+    facility_code: str,
+    amended: bool,
+    result: str,
+    score_display: str | None,
+    reasons: Sequence[str],
+) -> None:
+    """A new or amended result to the facility; its new actions (one notice); a site that
+    failed or had a veto event to the department of its province."""
+    site, province = site_label(db, facility_code)
+    url = site_url(facility_code)
+    enqueue(
+        db,
+        Notice(
+            "result",
+            f"result:{inspection_id}",
+            url,
+            variant="amended" if amended else None,
+            params={"site": site},
+            reasons=tuple(reasons),
+            score=score_display,
+            result=result,
+        ),
+        Audience(facility_code=facility_code),
+    )
+    _actions_opened(db, inspection_id, facility_code, site)
+    if result == "failed" or "veto" in reasons:
+        enqueue(
+            db,
+            Notice(
+                "site_noncompliant",
+                f"site:{inspection_id}",
+                url,
+                variant="veto" if "veto" in reasons else None,
+                params={"site": site},
+                reasons=tuple(reasons),
+                score=score_display,
+                result=result,
+            ),
+            Audience(province_code=province),
+        )
+
+
+def _actions_opened(
+    db: sqlite_utils.Database, inspection_id: str, facility_code: str, site: str
+) -> None:
+    count, earliest = db.execute(
+        "SELECT count(*), min(due_date) FROM actions WHERE opened_by_inspection = ?",
+        [inspection_id],
+    ).fetchone()
+    if not count:
+        return
+    enqueue(
+        db,
+        Notice(
+            "actions_opened",
+            f"opened:{inspection_id}",
+            site_url(facility_code),
+            params={"site": site, "n": str(count), "due": str(earliest)},
+        ),
+        Audience(facility_code=facility_code),
+    )
+
+
+def _action_site(db: sqlite_utils.Database, action_id: int) -> tuple[str, str, str]:
+    """An action's facility code, "name (code)" and province."""
+    code = str(
+        db.execute("SELECT facility_code FROM actions WHERE id = ?", [action_id]).fetchone()[0]
+    )
+    site, province = site_label(db, code)
+    return code, site, province
+
+
+def fix_reported(db: sqlite_utils.Database, action_id: int, report_id: str) -> None:
+    """A fix waits for verification: the department of the province."""
+    code, site, province = _action_site(db, action_id)
+    enqueue(
+        db,
+        Notice("fix_waiting", f"fix:{report_id}", site_url(code), params={"site": site}),
+        Audience(province_code=province),
+    )
+
+
+def fix_decided(db: sqlite_utils.Database, action_id: int, *, verified: bool, at: str) -> None:
+    """A reported fix verified or reopened (by a person or a later inspection): the
+    facility."""
+    code, site, _ = _action_site(db, action_id)
+    kind: NoticeType = "fix_verified" if verified else "fix_reopened"
+    enqueue(
+        db,
+        Notice(kind, f"{kind}:{action_id}:{at}", site_url(code), params={"site": site}),
+        Audience(facility_code=code),
+    )
+
+
+def kept_aside(
+    db: sqlite_utils.Database, *, user_id: int, record_id: str | None, digest: str, reason: str
+) -> None:
+    """A record of theirs was kept aside: the one who sent it."""
+    enqueue(
+        db,
+        Notice(
+            "kept_aside",
+            f"kept:{reason}:{record_id}:{digest}",
+            OUTBOX_URL,
+            variant="conflict" if reason == "conflict" else "rejected",
+        ),
+        Audience(user_id=user_id),
+    )

@@ -1,0 +1,86 @@
+"""Notices that come from the calendar, not an event: an action due in three days, an
+action overdue (to the facility), and one daily digest of the province's overdue actions
+to each department user. Safe to run any number of times: every notice has a key unique
+to its action and due date (or user and day), and the outbox ignores a key it holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from server.db import transaction
+from server.push.notices import Audience, Notice, NoticeType, enqueue, site_label, site_url
+
+DUE_SOON_DAYS = 3
+STATUS_URL = "/#/status"
+
+_SUBSCRIBED_FACILITY = (
+    "EXISTS (SELECT 1 FROM push_subscriptions s JOIN users u ON u.id = s.user_id"
+    " WHERE u.role = 'facility' AND u.facility_code = a.facility_code)"
+)
+
+
+@dataclass
+class Scheduled:
+    due_soon: int = 0
+    overdue: int = 0
+    digests: int = 0
+
+
+def run(db: sqlite_utils.Database, today: date) -> Scheduled:
+    """Write today's calendar notices (in one transaction); returns how many were new."""
+    with transaction(db):
+        return Scheduled(
+            _per_action(db, today, soon=True),
+            _per_action(db, today, soon=False),
+            _digests(db, today),
+        )
+
+
+def _per_action(db: sqlite_utils.Database, today: date, *, soon: bool) -> int:
+    if soon:
+        window = "a.due_date > ? AND a.due_date <= ?"
+        bounds = [today.isoformat(), (today + timedelta(days=DUE_SOON_DAYS)).isoformat()]
+    else:
+        window, bounds = "a.due_date < ?", [today.isoformat()]
+    rows = db.execute(
+        f"SELECT a.id, a.facility_code, a.due_date FROM actions a WHERE a.state = 'open'"
+        f" AND {window} AND {_SUBSCRIBED_FACILITY} ORDER BY a.id",
+        bounds,
+    ).fetchall()
+    kind: NoticeType = "action_due_soon" if soon else "action_overdue"
+    written = 0
+    for action_id, code, due in rows:
+        site, _ = site_label(db, code)
+        notice = Notice(
+            kind, f"{kind}:{action_id}:{due}", site_url(code), params={"site": site, "due": due}
+        )
+        written += enqueue(db, notice, Audience(facility_code=code))
+    return written
+
+
+def _digests(db: sqlite_utils.Database, today: date) -> int:
+    users = db.execute(
+        "SELECT DISTINCT u.id, u.province_code FROM users u JOIN push_subscriptions s"
+        " ON s.user_id = u.id WHERE u.role = 'department' AND u.disabled = 0 ORDER BY u.id"
+    ).fetchall()
+    written = 0
+    for user_id, province in users:
+        count, sites = db.execute(
+            "SELECT count(*), count(DISTINCT a.facility_code) FROM actions a JOIN facilities f"
+            " ON f.code = a.facility_code WHERE f.province_code = ? AND a.state = 'open'"
+            " AND a.due_date < ?",
+            [province, today.isoformat()],
+        ).fetchone()
+        if not count:
+            continue
+        notice = Notice(
+            "overdue_digest",
+            f"overdue_digest:{user_id}:{today.isoformat()}",
+            STATUS_URL,
+            params={"n": str(count), "sites": str(sites), "day": today.isoformat()},
+        )
+        written += enqueue(db, notice, Audience(user_id=user_id))
+    return written

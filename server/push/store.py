@@ -1,0 +1,112 @@
+"""The owner of ``push_subscriptions`` and ``push_muted``: a user's devices and the
+notice types they muted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from server.auth.principal import Principal
+from server.clock import utcnow
+from server.db import transaction
+from server.errors import AppError, ErrorCode
+from server.push.keys import b64url_decode
+from server.push.notices import TYPES_BY_ROLE
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+"""The only hosts a push endpoint may reach over plain http: a test's own receiver."""
+
+
+def check_endpoint(endpoint: str) -> None:
+    parts = urlsplit(endpoint)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+        return
+    raise AppError(ErrorCode.PUSH_ENDPOINT_INSECURE)
+
+
+def check_keys(p256dh: str, auth: str) -> None:
+    try:
+        point, secret = b64url_decode(p256dh), b64url_decode(auth)
+    except ValueError as exc:
+        raise AppError(ErrorCode.PUSH_SUBSCRIPTION_INVALID, "keys must be base64url") from exc
+    if len(point) != 65 or point[0] != 4 or len(secret) != 16:
+        raise AppError(
+            ErrorCode.PUSH_SUBSCRIPTION_INVALID,
+            "p256dh must be an uncompressed P-256 point and auth 16 bytes",
+        )
+
+
+def save_subscription(
+    db: sqlite_utils.Database, who: Principal, endpoint: str, keys: tuple[str, str], lang: str
+) -> None:
+    """Keep (or refresh) this device's subscription for the caller's session. An endpoint
+    another user had on this device is theirs no longer: it goes with its notices."""
+    check_endpoint(endpoint)
+    check_keys(*keys)
+    with transaction(db):
+        db.execute(
+            "DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id != ?",
+            [endpoint, who.user_id],
+        )
+        db.execute(
+            "INSERT INTO push_subscriptions (user_id, session_id, endpoint, p256dh, auth, lang,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint) DO UPDATE SET"
+            " session_id = excluded.session_id, p256dh = excluded.p256dh, auth = excluded.auth,"
+            " lang = excluded.lang",
+            [who.user_id, who.session_id, endpoint, keys[0], keys[1], lang, utcnow()],
+        )
+
+
+def delete_subscription(db: sqlite_utils.Database, who: Principal, endpoint: str) -> None:
+    with transaction(db):
+        db.execute(
+            "DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?",
+            [endpoint, who.user_id],
+        )
+
+
+def subscriptions_of(db: sqlite_utils.Database, user_id: int) -> list[str]:
+    return [
+        str(row[0])
+        for row in db.execute(
+            "SELECT endpoint FROM push_subscriptions WHERE user_id = ? ORDER BY id", [user_id]
+        )
+    ]
+
+
+def remove_for_session(db: sqlite_utils.Database, session_id: int) -> None:
+    """Signing out: that device's subscriptions go. Call inside the caller's transaction."""
+    db.execute("DELETE FROM push_subscriptions WHERE session_id = ?", [session_id])
+
+
+def remove_for_user(db: sqlite_utils.Database, user_id: int) -> None:
+    """Every session revoked: every subscription goes. Call inside the caller's
+    transaction."""
+    db.execute("DELETE FROM push_subscriptions WHERE user_id = ?", [user_id])
+
+
+def muted(db: sqlite_utils.Database, user_id: int) -> set[str]:
+    return {
+        str(row[0])
+        for row in db.execute("SELECT type FROM push_muted WHERE user_id = ?", [user_id])
+    }
+
+
+def set_muted(db: sqlite_utils.Database, who: Principal, types: Iterable[str]) -> None:
+    """Mute exactly these types (of those the caller's role receives)."""
+    mine = TYPES_BY_ROLE.get(who.role, ())
+    unknown = sorted(set(types) - set(mine))
+    if unknown:
+        raise AppError(
+            ErrorCode.BAD_REQUEST, f"not a notice type of your role: {', '.join(unknown)}"
+        )
+    with transaction(db):
+        db.execute("DELETE FROM push_muted WHERE user_id = ?", [who.user_id])
+        db.conn.executemany(
+            "INSERT INTO push_muted (user_id, type) VALUES (?, ?)",
+            [(who.user_id, kind) for kind in sorted(set(types))],
+        )
