@@ -118,8 +118,9 @@ def test_a_received_inspection_is_corrected_from_the_phone_as_its_amendment(
     card = page.locator(f"li.card[data-id='{original['id']}']")
     card.get_by_role("link", name="Xem phiếu").click()
     page.get_by_role("button", name="Sửa phiếu này").click()
+    # The new draft's screen (the received one was built too: wait for the banner first).
+    page.get_by_text("Bản sửa của một phiếu đã gửi").wait_for()
     page.locator(".view-inspection[data-built]").wait_for(state="attached")
-    assert page.get_by_text("Bản sửa của một phiếu đã gửi").is_visible()
     page.locator(f"#item-{first_id} .opt-pass").click()
     complete(page)
     context.set_offline(False)
