@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "9e34ef80350dc58e";
+const VERSION = "0d7c1764890cf456";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -8,6 +8,10 @@ import { signaturePad } from "./items/signature.js";
 
 /** @typedef {import("../store.js").TeamMember} TeamMember */
 /** @typedef {import("./items/field.js").Screen} Screen */
+/**
+ * @typedef {{screen: Screen, members: (TeamMember & {key: string})[], persist: () => Promise<unknown>,
+ *   draw: () => void, agencyList: string}} Team what every member's card works with
+ */
 
 /**
  * What is wrong with a team before the minutes can be completed, as i18n keys; empty when
@@ -41,70 +45,10 @@ export function teamSection(screen, o) {
 
   const persist = () => screen.track(o.save(members.map(({ key, ...m }) => m)));
 
+  /** @type {Team} */
+  const team = { screen, members, persist, draw: () => draw(), agencyList };
   function draw() {
-    replace(list, members.map(memberCard));
-  }
-
-  /** @param {TeamMember & {key: string}} m @param {number} n */
-  function memberCard(m, n) {
-    const label = () => m.name.trim() || t("team.member", { n: n + 1 });
-    const nameId = uid("name");
-    const agencyId = uid("agency");
-    const name = h("input", { id: nameId, type: "text", autocomplete: "name", value: m.name, disabled: screen.readonly });
-    name.addEventListener("input", () => {
-      m.name = name.value;
-      persist();
-    });
-    const agency = h("input", { id: agencyId, type: "text", list: agencyList, value: m.agency, disabled: screen.readonly });
-    agency.addEventListener("input", () => {
-      m.agency = agency.value;
-      persist();
-    });
-    const roles = /** @type {const} */ (["lead", "member"]).map((role) => {
-      const input = h("input", { type: "radio", name: `role-${m.key}`, value: role, checked: m.role === role });
-      input.addEventListener("change", () => {
-        if (!input.checked) return;
-        // One lead: choosing a new one makes the previous lead a member.
-        for (const other of members) if (role === "lead" && other !== m && other.role === "lead") other.role = "member";
-        m.role = role;
-        persist();
-        if (role === "lead") draw();
-      });
-      return h("label", { class: `opt opt-${role}` }, input, h("span", { text: t(`team.role.${role}`) }));
-    });
-    const remove = screen.readonly
-      ? null
-      : h("button", {
-          type: "button",
-          class: "secondary small",
-          text: t("team.remove", { name: label() }),
-          onclick: () => {
-            members.splice(members.indexOf(m), 1);
-            screen.unsaved.delete(m.key);
-            persist();
-            draw();
-          },
-        });
-    return h(
-      "li",
-      { class: "card member" },
-      h("label", { for: nameId, text: t("team.name") }),
-      name,
-      h("label", { for: agencyId, text: t("team.agency") }),
-      agency,
-      h("fieldset", { class: "options n2", disabled: screen.readonly }, h("legend", { class: "visually-hidden", text: t("team.roleOf", { name: label() }) }), ...roles),
-      h("p", { class: "label", text: t("team.signature") }),
-      signaturePad(screen, {
-        key: m.key,
-        label: label(),
-        hash: () => m.signature,
-        save: (hash) => {
-          m.signature = hash;
-          return persist();
-        },
-      }),
-      remove,
-    );
+    replace(list, members.map((m, n) => memberCard(team, m, n)));
   }
 
   const add = screen.readonly
@@ -141,4 +85,71 @@ export function teamSection(screen, o) {
     return !found.length;
   }
   return { element, check };
+}
+
+/**
+ * One member's card: name, agency, role (one lead: choosing a new one makes the previous
+ * lead a member), signature, and a button to remove them.
+ * @param {Team} team @param {TeamMember & {key: string}} m @param {number} n
+ */
+function memberCard(team, m, n) {
+  const { screen, members, persist, draw, agencyList } = team;
+  const label = () => m.name.trim() || t("team.member", { n: n + 1 });
+  const nameId = uid("name");
+  const agencyId = uid("agency");
+  const name = h("input", { id: nameId, type: "text", autocomplete: "name", value: m.name, disabled: screen.readonly });
+  name.addEventListener("input", () => {
+    m.name = name.value;
+    persist();
+  });
+  const agency = h("input", { id: agencyId, type: "text", list: agencyList, value: m.agency, disabled: screen.readonly });
+  agency.addEventListener("input", () => {
+    m.agency = agency.value;
+    persist();
+  });
+  const roles = /** @type {const} */ (["lead", "member"]).map((role) => {
+    const input = h("input", { type: "radio", name: `role-${m.key}`, value: role, checked: m.role === role });
+    input.addEventListener("change", () => {
+      if (!input.checked) return;
+      // One lead: choosing a new one makes the previous lead a member.
+      for (const other of members) if (role === "lead" && other !== m && other.role === "lead") other.role = "member";
+      m.role = role;
+      persist();
+      if (role === "lead") draw();
+    });
+    return h("label", { class: `opt opt-${role}` }, input, h("span", { text: t(`team.role.${role}`) }));
+  });
+  const remove = screen.readonly
+    ? null
+    : h("button", {
+        type: "button",
+        class: "secondary small",
+        text: t("team.remove", { name: label() }),
+        onclick: () => {
+          members.splice(members.indexOf(m), 1);
+          screen.unsaved.delete(m.key);
+          persist();
+          draw();
+        },
+      });
+  return h(
+    "li",
+    { class: "card member" },
+    h("label", { for: nameId, text: t("team.name") }),
+    name,
+    h("label", { for: agencyId, text: t("team.agency") }),
+    agency,
+    h("fieldset", { class: "options n2", disabled: screen.readonly }, h("legend", { class: "visually-hidden", text: t("team.roleOf", { name: label() }) }), ...roles),
+    h("p", { class: "label", text: t("team.signature") }),
+    signaturePad(screen, {
+      key: m.key,
+      label: label(),
+      hash: () => m.signature,
+      save: (hash) => {
+        m.signature = hash;
+        return persist();
+      },
+    }),
+    remove,
+  );
 }
