@@ -9,6 +9,7 @@ from itertools import islice
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Stream
 
@@ -54,37 +55,40 @@ def _moment(value: datetime | None, name: str) -> str | None:
         raise AppError(ErrorCode.BAD_REQUEST, f"{name} is out of range") from exc
 
 
-Since = Annotated[
-    datetime | None, QueryParameter(description="Completed at or after (ISO 8601 with offset)")
-]
-Until = Annotated[datetime | None, QueryParameter(description="Completed before (ISO 8601)")]
+def provide_export(
+    checklist: Annotated[str, QueryParameter(description="Checklist id")],
+    version: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Version")],
+    since: Annotated[
+        datetime | None,
+        QueryParameter(description="Completed at or after (ISO 8601 with offset)"),
+    ] = None,
+    until: Annotated[
+        datetime | None, QueryParameter(description="Completed before (ISO 8601)")
+    ] = None,
+    province: Annotated[str | None, QueryParameter(description="Province code")] = None,
+    commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+) -> table.ExportQuery:
+    """The export's filters, declared once for the CSV and the XLSX."""
+    return table.ExportQuery(
+        checklist,
+        version,
+        _moment(since, "since"),
+        _moment(until, "until"),
+        province,
+        commune,
+    )
+
+
+def _download(query: table.ExportQuery, extension: str) -> dict[str, str]:
+    name = f"{query.form_id}-v{query.version}.{extension}"
+    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
 
 
 class ExportController(Controller):
     path = "/api/exports"
     tags = ["exports"]
     guards = [require_role("department", "inspector", "admin")]
-
-    def _prepare(
-        self,
-        forms: Forms,
-        checklist: str,
-        version: int,
-        since: datetime | None,
-        until: datetime | None,
-        province: str | None,
-        commune: str | None,
-    ) -> tuple[Checklist, table.ExportQuery]:
-        definition = forms.get(checklist, version)
-        query = table.ExportQuery(
-            checklist,
-            version,
-            _moment(since, "since"),
-            _moment(until, "until"),
-            province,
-            commune,
-        )
-        return definition, query
+    dependencies = {"export": Provide(provide_export, sync_to_thread=False)}
 
     @get(
         "/inspections.csv",
@@ -102,30 +106,20 @@ class ExportController(Controller):
         request: AuthedRequest,
         settings: Config,
         forms: Forms,
-        checklist: Annotated[str, QueryParameter(description="Checklist id")],
-        version: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Version")],
-        since: Since = None,
-        until: Until = None,
-        province: Annotated[str | None, QueryParameter(description="Province code")] = None,
-        commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+        export: NamedDependency[table.ExportQuery],
     ) -> Stream:
-        definition, query = self._prepare(
-            forms, checklist, version, since, until, province, commune
-        )
+        definition = forms.get(export.form_id, export.version)
         header = [column.header for column in table.columns(definition)]
 
         def body() -> Iterator[str]:
             yield "\ufeff" + csv_lines([header])
-            for batch in _batches(settings, request.user, definition, query):
+            for batch in _batches(settings, request.user, definition, export):
                 yield csv_lines(batch)
 
         return Stream(
             body(),
             media_type="text/csv",
-            headers={
-                "Content-Disposition": f'attachment; filename="{checklist}-v{version}.csv"',
-                "Cache-Control": "no-store",
-            },
+            headers=_download(export, "csv"),
         )
 
     @get(
@@ -141,22 +135,12 @@ class ExportController(Controller):
         request: AuthedRequest,
         settings: Config,
         forms: Forms,
-        checklist: Annotated[str, QueryParameter(description="Checklist id")],
-        version: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Version")],
-        since: Since = None,
-        until: Until = None,
-        province: Annotated[str | None, QueryParameter(description="Province code")] = None,
-        commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+        export: NamedDependency[table.ExportQuery],
     ) -> Stream:
-        definition, query = self._prepare(
-            forms, checklist, version, since, until, province, commune
-        )
-        batches = _batches(settings, request.user, definition, query)
+        definition = forms.get(export.form_id, export.version)
+        batches = _batches(settings, request.user, definition, export)
         return Stream(
-            xlsx_chunks(f"{checklist} v{version}", table.columns(definition), batches),
+            xlsx_chunks(f"{export.form_id} v{export.version}", table.columns(definition), batches),
             media_type=XLSX,
-            headers={
-                "Content-Disposition": f'attachment; filename="{checklist}-v{version}.xlsx"',
-                "Cache-Control": "no-store",
-            },
+            headers=_download(export, "xlsx"),
         )
