@@ -22,6 +22,19 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 Value = str | int | float | datetime | None
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The media type of an XLSX workbook."""
+
+
+def download_headers(filename: str) -> dict[str, str]:
+    """Headers for a file the browser saves: its name, and never kept in a cache (it holds
+    data of the caller's scope)."""
+    return {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
+
+
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 
 

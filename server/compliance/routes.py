@@ -26,10 +26,9 @@ from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
 from server.openapi import api
 from server.settings import Settings
-from server.spreadsheets import Column, Value, csv_lines, xlsx_chunks
+from server.spreadsheets import XLSX, Column, Value, csv_lines, download_headers, xlsx_chunks
 
 LISTERS = require_role("department", "inspector", "admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def provide_filters(
@@ -296,10 +295,7 @@ class ComplianceController(Controller):
         return Stream(
             csv_stream(settings, request.user, forms, filters, now),
             media_type="text/csv",
-            headers={
-                "Content-Disposition": 'attachment; filename="compliance.csv"',
-                "Cache-Control": "no-store",
-            },
+            headers=download_headers("compliance.csv"),
         )
 
     @get(
@@ -329,8 +325,5 @@ class ComplianceController(Controller):
         return Stream(
             xlsx_chunks("Cơ sở", XLSX_COLUMNS, batches),
             media_type=XLSX,
-            headers={
-                "Content-Disposition": 'attachment; filename="compliance.xlsx"',
-                "Cache-Control": "no-store",
-            },
+            headers=download_headers("compliance.xlsx"),
         )

@@ -23,9 +23,8 @@ from server.exports import table
 from server.forms.schema import Checklist
 from server.openapi import api
 from server.settings import Settings
-from server.spreadsheets import Value, csv_lines, xlsx_chunks
+from server.spreadsheets import XLSX, Value, csv_lines, download_headers, xlsx_chunks
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 500
 ERRORS = (ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORM_NOT_FOUND)
 
@@ -79,11 +78,6 @@ def provide_export(
     )
 
 
-def _download(query: table.ExportQuery, extension: str) -> dict[str, str]:
-    name = f"{query.form_id}-v{query.version}.{extension}"
-    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
-
-
 class ExportController(Controller):
     path = "/api/exports"
     tags = ["exports"]
@@ -119,7 +113,7 @@ class ExportController(Controller):
         return Stream(
             body(),
             media_type="text/csv",
-            headers=_download(export, "csv"),
+            headers=download_headers(f"{export.form_id}-v{export.version}.csv"),
         )
 
     @get(
@@ -142,5 +136,5 @@ class ExportController(Controller):
         return Stream(
             xlsx_chunks(f"{export.form_id} v{export.version}", table.columns(definition), batches),
             media_type=XLSX,
-            headers=_download(export, "xlsx"),
+            headers=download_headers(f"{export.form_id}-v{export.version}.xlsx"),
         )

@@ -18,8 +18,8 @@ from server.openapi import api
 from server.reports import trends
 from server.reports.period import Period, Report, build
 from server.reports.workbook import report_workbook
+from server.spreadsheets import XLSX, download_headers
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LONGEST_DAYS = 3 * 366
 
 Start = Annotated[date, QueryParameter(description="First day (YYYY-MM-DD), in Viet Nam")]
@@ -90,8 +90,5 @@ class ReportController(Controller):
         return Response(
             buffer.getvalue(),
             media_type=XLSX,
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}"',
-                "Cache-Control": "no-store",
-            },
+            headers=download_headers(name),
         )
