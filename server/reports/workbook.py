@@ -8,18 +8,10 @@ from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from server.minutes.words import SHARED
 from server.reports.period import Figures, Report
 from server.spreadsheets import Column, Value, write_sheet
 
-KINDS = {
-    "preschool": "Mầm non",
-    "independent_childcare": "Nhóm trẻ độc lập",
-    "primary": "Tiểu học",
-    "lower_secondary": "THCS",
-    "upper_secondary": "THPT",
-    "multi_level": "Nhiều cấp học",
-    "after_hours_childcare": "Trông giữ ngoài giờ",
-}
 OWNERSHIPS = {"public": "Công lập", "private": "Tư thục", "people_founded": "Dân lập"}
 
 
@@ -38,7 +30,7 @@ def report_workbook(report: Report) -> Any:
         "Loại hình",
         [Column("Loại hình", width=24), Column("Loại sở hữu", width=16),
          Column("Số cơ sở", "integer", 12)],
-        [[KINDS.get(kind, kind), OWNERSHIPS.get(owner, owner), c.count]
+        [[_kind(kind), OWNERSHIPS.get(owner, owner), c.count]
          for c in report.by_kind_and_ownership for kind, owner in [c.key.split("/")]],
     )  # fmt: skip
     _sheet(
@@ -69,6 +61,12 @@ SUMMARY = (
     ("actions_verified", "Yêu cầu đã xác nhận khắc phục"),
     ("actions_overdue_at_end", "Yêu cầu quá hạn cuối kỳ"),
 )
+
+
+def _kind(kind: str) -> str:
+    """A facility kind in the app's words (the minutes share them with pwa/js/i18n.js)."""
+    words = SHARED.get(f"kind.{kind}")
+    return words[0] if words else kind
 
 
 def _label(figures: Figures) -> str:
