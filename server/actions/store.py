@@ -22,6 +22,12 @@ from server.paging import Page
 
 UNRESOLVED = ("open", "fix_reported")
 
+OVERDUE = "state = 'open' AND due_date < ?"
+"""An action is overdue while open past its due date (the argument: today, YYYY-MM-DD)."""
+
+OVERDUE_FACILITIES = f"SELECT facility_code FROM actions WHERE {OVERDUE}"
+"""The facilities with an overdue action, for a filter (``code IN (…)``)."""
+
 
 @dataclass(frozen=True)
 class NewAction:
@@ -260,7 +266,7 @@ def counts(
         chunk = codes[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for code, unresolved_count, overdue in db.execute(
-            "SELECT facility_code, count(*), sum(state = 'open' AND due_date < ?) FROM actions"
+            f"SELECT facility_code, count(*), sum({OVERDUE}) FROM actions"
             f" WHERE state IN ('open', 'fix_reported') AND facility_code IN ({marks})"
             " GROUP BY facility_code",
             [today, *chunk],

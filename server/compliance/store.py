@@ -424,9 +424,7 @@ def status_sql(
         text=query.text,
     )
     if query.overdue_actions:
-        where.append(
-            "f.code IN (SELECT facility_code FROM actions WHERE state = 'open' AND due_date < ?)"
-        )
+        where.append(f"f.code IN ({actions_store.OVERDUE_FACILITIES})")
         where_args.append(today().isoformat())
     if query.checklist:
         # Only the facilities the checklist applies to are listed.
