@@ -28,6 +28,13 @@ OVERDUE = "state = 'open' AND due_date < ?"
 OVERDUE_FACILITIES = f"SELECT facility_code FROM actions WHERE {OVERDUE}"
 """The facilities with an overdue action, for a filter (``code IN (…)``)."""
 
+NEXT_DUE = (
+    "SELECT min(due_date) FROM actions"
+    " WHERE facility_code = {code} AND state IN ('open', 'fix_reported')"
+)
+"""The due date of a facility's next unresolved action (NULL: none), for a sort; ``code``
+is the SQL expression of the facility's code."""
+
 
 @dataclass(frozen=True)
 class NewAction:
@@ -254,24 +261,27 @@ class Counts:
     open: int = 0
     """Waiting for a fix or its verification (``open`` and ``fix_reported``)."""
     overdue: int = 0
+    next_due: str | None = None
+    """The soonest due date (YYYY-MM-DD) among the unresolved ones."""
 
 
 def counts(
     db: sqlite_utils.Database, facility_codes: Collection[str], today: str
 ) -> dict[str, Counts]:
-    """Unresolved and overdue actions per facility, for the given facilities."""
+    """Unresolved and overdue actions per facility, and the next due date, for the given
+    facilities."""
     found: dict[str, Counts] = {}
     codes = sorted(set(facility_codes))
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
-        for code, unresolved_count, overdue in db.execute(
-            f"SELECT facility_code, count(*), sum({OVERDUE}) FROM actions"
+        for code, unresolved_count, overdue, next_due in db.execute(
+            f"SELECT facility_code, count(*), sum({OVERDUE}), min(due_date) FROM actions"
             f" WHERE state IN ('open', 'fix_reported') AND facility_code IN ({marks})"
             " GROUP BY facility_code",
             [today, *chunk],
         ):
-            found[code] = Counts(int(unresolved_count), int(overdue or 0))
+            found[code] = Counts(int(unresolved_count), int(overdue or 0), next_due)
     return found
 
 

@@ -16,7 +16,12 @@ from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
 from server.clock import VIETNAM, utcnow
 from server.compliance import store
-from server.compliance.schemas import CompliancePage, ComplianceRow, FacilityCompliance
+from server.compliance.schemas import (
+    CompliancePage,
+    ComplianceRow,
+    FacilityCompliance,
+    StatusCounts,
+)
 from server.compliance.status import Status
 from server.db import connect_settings
 from server.deps import Config, Db, Forms
@@ -55,7 +60,10 @@ def provide_filters(
     ] = False,
     sort: Annotated[
         store.Sort,
-        QueryParameter(description="status (most severe first), score, date or name"),
+        QueryParameter(
+            description="status (most severe first), score, date, name or due (the"
+            " soonest due unresolved corrective action first)"
+        ),
     ] = "status",
     order: Annotated[
         store.Order | None,
@@ -91,6 +99,7 @@ def _row(item: store.Listed) -> ComplianceRow:
         reasons=item.reasons,
         open_actions=item.actions.open,
         overdue_actions=item.actions.overdue,
+        next_due=item.actions.next_due,
     )
 
 
@@ -254,7 +263,9 @@ class ComplianceController(Controller):
         description="Facilities in the caller's scope with their status, filtered by status,"
         " province, commune, kind, ownership, checklist and text, sorted by status (most"
         " severe first, newest inspection first: the default), worst current score, date of"
-        " the latest current inspection or name, and paged. Non-compliant facilities carry"
+        " the latest current inspection, name or the due date of the next corrective action,"
+        " and paged, with how many facilities have each status under the other filters."
+        " Non-compliant facilities carry"
         " their reasons: each failing current inspection with its score and failed mandatory"
         " checks. Departments, inspectors and admins.",
     )
@@ -266,9 +277,14 @@ class ComplianceController(Controller):
         filters: NamedDependency[store.ListQuery],
     ) -> CompliancePage:
         now = utcnow()
-        result = store.list_facilities(db, request.user, forms, filters, now)
+        result, counts = store.list_with_counts(db, request.user, forms, filters, now)
         return CompliancePage(
-            [_row(item) for item in result.items], result.total, result.page, result.per_page, now
+            [_row(item) for item in result.items],
+            result.total,
+            result.page,
+            result.per_page,
+            now,
+            StatusCounts(**counts),
         )
 
     @get(

@@ -33,6 +33,17 @@ class ComplianceRow(msgspec.Struct):
     """Corrective actions waiting for a fix or its verification."""
     overdue_actions: int = 0
     """Open corrective actions past their due date."""
+    next_due: str | None = None
+    """The due date (YYYY-MM-DD) of the soonest unresolved corrective action."""
+
+
+class StatusCounts(msgspec.Struct):
+    """How many facilities have each status under the list's other filters."""
+
+    non_compliant: int
+    overdue: int
+    not_inspected: int
+    compliant: int
 
 
 class CompliancePage(Page[ComplianceRow]):
@@ -41,3 +52,5 @@ class CompliancePage(Page[ComplianceRow]):
     # Declared again: Litestar's OpenAPI loses the item type of a subclassed generic page.
     items: list[ComplianceRow]
     as_of: str
+    counts: StatusCounts
+    """Facilities per status under every filter but ``status``."""

@@ -28,7 +28,7 @@ import sqlite_utils
 from server.actions import store as actions_store
 from server.auth.principal import Principal
 from server.clock import today
-from server.compliance.status import Current, Status, facility_status, is_expired
+from server.compliance.status import STATUSES, Current, Status, facility_status, is_expired
 from server.facilities.store import facility_conditions, get_facility_for
 from server.forms.registry import FormRegistry
 from server.forms.schema import FACILITY_KINDS, Checklist, Item, Text
@@ -42,11 +42,18 @@ from server.inspections.scoring import (
 )
 from server.paging import Page
 
-Sort = Literal["status", "score", "date", "name"]
+Sort = Literal["status", "score", "date", "name", "due"]
 Order = Literal["asc", "desc"]
 
-DEFAULT_ORDER: dict[str, Order] = {"status": "desc", "score": "asc", "date": "desc", "name": "asc"}
-"""The natural direction of each sort: most severe, worst score, newest, A to Z first."""
+DEFAULT_ORDER: dict[str, Order] = {
+    "status": "desc",
+    "score": "asc",
+    "date": "desc",
+    "name": "asc",
+    "due": "asc",
+}
+"""The natural direction of each sort: most severe, worst score, newest, A to Z, soonest
+due corrective action first."""
 
 _summary_decoder = msgspec.json.Decoder(ScoreResult)
 
@@ -470,6 +477,9 @@ def _order_by(sort: Sort, order: Order | None) -> str:
         return f"s.worst_score IS NULL, s.worst_score {direction}, s.name, s.code"
     if sort == "date":
         return f"s.last_completed_at IS NULL, s.last_completed_at {direction}, s.name, s.code"
+    if sort == "due":
+        due = f"({actions_store.NEXT_DUE.format(code='s.code')})"
+        return f"{due} IS NULL, {due} {direction}, s.name, s.code"
     return f"s.name {direction}, s.code {direction}"
 
 
@@ -493,11 +503,30 @@ def list_facilities(
 ) -> Page[Listed]:
     """One page of the department list in three queries, whatever the page size: the
     ordered statuses, the page's facilities, the page's current inspections."""
+    return list_with_counts(db, who, forms, query, now)[0]
+
+
+def list_with_counts(
+    db: sqlite_utils.Database, who: Principal, forms: FormRegistry, query: ListQuery, now: str
+) -> tuple[Page[Listed], dict[str, int]]:
+    """A page of the list and how many facilities have each status under every filter but
+    ``status`` (what a department taps to narrow the list). Without a status filter the
+    counts come from the list's own rows; with one, one more query."""
     sql, args = list_sql(who, forms, query, now)
     rows = db.execute(sql, args).fetchall()
     start = (query.page - 1) * query.per_page
     items = _complete(db, forms, rows[start : start + query.per_page], query.checklist)
-    return Page(items, len(rows), query.page, query.per_page)
+    if query.status is None:
+        found: dict[str, int] = {}
+        for row in rows:
+            found[row[1]] = found.get(row[1], 0) + 1
+    else:
+        base, base_args = status_sql(who, forms, query, now)
+        found = dict(
+            db.execute(f"{base} SELECT s.status, count(*) FROM s GROUP BY s.status", base_args)
+        )
+    counts = {status: int(found.get(status, 0)) for status in STATUSES}
+    return Page(items, len(rows), query.page, query.per_page), counts
 
 
 def iter_facilities(

@@ -568,6 +568,62 @@ def test_pages_cover_the_list_once(client: Client, world: World) -> None:
     assert seen == whole
 
 
+@pytest.mark.usefixtures("scene")
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"status": "overdue"}, {"commune": "08001"}, {"kind": "primary", "status": "compliant"}],
+)
+def test_list_counts_each_status_under_the_other_filters(
+    client: Client, world: World, params: dict[str, str]
+) -> None:
+    page = get(client, world, "dept_08", LIST, **params)
+    others = {k: v for k, v in params.items() if k != "status"}
+    whole = statuses(get(client, world, "dept_08", LIST, **others))
+    expected = {s: sum(1 for v in whole.values() if v == s) for s in STATUS_NAMES}
+    assert page["counts"] == expected
+    assert page["total"] == (expected[params["status"]] if "status" in params else len(whole))
+
+
+STATUS_NAMES = ("non_compliant", "overdue", "not_inspected", "compliant")
+
+
+def test_list_sorts_by_the_next_due_corrective_action(
+    client: Client, world: World, settings: Settings, scene: dict[str, dict[str, Any]]
+) -> None:
+    """Soonest due unresolved action first; sites without one last, by name; a verified or
+    withdrawn action does not count."""
+    db = connect_settings(settings)
+    try:
+        with_actions = [
+            code for (code,) in db.execute("SELECT DISTINCT facility_code FROM actions")
+        ]
+        assert {"A1", "P2"} <= set(with_actions)
+        # Later due dates for sites earlier by name, so the sort cannot pass by chance.
+        dues = {code: f"2027-0{9 - n}-15" for n, code in enumerate(sorted(with_actions))}
+        for code, due in dues.items():
+            db.execute("UPDATE actions SET due_date = ? WHERE facility_code = ?", [due, code])
+        # An earlier, already verified action of A1 changes nothing.
+        db.execute(
+            "UPDATE actions SET due_date = '2026-01-01', state = 'verified'"
+            " WHERE id = (SELECT min(id) FROM actions WHERE facility_code = 'A1')"
+        )
+        db.conn.commit()
+    finally:
+        db.conn.close()
+    page = get(client, world, "dept_08", LIST, sort="due")
+    order = [item["facility"]["code"] for item in page["items"]]
+    by_name = [
+        i["facility"]["code"] for i in get(client, world, "dept_08", LIST, sort="name")["items"]
+    ]
+    soonest = sorted(dues, key=lambda code: dues[code])
+    assert order == soonest + [code for code in by_name if code not in dues]
+    assert {i["facility"]["code"]: i["next_due"] for i in page["items"]} == {
+        code: dues.get(code) for code in order
+    }
+    last = get(client, world, "dept_08", LIST, sort="due", order="desc")["items"]
+    assert [i["facility"]["code"] for i in last][: len(dues)] == soonest[::-1]
+
+
 @pytest.mark.parametrize(
     ("params", "status", "code"),
     [
