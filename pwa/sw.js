@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0d7c1764890cf456";
+const VERSION = "d37e13f6256e6618";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -36,6 +36,7 @@ const ASSETS = [
   "/js/limits.js",
   "/js/outbox.js",
   "/js/photos.js",
+  "/js/province.js",
   "/js/push.js",
   "/js/scoring.js",
   "/js/sites.js",
@@ -56,6 +57,9 @@ const ASSETS = [
   "/js/views/items/photo.js",
   "/js/views/items/signature.js",
   "/js/views/outbox.js",
+  "/js/views/province-charts.js",
+  "/js/views/province-filters.js",
+  "/js/views/province.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/site.js",

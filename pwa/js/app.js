@@ -33,6 +33,7 @@ const VIEWS = {
   outbox: () => import("./views/outbox.js"),
   settings: () => import("./views/settings.js"),
   status: () => import("./views/status.js"),
+  province: () => import("./views/province.js"),
   site: () => import("./views/site.js"),
 };
 
@@ -145,11 +146,17 @@ function renderShell() {
       ["#/facilities", t("nav.facilities"), "facilities"],
       ["#/drafts", t("nav.drafts"), "drafts"],
       ["#/outbox", t("nav.outbox"), "outbox"],
+      ["#/province", t("nav.province"), "list"],
       ["#/settings", t("nav.settings"), "settings"],
     ];
-  } else if (r === "facility" || r === "department") {
+  } else if (r === "department") {
     links = [
-      ["#/status", r === "facility" ? t("nav.status") : t("nav.list"), r === "facility" ? "status" : "list"],
+      ["#/province", t("nav.list"), "list"],
+      ["#/settings", t("nav.settings"), "settings"],
+    ];
+  } else if (r === "facility") {
+    links = [
+      ["#/status", t("nav.status"), "status"],
       ["#/settings", t("nav.settings"), "settings"],
     ];
   }
@@ -185,7 +192,8 @@ const TAB_OF = /** @type {Record<string, string>} */ ({ facility: "facilities", 
 
 /** A site's screen belongs to the inspector's facilities, and to everyone else's own tab. @param {string} name */
 function tabOf(name) {
-  if (name === "site") return ctx.session?.user?.role === "inspector" ? "facilities" : "status";
+  const role = ctx.session?.user?.role;
+  if (name === "site") return role === "inspector" ? "facilities" : role === "facility" ? "status" : "province";
   return TAB_OF[name] || name;
 }
 
@@ -261,12 +269,13 @@ function route() {
 async function doRoute() {
   const session = await getSession();
   ctx.session = session;
-  const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  // A screen's query (#/province?kind=…) is its own to read.
+  const parts = location.hash.replace(/^#\/?/, "").split("?")[0].split("/").map(decodeURIComponent);
   let name = parts[0] || "";
   if (!session || (!session.token && !session.expired)) name = "signin";
   if (!name) {
     const r = session?.user?.role;
-    name = r === "facility" || r === "department" ? "status" : "facilities";
+    name = r === "facility" ? "status" : r === "department" ? "province" : "facilities";
   }
   if (!(name in VIEWS)) name = "facilities";
   if (view.leave) {

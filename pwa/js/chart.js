@@ -1,6 +1,6 @@
-// A small score-over-time chart as inline SVG, built with DOM calls (no library, no inline
-// style: colours come from app.css). Its text equivalent is the caller's: an aria-label and
-// a visually hidden table.
+// Small charts as inline SVG (scores over time, bars per month, bars per row), built with
+// DOM calls (no library, no inline style: colours come from app.css). Their text equivalent
+// is the caller's: an aria-label and a table.
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 320;
@@ -46,4 +46,66 @@ export function scoreChart(points, label) {
     root.append(svg("circle", { cx: x(i).toFixed(1), cy: y(p.score).toFixed(1), r: 4, class: p.failed ? "point failed" : "point" }));
   });
   return root;
+}
+
+/**
+ * Bars per month, stacked (e.g. passed under failed); each series a class from app.css.
+ * @param {string[]} months "YYYY-MM", oldest first
+ * @param {{cls: string, values: number[]}[]} series bottom first
+ * @param {string} label the chart in words
+ */
+export function monthBars(months, series, label) {
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart bars", role: "img", "aria-label": label });
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const totals = months.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] || 0), 0));
+  const top = niceTop(Math.max(1, ...totals));
+  /** @param {number} v */
+  const y = (v) => PAD.top + innerH - (v / top) * innerH;
+  for (const level of [0, top / 2, top]) {
+    root.append(svg("line", { x1: PAD.left, x2: W - PAD.right, y1: y(level), y2: y(level), class: "grid" }));
+    root.append(svg("text", { x: PAD.left - 4, y: y(level) + 4, class: "axis", "text-anchor": "end" }, String(level)));
+  }
+  const step = innerW / Math.max(1, months.length);
+  months.forEach((month, i) => {
+    let base = 0;
+    const x = PAD.left + i * step + step * 0.15;
+    for (const s of series) {
+      const v = s.values[i] || 0;
+      if (v) root.append(svg("rect", { x: x.toFixed(1), y: y(base + v).toFixed(1), width: (step * 0.7).toFixed(1), height: (y(base) - y(base + v)).toFixed(1), class: s.cls }));
+      base += v;
+    }
+    if (months.length <= 12 || i % 2 === 0) {
+      root.append(svg("text", { x: (x + step * 0.35).toFixed(1), y: H - 6, class: "axis", "text-anchor": "middle" }, month.slice(5)));
+    }
+  });
+  return root;
+}
+
+/**
+ * Horizontal bars, one row each: its name above its bar, the value at the bar's end.
+ * @param {{label: string, value: number, text: string}[]} rows `text`: the value as shown
+ * @param {number} max the full bar's value (100 for a percentage)
+ * @param {string} label the chart in words
+ */
+export function rowBars(rows, max, label) {
+  const ROW = 30;
+  const height = Math.max(ROW, rows.length * ROW) + 4;
+  const root = svg("svg", { viewBox: `0 0 ${W} ${height}`, class: "chart rows", role: "img", "aria-label": label });
+  const full = W - 60;
+  rows.forEach((row, i) => {
+    const top = i * ROW;
+    const name = row.label.length > 58 ? `${row.label.slice(0, 56)}…` : row.label;
+    root.append(svg("text", { x: 0, y: top + 10, class: "axis name" }, name));
+    const width = Math.max(1, (Math.max(0, row.value) / Math.max(1, max)) * full);
+    root.append(svg("rect", { x: 0, y: top + 14, width: width.toFixed(1), height: 10, class: "bar" }));
+    root.append(svg("text", { x: (width + 4).toFixed(1), y: top + 23, class: "axis" }, row.text));
+  });
+  return root;
+}
+
+/** A round top for an axis: 1, 2, 5 × 10ⁿ at or above `n`. @param {number} n */
+function niceTop(n) {
+  const power = 10 ** Math.floor(Math.log10(n));
+  return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= n) || n;
 }

@@ -100,7 +100,7 @@ class SiteScreen {
 
   async start() {
     performance.mark("safeschool:site-start");
-    const back = this.role === "facility" ? null : this.role === "department" ? "#/status" : `#/facility/${encodeURIComponent(this.code)}`;
+    const back = this.role === "facility" ? null : this.role === "department" ? "#/province" : `#/facility/${encodeURIComponent(this.code)}`;
     append(this.root, back ? h("a", { class: "back", href: back, text: t("common.back") }) : null, this.title, this.age, this.problem, this.body, this.status);
     this.data = await cachedSite(this.code);
     this.fixes = await fixesFor(this.code);

@@ -1,0 +1,91 @@
+// The province screen's data: its filters as the hash's query (#/province?kind=preschool&…,
+// the same names the compliance API takes, so back, forward and reload keep them), the
+// list's pages and the trends fetched online and kept on the phone for offline reading,
+// and the list's downloads (CSV, XLSX) saved as files.
+
+import { request } from "./api.js";
+import { download } from "./sites.js";
+import * as store from "./store.js";
+
+export const FILTERS = /** @type {const} */ (["status", "province", "commune", "kind", "ownership", "checklist", "q", "overdue_actions", "sort", "order"]);
+/** @typedef {Partial<Record<typeof FILTERS[number], string>>} Filters */
+
+const KEPT = "province:lists";
+const KEEP = 8; // answers kept: the last few filter combinations, first pages and more
+
+/** The filters in the hash's query. @param {string} hash @returns {Filters} */
+export function filtersOf(hash) {
+  const query = new URLSearchParams(hash.split("?")[1] || "");
+  /** @type {Filters} */
+  const found = {};
+  for (const name of FILTERS) {
+    const value = query.get(name);
+    if (value) found[name] = value;
+  }
+  return found;
+}
+
+/** The query string of some filters, in a stable order (also the cache key). @param {Filters} filters */
+export function queryOf(filters) {
+  const query = new URLSearchParams();
+  for (const name of FILTERS) if (filters[name]) query.set(name, String(filters[name]));
+  return query.toString();
+}
+
+/**
+ * One page of the list: the server's answer when online (kept), else the kept one.
+ * @param {Filters} filters @param {number} page @param {number} perPage
+ * @returns {Promise<{data: any, at: string, kept: boolean}|undefined>}
+ */
+export async function listPage(filters, page, perPage) {
+  const key = `${queryOf(filters)}#${page}`;
+  const kept = /** @type {{key: string, data: any, at: string}[]} */ ((await store.getMeta(KEPT)) || []);
+  if (navigator.onLine) {
+    const sep = queryOf(filters) ? "&" : "";
+    const answer = await request(`/api/compliance/facilities?${queryOf(filters)}${sep}page=${page}&per_page=${perPage}`);
+    if (answer.ok && answer.data) {
+      const entry = { key, data: answer.data, at: new Date().toISOString() };
+      await store.setMeta(KEPT, [entry, ...kept.filter((e) => e.key !== key)].slice(0, KEEP));
+      return { ...entry, kept: false };
+    }
+  }
+  const entry = kept.find((e) => e.key === key);
+  return entry ? { ...entry, kept: true } : undefined;
+}
+
+/**
+ * A read kept on the phone: the server's answer when online, else the last one.
+ * @param {string} path @param {string} key @returns {Promise<{data: any, at: string}|undefined>}
+ */
+export async function keptRead(path, key) {
+  if (navigator.onLine) {
+    const answer = await request(path);
+    if (answer.ok && answer.data) {
+      const value = { data: answer.data, at: new Date().toISOString() };
+      await store.setMeta(key, value);
+      return value;
+    }
+  }
+  return store.getMeta(key);
+}
+
+/**
+ * Download the list with these filters as a file and hand it to the browser to save.
+ * @param {Filters} filters @param {"csv"|"xlsx"} format
+ * @returns {Promise<string|null>} an error code, or null once saved
+ */
+export async function exportList(filters, format) {
+  const query = queryOf(filters);
+  const got = await download(`/api/compliance/facilities.${format}${query ? `?${query}` : ""}`);
+  if (!got.blob) return got.code || "network";
+  const url = URL.createObjectURL(got.blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = `co-so-${new Date().toISOString().slice(0, 10)}.${format}`;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return null;
+}

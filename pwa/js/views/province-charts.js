@@ -1,0 +1,95 @@
+// The province screen's pictures, below the list: inspections passed and failed month by
+// month, the share passed by kind and by commune, the checks failed most often, and
+// corrective actions opened and verified (with how many are overdue now). Each chart has
+// its table one tap away, the same figures in words.
+
+import { monthBars, rowBars } from "../chart.js";
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+
+/** @typedef {{month: string, passed: number, failed: number}} MonthCount */
+
+/** A chart with its caption and its table. @param {string} title @param {Element} chart @param {string[]} head @param {(string|number)[][]} rows */
+function figure(title, chart, head, rows) {
+  return h(
+    "figure",
+    { class: "province-chart" },
+    h("figcaption", { text: title }),
+    chart,
+    h(
+      "details",
+      { class: "table" },
+      h("summary", { text: t("province.asTable") }),
+      h(
+        "table",
+        null,
+        h("caption", { class: "visually-hidden", text: title }),
+        h("thead", null, h("tr", null, head.map((text) => h("th", { scope: "col", text })))),
+        h("tbody", null, rows.map((row) => h("tr", null, row.map((cell, i) => h(i ? "td" : "th", i ? { text: String(cell) } : { scope: "row", text: String(cell) }))))),
+      ),
+    ),
+  );
+}
+
+/** Share passed over all months, as a whole percentage. @param {MonthCount[]} months */
+function share(months) {
+  const passed = months.reduce((n, m) => n + m.passed, 0);
+  const all = passed + months.reduce((n, m) => n + m.failed, 0);
+  return { passed, all, pct: all ? Math.round((passed / all) * 100) : 0 };
+}
+
+/** @param {{key: string, label: string, months: MonthCount[]}[]} series @param {(s: any) => string} name @param {string} title */
+function shares(series, name, title) {
+  const rows = series.map((s) => ({ name: name(s), ...share(s.months) })).filter((r) => r.all);
+  const words = rows.map((r) => `${r.name}: ${r.pct}%`).join("; ");
+  return figure(
+    title,
+    rowBars(rows.map((r) => ({ label: r.name, value: r.pct, text: `${r.pct}% (${r.passed}/${r.all})` })), 100, `${title}. ${words}`),
+    [t("province.chart.name"), t("province.chart.passed"), t("province.chart.inspections"), t("province.chart.share")],
+    rows.map((r) => [r.name, r.passed, r.all, `${r.pct}%`]),
+  );
+}
+
+/**
+ * @param {any} trends the server's /api/reports/trends
+ * @param {number|null} overdueNow open corrective actions past their due date, when known
+ */
+export function charts(trends, overdueNow) {
+  /** @param {number} j */
+  const busy = (j) => trends.overall[j].passed + trends.overall[j].failed + trends.actions[j].opened + trends.actions[j].verified > 0;
+  // From the first month with anything to show: a new province's empty year says nothing.
+  const start = Math.max(0, trends.months.findIndex((/** @type {string} */ _, /** @type {number} */ j) => busy(j)));
+  const months = trends.months.slice(start);
+  const overall = trends.overall.slice(start);
+  const actions = trends.actions.slice(start);
+  const monthTitle = t("province.chart.monthly");
+  const monthWords = overall.map((/** @type {MonthCount} */ m) => t("province.chart.monthWords", { month: m.month, passed: m.passed, failed: m.failed })).join("; ");
+  const actionTitle = t("province.chart.actions");
+  const actionWords = actions.map((/** @type {any} */ a) => t("province.chart.actionWords", { month: a.month, opened: a.opened, verified: a.verified })).join("; ");
+  const failedTitle = t("province.chart.mostFailed");
+  return [
+    figure(
+      monthTitle,
+      monthBars(months, [{ cls: "passed", values: overall.map((/** @type {MonthCount} */ m) => m.passed) }, { cls: "failed", values: overall.map((/** @type {MonthCount} */ m) => m.failed) }], `${monthTitle}. ${monthWords}`),
+      [t("province.chart.month"), t("province.chart.passed"), t("province.chart.failed")],
+      overall.map((/** @type {MonthCount} */ m) => [m.month, m.passed, m.failed]),
+    ),
+    h("p", { class: "legend" }, h("span", { class: "key passed" }), t("province.chart.passed"), h("span", { class: "key failed" }), t("province.chart.failed")),
+    shares(trends.by_kind, (s) => t(`kind.${s.key}`), t("province.chart.byKind")),
+    shares(trends.by_commune, (s) => s.label, t("province.chart.byCommune")),
+    figure(
+      failedTitle,
+      rowBars(trends.most_failed.map((/** @type {any} */ c) => ({ label: c.text, value: c.failed, text: String(c.failed) })), Math.max(1, ...trends.most_failed.map((/** @type {any} */ c) => c.failed)), `${failedTitle}. ${trends.most_failed.map((/** @type {any} */ c) => `${c.text}: ${c.failed}`).join("; ")}`),
+      [t("province.chart.check"), t("province.chart.times"), t("province.chart.sites")],
+      trends.most_failed.map((/** @type {any} */ c) => [c.text, c.failed, c.facilities]),
+    ),
+    figure(
+      actionTitle,
+      monthBars(months, [{ cls: "verified", values: actions.map((/** @type {any} */ a) => a.verified) }, { cls: "opened", values: actions.map((/** @type {any} */ a) => a.opened) }], `${actionTitle}. ${actionWords}`),
+      [t("province.chart.month"), t("province.chart.opened"), t("province.chart.verified")],
+      actions.map((/** @type {any} */ a) => [a.month, a.opened, a.verified]),
+    ),
+    h("p", { class: "legend" }, h("span", { class: "key opened" }), t("province.chart.opened"), h("span", { class: "key verified" }), t("province.chart.verified")),
+    overdueNow === null ? null : h("p", { class: "overdue-now", text: t("province.chart.overdueNow", { n: overdueNow }) }),
+  ];
+}

@@ -1,0 +1,207 @@
+// The province screen (#/province?…): every site in the caller's scope with its status,
+// counts per status at the top (a tap filters by one), filters and sort in the hash's query,
+// pages on demand, each site opening its screen (#/site/CODE); the list as CSV or XLSX with
+// the same filters; the pictures of the province below. Space for counts and list is held
+// while they load so nothing jumps. Departments, inspectors (their scope) and admins.
+
+import { getSession } from "../api.js";
+import { append, h, replace } from "../dom.js";
+import { number, reasonText } from "../explain.js";
+import { t, tx, when } from "../i18n.js";
+import { exportList, filtersOf, keptRead, listPage, queryOf } from "../province.js";
+import { day } from "../sites.js";
+import * as store from "../store.js";
+import { charts } from "./province-charts.js";
+import { filterForm } from "./province-filters.js";
+
+/** @typedef {import("../province.js").Filters} Filters */
+
+const PER_PAGE = 50;
+const STATUSES = ["non_compliant", "overdue", "not_inspected", "compliant"];
+/** The filters last shown: the tab and a site's "back" return to them. */
+let lastQuery = "";
+
+/** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx */
+export async function render(root, ctx) {
+  let filters = filtersOf(location.hash);
+  if (!location.hash.includes("?") && lastQuery) {
+    history.replaceState(null, "", `#/province?${lastQuery}`);
+    filters = filtersOf(`?${lastQuery}`);
+  }
+  return new ProvinceScreen(root, ctx, filters).start();
+}
+
+class ProvinceScreen {
+  /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {Filters} filters */
+  constructor(root, ctx, filters) {
+    this.root = root;
+    this.user = ctx.session?.user;
+    this.filters = filters;
+    this.page = 1;
+    this.seq = 0;
+    /** @type {any[]} */
+    this.items = [];
+    this.asOf = h("p", { class: "muted as-of", text: "\u00a0" });
+    this.counts = h("div", { class: "status-counts", role: "group", "aria-label": t("province.counts") });
+    this.filterBox = h("div", { class: "filter-box" });
+    this.exportNote = h("p", { class: "muted export-note", role: "status" });
+    this.total = h("p", { class: "count", role: "status", text: t("province.loading") });
+    this.list = h("ul", { class: "cards province-list", "aria-busy": "true" });
+    this.more = h("button", { type: "button", class: "secondary more", text: t("common.more"), hidden: true, onclick: () => this.load(this.page + 1) });
+    this.pictures = h("div", { class: "pictures" }, h("p", { class: "muted", text: t("province.loading") }));
+  }
+
+  async start() {
+    performance.mark("safeschool:province-start");
+    this.drawCounts(null);
+    append(
+      this.root,
+      h("h1", { text: t("province.title") }),
+      this.asOf,
+      this.counts,
+      this.filterBox,
+      h(
+        "div",
+        { class: "actions exports" },
+        h("button", { type: "button", class: "secondary", text: t("province.exportXlsx"), onclick: () => this.export("xlsx") }),
+        h("button", { type: "button", class: "secondary", text: t("province.exportCsv"), onclick: () => this.export("csv") }),
+      ),
+      this.exportNote,
+      this.total,
+      this.list,
+      this.more,
+      h("details", { class: "section charts" }, h("summary", null, h("span", { class: "title", text: t("province.pictures") })), this.pictures),
+    );
+    await this.drawFilters();
+    await this.load(1);
+    requestAnimationFrame(() => performance.measure("safeschool:province-rendered", "safeschool:province-start"));
+    this.loadPictures();
+    return {};
+  }
+
+  /** The filter form, with the choices of the caller's scope. */
+  async drawFilters() {
+    const session = await getSession();
+    const user = session?.user || this.user;
+    const admin = user?.role === "admin";
+    const province = admin ? this.filters.province || "" : user?.province_code || "";
+    const communes = province ? (await keptRead(`/api/units/communes?province=${encodeURIComponent(province)}`, `province:communes:${province}`))?.data || [] : [];
+    const mine = user?.commune_codes?.length ? new Set(user.commune_codes) : null;
+    const provinces = admin ? (await keptRead("/api/units/provinces", "province:provinces"))?.data || [] : [];
+    /** @type {any[]} */
+    const forms = await store.all("forms");
+    const checklists = new Map(forms.filter((f) => f.latest).map((f) => [f.id, tx(f.definition?.title || f.title)]));
+    const choices = {
+      communes: communes.filter((/** @type {any} */ c) => !mine || mine.has(c.code)).map((/** @type {any} */ c) => /** @type {[string, string]} */ ([c.code, c.name])),
+      provinces: provinces.map((/** @type {any} */ p) => /** @type {[string, string]} */ ([p.code, p.name])),
+      checklists: [...checklists].sort((a, b) => a[1].localeCompare(b[1], "vi")),
+    };
+    replace(this.filterBox, filterForm(this.filters, choices, admin, (mine) => this.apply({ ...this.filters, ...mine })));
+  }
+
+  /** New filters: into the hash (no new history entry, no re-render), then the list again. @param {Filters} next */
+  apply(next) {
+    const provinceChanged = (next.province || "") !== (this.filters.province || "");
+    this.filters = filtersOf(`?${queryOf(next)}`);
+    lastQuery = queryOf(this.filters);
+    history.replaceState(null, "", `#/province${lastQuery ? `?${lastQuery}` : ""}`);
+    if (provinceChanged) this.drawFilters();
+    this.load(1);
+  }
+
+  /** @param {number} page */
+  async load(page) {
+    const seq = ++this.seq;
+    this.more.disabled = true;
+    const got = await listPage(this.filters, page, PER_PAGE);
+    if (seq !== this.seq) return; // filters changed meanwhile
+    this.more.disabled = false;
+    this.list.setAttribute("aria-busy", "false");
+    if (!got) {
+      if (page === 1) {
+        this.items = [];
+        replace(this.list);
+        this.total.textContent = t("compliance.unavailable");
+        this.drawCounts(null);
+      }
+      this.more.hidden = true;
+      return;
+    }
+    this.page = page;
+    this.items = page === 1 ? got.data.items : [...this.items, ...got.data.items];
+    this.asOf.textContent = got.kept ? t("province.keptAt", { time: when(got.at) }) : t("compliance.asOf", { time: when(got.at) });
+    this.asOf.classList.toggle("note-offline", got.kept);
+    this.total.textContent = got.data.total ? t("province.total", { shown: this.items.length, total: got.data.total }) : t("facilities.noMatch");
+    this.drawCounts(got.data.counts);
+    replace(this.list, this.items.map(card));
+    this.more.hidden = this.items.length >= got.data.total;
+  }
+
+  /** Counts per status as toggles; before the first answer, their place held. @param {Record<string, number>|null} counts */
+  drawCounts(counts) {
+    replace(
+      this.counts,
+      STATUSES.map((status) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: `count-${status}`,
+            "aria-pressed": String(this.filters.status === status),
+            disabled: !counts,
+            onclick: () => this.apply({ ...this.filters, status: this.filters.status === status ? "" : status }),
+          },
+          h("span", { class: "n", text: counts ? String(counts[status] ?? 0) : "–" }),
+          h("span", { class: "label", text: t(`status.${status}`) }),
+        ),
+      ),
+    );
+  }
+
+  /** @param {"csv"|"xlsx"} format */
+  async export(format) {
+    if (!navigator.onLine) {
+      this.exportNote.textContent = t("province.exportOffline");
+      return;
+    }
+    this.exportNote.textContent = t("province.exporting");
+    const problem = await exportList(this.filters, format);
+    this.exportNote.textContent = problem ? t("province.exportFailed", { code: problem }) : t("province.exported");
+  }
+
+  async loadPictures() {
+    const [trends, overdue] = await Promise.all([keptRead("/api/reports/trends?months=12", "province:trends"), keptRead("/api/actions?overdue=true&per_page=1", "province:overdue")]);
+    if (!trends) {
+      replace(this.pictures, h("p", { class: "muted", text: t("compliance.unavailable") }));
+      return;
+    }
+    replace(this.pictures, h("p", { class: "muted", text: t("province.picturesScope", { time: when(trends.at) }) }), charts(trends.data, overdue ? overdue.data.total : null));
+  }
+}
+
+/** One site of the list. @param {any} row */
+function card(row) {
+  const f = row.facility;
+  const score = row.worst_score_display ? ` ${number(row.worst_score_display)}` : "";
+  const actions = row.open_actions
+    ? t("province.actions", { open: row.open_actions, overdue: row.overdue_actions, due: day(row.next_due) })
+    : null;
+  return h(
+    "li",
+    { class: `card status-card card-${row.status}` },
+    h("a", { class: "title site-link", href: `#/site/${encodeURIComponent(f.code)}`, text: f.name }),
+    h("span", { class: "meta", text: `${f.code} · ${f.commune_name || ""} · ${t(`kind.${f.kind}`)}` }),
+    h("span", { class: `pill status-${row.status}`, text: `${t(`status.${row.status}`)}${score}` }),
+    h("span", { class: "meta", text: t("compliance.current", { time: when(row.last_inspected_at) }) }),
+    actions ? h("span", { class: row.overdue_actions ? "meta warn" : "meta", text: actions }) : null,
+    row.reasons?.length ? h("ul", { class: "details" }, row.reasons.map(describe)) : null,
+  );
+}
+
+/** A failing current inspection: checklist, score and why it failed. @param {any} x */
+function describe(x) {
+  const title = x.title ? tx(x.title) : x.form_id || "";
+  const score = x.score_display ? ` ${number(x.score_display)}` : "";
+  const reasons = x.reasons?.length ? h("ul", { class: "reasons", "aria-label": t("result.reasons") }, x.reasons.map((/** @type {any} */ r) => h("li", { text: reasonText(r) }))) : null;
+  return h("li", null, h("span", { text: `${title}${score}` }), reasons);
+}
