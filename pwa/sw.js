@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "d37e13f6256e6618";
+const VERSION = "64f96a68ad0f115f";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -104,9 +104,9 @@ def test_a_failed_inspection_is_explained_to_every_role(
         dpage = department.new_page()
         install_idb_helper(department)
         sign_in(dpage, LOGINS["department"])
-        dpage.locator(".view-status").wait_for()
-        eventually(dpage, "() => document.querySelectorAll('.view-status li.card').length > 0")
-        site = dpage.locator(".view-status li.card", has_text=code)
+        dpage.locator(".view-province").wait_for()
+        eventually(dpage, "() => document.querySelectorAll('.view-province li.card').length > 0")
+        site = dpage.locator(".view-province li.card", has_text=code)
         while site.count() == 0 and dpage.get_by_role("button", name="Xem thêm").is_visible():
             dpage.get_by_role("button", name="Xem thêm").click()
             dpage.wait_for_timeout(300)

@@ -248,7 +248,7 @@ def test_the_department_verifies_and_the_principal_sees_it(
 
     install_idb_helper(context)
     sign_in(page, LOGINS["department"])
-    page.locator(".view-status").wait_for()
+    page.locator(".view-province").wait_for()
     name = httpx.get(
         f"{server.url}/api/compliance/facilities/{seeded['code']}",
         headers=_auth(server, LOGINS["department"]),

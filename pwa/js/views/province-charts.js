@@ -9,13 +9,18 @@ import { t } from "../i18n.js";
 
 /** @typedef {{month: string, passed: number, failed: number}} MonthCount */
 
-/** A chart with its caption and its table. @param {string} title @param {Element} chart @param {string[]} head @param {(string|number)[][]} rows */
-function figure(title, chart, head, rows) {
+/**
+ * A chart with its caption, its key and its table.
+ * @param {string} title @param {Element} chart @param {string[]} head @param {(string|number)[][]} rows
+ * @param {[string, string][]} [key] class and name of each colour
+ */
+function figure(title, chart, head, rows, key) {
   return h(
     "figure",
     { class: "province-chart" },
     h("figcaption", { text: title }),
     chart,
+    key ? h("p", { class: "legend" }, key.flatMap(([cls, name]) => [h("span", { class: `key ${cls}` }), name])) : null,
     h(
       "details",
       { class: "table" },
@@ -38,9 +43,13 @@ function share(months) {
   return { passed, all, pct: all ? Math.round((passed / all) * 100) : 0 };
 }
 
-/** @param {{key: string, label: string, months: MonthCount[]}[]} series @param {(s: any) => string} name @param {string} title */
-function shares(series, name, title) {
+/**
+ * @param {{key: string, label: string, months: MonthCount[]}[]} series @param {(s: any) => string} name
+ * @param {string} title @param {boolean} [worstFirst] lowest share first
+ */
+function shares(series, name, title, worstFirst = false) {
   const rows = series.map((s) => ({ name: name(s), ...share(s.months) })).filter((r) => r.all);
+  if (worstFirst) rows.sort((a, b) => a.pct - b.pct || a.name.localeCompare(b.name, "vi"));
   const words = rows.map((r) => `${r.name}: ${r.pct}%`).join("; ");
   return figure(
     title,
@@ -73,10 +82,10 @@ export function charts(trends, overdueNow) {
       monthBars(months, [{ cls: "passed", values: overall.map((/** @type {MonthCount} */ m) => m.passed) }, { cls: "failed", values: overall.map((/** @type {MonthCount} */ m) => m.failed) }], `${monthTitle}. ${monthWords}`),
       [t("province.chart.month"), t("province.chart.passed"), t("province.chart.failed")],
       overall.map((/** @type {MonthCount} */ m) => [m.month, m.passed, m.failed]),
+      [["passed", t("province.chart.passed")], ["failed", t("province.chart.failed")]],
     ),
-    h("p", { class: "legend" }, h("span", { class: "key passed" }), t("province.chart.passed"), h("span", { class: "key failed" }), t("province.chart.failed")),
     shares(trends.by_kind, (s) => t(`kind.${s.key}`), t("province.chart.byKind")),
-    shares(trends.by_commune, (s) => s.label, t("province.chart.byCommune")),
+    shares(trends.by_commune, (s) => s.label, t("province.chart.byCommune"), true),
     figure(
       failedTitle,
       rowBars(trends.most_failed.map((/** @type {any} */ c) => ({ label: c.text, value: c.failed, text: String(c.failed) })), Math.max(1, ...trends.most_failed.map((/** @type {any} */ c) => c.failed)), `${failedTitle}. ${trends.most_failed.map((/** @type {any} */ c) => `${c.text}: ${c.failed}`).join("; ")}`),
@@ -88,8 +97,8 @@ export function charts(trends, overdueNow) {
       monthBars(months, [{ cls: "verified", values: actions.map((/** @type {any} */ a) => a.verified) }, { cls: "opened", values: actions.map((/** @type {any} */ a) => a.opened) }], `${actionTitle}. ${actionWords}`),
       [t("province.chart.month"), t("province.chart.opened"), t("province.chart.verified")],
       actions.map((/** @type {any} */ a) => [a.month, a.opened, a.verified]),
+      [["opened", t("province.chart.opened")], ["verified", t("province.chart.verified")]],
     ),
-    h("p", { class: "legend" }, h("span", { class: "key opened" }), t("province.chart.opened"), h("span", { class: "key verified" }), t("province.chart.verified")),
     overdueNow === null ? null : h("p", { class: "overdue-now", text: t("province.chart.overdueNow", { n: overdueNow }) }),
   ];
 }

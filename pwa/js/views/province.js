@@ -62,28 +62,35 @@ class ProvinceScreen {
       this.filterBox,
       h(
         "div",
-        { class: "actions exports" },
-        h("button", { type: "button", class: "secondary", text: t("province.exportXlsx"), onclick: () => this.export("xlsx") }),
-        h("button", { type: "button", class: "secondary", text: t("province.exportCsv"), onclick: () => this.export("csv") }),
+        { class: "list-head" },
+        this.total,
+        h(
+          "div",
+          { class: "exports" },
+          h("button", { type: "button", class: "secondary small", text: t("province.exportXlsx"), onclick: () => this.export("xlsx") }),
+          h("button", { type: "button", class: "secondary small", text: t("province.exportCsv"), onclick: () => this.export("csv") }),
+        ),
       ),
       this.exportNote,
-      this.total,
       this.list,
       this.more,
       h("details", { class: "section charts" }, h("summary", null, h("span", { class: "title", text: t("province.pictures") })), this.pictures),
     );
-    await this.drawFilters();
-    await this.load(1);
+    await Promise.all([this.drawFilters(), this.load(1)]);
     requestAnimationFrame(() => performance.measure("safeschool:province-rendered", "safeschool:province-start"));
     this.loadPictures();
     return {};
   }
 
-  /** The filter form, with the choices of the caller's scope. */
+  /** The filter form: at once without its choices (so its place is held), then with the
+   * communes, provinces and checklists of the caller's scope. */
   async drawFilters() {
     const session = await getSession();
     const user = session?.user || this.user;
     const admin = user?.role === "admin";
+    const draw = (/** @type {import("./province-filters.js").Choices} */ choices) =>
+      replace(this.filterBox, filterForm(this.filters, choices, admin, (mine) => this.apply({ ...this.filters, ...mine })));
+    if (!this.filterBox.firstChild) draw({ communes: [], provinces: [], checklists: [] });
     const province = admin ? this.filters.province || "" : user?.province_code || "";
     const communes = province ? (await keptRead(`/api/units/communes?province=${encodeURIComponent(province)}`, `province:communes:${province}`))?.data || [] : [];
     const mine = user?.commune_codes?.length ? new Set(user.commune_codes) : null;
@@ -91,12 +98,11 @@ class ProvinceScreen {
     /** @type {any[]} */
     const forms = await store.all("forms");
     const checklists = new Map(forms.filter((f) => f.latest).map((f) => [f.id, tx(f.definition?.title || f.title)]));
-    const choices = {
+    draw({
       communes: communes.filter((/** @type {any} */ c) => !mine || mine.has(c.code)).map((/** @type {any} */ c) => /** @type {[string, string]} */ ([c.code, c.name])),
       provinces: provinces.map((/** @type {any} */ p) => /** @type {[string, string]} */ ([p.code, p.name])),
       checklists: [...checklists].sort((a, b) => a[1].localeCompare(b[1], "vi")),
-    };
-    replace(this.filterBox, filterForm(this.filters, choices, admin, (mine) => this.apply({ ...this.filters, ...mine })));
+    });
   }
 
   /** New filters: into the hash (no new history entry, no re-render), then the list again. @param {Filters} next */
@@ -184,7 +190,7 @@ function card(row) {
   const f = row.facility;
   const score = row.worst_score_display ? ` ${number(row.worst_score_display)}` : "";
   const actions = row.open_actions
-    ? t("province.actions", { open: row.open_actions, overdue: row.overdue_actions, due: day(row.next_due) })
+    ? t(row.overdue_actions ? "province.actionsOverdue" : "province.actions", { open: row.open_actions, overdue: row.overdue_actions, due: day(row.next_due) })
     : null;
   return h(
     "li",
