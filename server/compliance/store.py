@@ -18,6 +18,8 @@ what makes the national list fast. It only reads; every write goes through the o
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -510,22 +512,17 @@ def list_with_counts(
     db: sqlite_utils.Database, who: Principal, forms: FormRegistry, query: ListQuery, now: str
 ) -> tuple[Page[Listed], dict[str, int]]:
     """A page of the list and how many facilities have each status under every filter but
-    ``status`` (what a department taps to narrow the list). Without a status filter the
-    counts come from the list's own rows; with one, one more query."""
-    sql, args = list_sql(who, forms, query, now)
-    rows = db.execute(sql, args).fetchall()
+    ``status`` (what a department taps to narrow the list). One query either way: the
+    statuses are worked out for every facility in scope before the status filter applies,
+    so the rows are filtered here, where they are counted too (order kept: the sort is
+    total)."""
+    sql, args = list_sql(who, forms, dataclasses.replace(query, status=None), now)
+    every = db.execute(sql, args).fetchall()
+    found = Counter(row[1] for row in every)
+    rows = [row for row in every if row[1] == query.status] if query.status else every
     start = (query.page - 1) * query.per_page
     items = _complete(db, forms, rows[start : start + query.per_page], query.checklist)
-    if query.status is None:
-        found: dict[str, int] = {}
-        for row in rows:
-            found[row[1]] = found.get(row[1], 0) + 1
-    else:
-        base, base_args = status_sql(who, forms, query, now)
-        found = dict(
-            db.execute(f"{base} SELECT s.status, count(*) FROM s GROUP BY s.status", base_args)
-        )
-    counts = {status: int(found.get(status, 0)) for status in STATUSES}
+    counts = {status: found.get(status, 0) for status in STATUSES}
     return Page(items, len(rows), query.page, query.per_page), counts
 
 
