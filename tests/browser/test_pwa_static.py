@@ -21,6 +21,8 @@ sys.path.insert(0, str(PWA / "tools"))
 import stamp  # noqa: E402
 
 from server.actions.schemas import ActionEventKind, ActionState  # noqa: E402
+from server.compliance.store import Sort  # noqa: E402
+from server.facilities.schemas import Ownership  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
 from server.push.notices import TYPES_BY_ROLE  # noqa: E402
 
@@ -126,6 +128,8 @@ def test_every_key_used_exists() -> None:
         "action.state": list(get_args(ActionState)),
         "action.event": list(get_args(ActionEventKind)),
         "push.type": sorted({kind for kinds in TYPES_BY_ROLE.values() for kind in kinds}),
+        "ownership": list(get_args(Ownership)),
+        "province.sort": list(get_args(Sort)),
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():
