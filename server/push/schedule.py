@@ -14,7 +14,8 @@ from server.db import transaction
 from server.push.notices import Audience, Notice, NoticeType, enqueue, site_label, site_url
 
 DUE_SOON_DAYS = 3
-STATUS_URL = "/#/status"
+OVERDUE_URL = "/#/province?overdue_actions=true&sort=due"
+"""The daily digest opens the province screen on the sites with overdue actions."""
 
 _SUBSCRIBED_FACILITY = (
     "EXISTS (SELECT 1 FROM push_subscriptions s JOIN users u ON u.id = s.user_id"
@@ -79,7 +80,7 @@ def _digests(db: sqlite_utils.Database, today: date) -> int:
         notice = Notice(
             "overdue_digest",
             f"overdue_digest:{user_id}:{today.isoformat()}",
-            STATUS_URL,
+            OVERDUE_URL,
             params={"n": str(count), "sites": str(sites), "day": today.isoformat()},
         )
         written += enqueue(db, notice, Audience(user_id=user_id))

@@ -247,6 +247,7 @@ def test_the_scheduler_writes_each_notice_once_however_often_it_runs(
     [digest] = receiver.delivered("dept_08")  # one for two overdue actions at two sites
     assert digest["title"] == "2 yêu cầu khắc phục quá hạn"
     assert digest["body"] == f"Tại 2 cơ sở trong tỉnh, ngày {today.isoformat()}."
+    assert digest["url"] == "/#/province?overdue_actions=true&sort=due"  # those sites
     assert receiver.delivered("dept_79") == []
 
 
