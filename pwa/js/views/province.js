@@ -143,25 +143,21 @@ class ProvinceScreen {
     this.more.hidden = this.items.length >= got.data.total;
   }
 
-  /** Counts per status as toggles; before the first answer, their place held. @param {Record<string, number>|null} counts */
+  /** Counts per status as toggles, updated in place (a tapped one keeps the focus); before
+   * the first answer, their place held. @param {Record<string, number>|null} counts */
   drawCounts(counts) {
-    replace(
-      this.counts,
-      STATUSES.map((status) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: `count-${status}`,
-            "aria-pressed": String(this.filters.status === status),
-            disabled: !counts,
-            onclick: () => this.apply({ ...this.filters, status: this.filters.status === status ? "" : status }),
-          },
-          h("span", { class: "n", text: counts ? String(counts[status] ?? 0) : "–" }),
-          h("span", { class: "label", text: t(`status.${status}`) }),
-        ),
-      ),
-    );
+    if (!this.counts.firstChild) {
+      for (const status of STATUSES) {
+        const toggle = () => this.apply({ ...this.filters, status: this.filters.status === status ? "" : status });
+        append(this.counts, h("button", { type: "button", class: `count-${status}`, dataset: { status }, onclick: toggle }, h("span", { class: "n" }), h("span", { class: "label", text: t(`status.${status}`) })));
+      }
+    }
+    for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (this.counts.querySelectorAll("button"))) {
+      const status = String(button.dataset.status);
+      button.setAttribute("aria-pressed", String(this.filters.status === status));
+      button.disabled = !counts;
+      /** @type {HTMLElement} */ (button.querySelector(".n")).textContent = counts ? String(counts[status] ?? 0) : "–";
+    }
   }
 
   /** @param {"csv"|"xlsx"} format */
