@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "c5aaf7adb0c4a317";
+const VERSION = "b80091bd8afabd82";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

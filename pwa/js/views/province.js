@@ -85,12 +85,11 @@ class ProvinceScreen {
   /** The filter form: at once without its choices (so its place is held), then with the
    * communes, provinces and checklists of the caller's scope. */
   async drawFilters() {
-    const session = await getSession();
-    const user = session?.user || this.user;
-    const admin = user?.role === "admin";
+    const admin = this.user?.role === "admin";
     const draw = (/** @type {import("./province-filters.js").Choices} */ choices) =>
       replace(this.filterBox, filterForm(this.filters, choices, admin, (mine) => this.apply({ ...this.filters, ...mine })));
-    if (!this.filterBox.firstChild) draw({ communes: [], provinces: [], checklists: [] });
+    if (!this.filterBox.firstChild) draw({ communes: [], provinces: [], checklists: [] }); // before any wait
+    const user = (await getSession())?.user || this.user;
     const province = admin ? this.filters.province || "" : user?.province_code || "";
     const communes = province ? (await keptRead(`/api/units/communes?province=${encodeURIComponent(province)}`, `province:communes:${province}`))?.data || [] : [];
     const mine = user?.commune_codes?.length ? new Set(user.commune_codes) : null;
