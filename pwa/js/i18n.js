@@ -511,6 +511,8 @@ export const CATALOGUE = {
   "province.keptAt": { vi: "Đang ngoại tuyến: dữ liệu lúc {time}", en: "Offline: data as of {time}" },
   "province.filters": { vi: "Lọc danh sách cơ sở", en: "Filter the facilities" },
   "province.moreFilters": { vi: "Lọc thêm", en: "More filters" },
+  "province.clear": { vi: "Bỏ lọc", en: "Clear filters" },
+  "province.cleared": { vi: "Đã bỏ lọc: hiện mọi cơ sở.", en: "Filters cleared: every facility shown." },
   "province.overdueOnly": { vi: "Có yêu cầu khắc phục quá hạn", en: "With overdue corrective actions" },
   "province.ownership": { vi: "Loại sở hữu", en: "Ownership" },
   "province.checklist": { vi: "Bảng kiểm", en: "Checklist" },

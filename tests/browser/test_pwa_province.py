@@ -157,6 +157,19 @@ def test_officer_filters_searches_sorts_and_comes_back(page: Any, server: Server
     page.reload()
     wait_for_list(page, names(by_due))
     assert "sort=due" in page.url
+    # The tab, from another screen, comes back to them as well.
+    page.get_by_role("link", name="Cài đặt").click()
+    page.locator(".view-settings").wait_for()
+    page.get_by_role("link", name="Danh sách").click()
+    wait_for_list(page, names(by_due))
+
+    # "Bỏ lọc": every site again, still in the order chosen.
+    page.get_by_role("button", name="Bỏ lọc").click()
+    wait_for_list(page, names(api(server, sort="due"))[:50])
+    assert page.get_by_label("Xã, phường", exact=True).input_value() == ""
+    assert not page.get_by_label("Có yêu cầu khắc phục quá hạn", exact=True).is_checked()
+    assert "commune=" not in page.url and "sort=due" in page.url
+    assert page.get_by_role("button", name="Bỏ lọc").is_hidden()
     assert page.errors == []
 
 

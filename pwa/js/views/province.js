@@ -8,7 +8,7 @@ import { getSession } from "../api.js";
 import { append, h, replace } from "../dom.js";
 import { number, reasonText } from "../explain.js";
 import { t, tx, when } from "../i18n.js";
-import { exportList, filtersOf, keptRead, listPage, queryOf } from "../province.js";
+import { exportList, FILTERS, filtersOf, keptRead, listPage, queryOf } from "../province.js";
 import { day } from "../sites.js";
 import * as store from "../store.js";
 import { charts } from "./province-charts.js";
@@ -28,6 +28,7 @@ export async function render(root, ctx) {
     history.replaceState(null, "", `#/province?${lastQuery}`);
     filters = filtersOf(`?${lastQuery}`);
   }
+  lastQuery = queryOf(filters);
   return new ProvinceScreen(root, ctx, filters).start();
 }
 
@@ -35,6 +36,7 @@ class ProvinceScreen {
   /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {Filters} filters */
   constructor(root, ctx, filters) {
     this.root = root;
+    this.ctx = ctx;
     this.user = ctx.session?.user;
     this.filters = filters;
     this.page = 1;
@@ -49,6 +51,9 @@ class ProvinceScreen {
     this.list = h("ul", { class: "cards province-list", "aria-busy": "true" });
     this.more = h("button", { type: "button", class: "secondary more", text: t("common.more"), hidden: true, onclick: () => this.load(this.page + 1) });
     this.pictures = h("div", { class: "pictures" }, h("p", { class: "muted", text: t("province.loading") }));
+    /** @type {import("./province-filters.js").Choices} */
+    this.choices = { communes: [], provinces: [], checklists: [] };
+    this.clear = h("button", { type: "button", class: "secondary small clear", text: t("province.clear"), hidden: true, onclick: () => this.clearFilters() });
   }
 
   async start() {
@@ -60,6 +65,7 @@ class ProvinceScreen {
       this.asOf,
       this.counts,
       this.filterBox,
+      this.clear,
       h(
         "div",
         { class: "list-head" },
@@ -86,9 +92,7 @@ class ProvinceScreen {
    * communes, provinces and checklists of the caller's scope. */
   async drawFilters() {
     const admin = this.user?.role === "admin";
-    const draw = (/** @type {import("./province-filters.js").Choices} */ choices) =>
-      replace(this.filterBox, filterForm(this.filters, choices, admin, (mine) => this.apply({ ...this.filters, ...mine })));
-    if (!this.filterBox.firstChild) draw({ communes: [], provinces: [], checklists: [] }); // before any wait
+    if (!this.filterBox.firstChild) this.drawForm(); // before any wait, its place held
     const user = (await getSession())?.user || this.user;
     const province = admin ? this.filters.province || "" : user?.province_code || "";
     const communes = province ? (await keptRead(`/api/units/communes?province=${encodeURIComponent(province)}`, `province:communes:${province}`))?.data || [] : [];
@@ -97,11 +101,20 @@ class ProvinceScreen {
     /** @type {any[]} */
     const forms = await store.all("forms");
     const checklists = new Map(forms.filter((f) => f.latest).map((f) => [f.id, tx(f.definition?.title || f.title)]));
-    draw({
+    this.choices = {
       communes: communes.filter((/** @type {any} */ c) => !mine || mine.has(c.code)).map((/** @type {any} */ c) => /** @type {[string, string]} */ ([c.code, c.name])),
       provinces: provinces.map((/** @type {any} */ p) => /** @type {[string, string]} */ ([p.code, p.name])),
       checklists: [...checklists].sort((a, b) => a[1].localeCompare(b[1], "vi")),
-    });
+    };
+    this.drawForm();
+  }
+
+  /** The form with the choices known so far, showing the filters applied. */
+  drawForm() {
+    const admin = this.user?.role === "admin";
+    const form = filterForm(this.filters, this.choices, admin, (mine) => this.apply({ ...this.filters, ...mine }));
+    replace(this.filterBox, form);
+    this.clear.hidden = !FILTERS.some((name) => name !== "sort" && name !== "order" && this.filters[name]);
   }
 
   /** New filters: into the hash (no new history entry, no re-render), then the list again. @param {Filters} next */
@@ -110,8 +123,17 @@ class ProvinceScreen {
     this.filters = filtersOf(`?${queryOf(next)}`);
     lastQuery = queryOf(this.filters);
     history.replaceState(null, "", `#/province${lastQuery ? `?${lastQuery}` : ""}`);
+    this.clear.hidden = !FILTERS.some((name) => name !== "sort" && name !== "order" && this.filters[name]);
     if (provinceChanged) this.drawFilters();
     this.load(1);
+  }
+
+  /** Every site again, in the order chosen. */
+  clearFilters() {
+    const { sort, order } = this.filters;
+    this.apply({ sort, order });
+    this.drawForm();
+    this.ctx.announce(t("province.cleared"));
   }
 
   /** @param {number} page */
