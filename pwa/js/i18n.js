@@ -550,6 +550,7 @@ export const CATALOGUE = {
   "province.chart.monthWords": { vi: "{month}: {passed} đạt, {failed} không đạt", en: "{month}: {passed} passed, {failed} failed" },
   "province.chart.byKind": { vi: "Tỷ lệ đạt theo loại hình", en: "Share passed by kind" },
   "province.chart.byCommune": { vi: "Tỷ lệ đạt theo xã, phường", en: "Share passed by commune" },
+  "province.chart.lowest": { vi: "{n} nơi thấp nhất trong {total}; bảng có đủ", en: "the lowest {n} of {total}; the table has all" },
   "province.chart.mostFailed": { vi: "Tiêu chí không đạt nhiều nhất", en: "Checks failed most often" },
   "province.chart.actions": { vi: "Yêu cầu khắc phục theo tháng", en: "Corrective actions by month" },
   "province.chart.actionWords": { vi: "{month}: {opened} mở, {verified} đã xác nhận khắc phục", en: "{month}: {opened} opened, {verified} verified fixed" },

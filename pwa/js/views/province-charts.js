@@ -9,6 +9,8 @@ import { t } from "../i18n.js";
 
 /** @typedef {{month: string, passed: number, failed: number}} MonthCount */
 
+const MOST_BARS = 20;
+
 /**
  * A chart with its caption, its key and its table.
  * @param {string} title @param {Element} chart @param {string[]} head @param {(string|number)[][]} rows
@@ -50,10 +52,13 @@ function share(months) {
 function shares(series, name, title, worstFirst = false) {
   const rows = series.map((s) => ({ name: name(s), ...share(s.months) })).filter((r) => r.all);
   if (worstFirst) rows.sort((a, b) => a.pct - b.pct || a.name.localeCompare(b.name, "vi"));
-  const words = rows.map((r) => `${r.name}: ${r.pct}%`).join("; ");
+  // A province has up to a hundred communes: the picture shows the lowest, the table all.
+  const drawn = worstFirst ? rows.slice(0, MOST_BARS) : rows;
+  const words = drawn.map((r) => `${r.name}: ${r.pct}%`).join("; ");
+  const caption = drawn.length < rows.length ? `${title} (${t("province.chart.lowest", { n: drawn.length, total: rows.length })})` : title;
   return figure(
-    title,
-    rowBars(rows.map((r) => ({ label: r.name, value: r.pct, text: `${r.pct}% (${r.passed}/${r.all})` })), 100, `${title}. ${words}`),
+    caption,
+    rowBars(drawn.map((r) => ({ label: r.name, value: r.pct, text: `${r.pct}% (${r.passed}/${r.all})` })), 100, `${caption}. ${words}`),
     [t("province.chart.name"), t("province.chart.passed"), t("province.chart.inspections"), t("province.chart.share")],
     rows.map((r) => [r.name, r.passed, r.all, `${r.pct}%`]),
   );
