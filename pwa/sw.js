@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "cfbefd1b832f87b7";
+const VERSION = "3ffa76b51317afac";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -85,7 +85,7 @@ class ProvinceScreen {
     await Promise.all([this.drawFilters(), this.load(1)]);
     requestAnimationFrame(() => performance.measure("safeschool:province-rendered", "safeschool:province-start"));
     this.loadPictures();
-    return {};
+    return { onChange: (/** @type {string[]} */ stores) => stores.includes("forms") && this.refreshChecklists() };
   }
 
   /** The filter form: at once without its choices (so its place is held), then with the
@@ -98,21 +98,29 @@ class ProvinceScreen {
     const communes = province ? (await keptRead(`/api/units/communes?province=${encodeURIComponent(province)}`, `province:communes:${province}`))?.data || [] : [];
     const mine = user?.commune_codes?.length ? new Set(user.commune_codes) : null;
     const provinces = admin ? (await keptRead("/api/units/provinces", "province:provinces"))?.data || [] : [];
-    /** @type {any[]} */
-    const forms = await store.all("forms");
-    const checklists = new Map(forms.filter((f) => f.latest).map((f) => [f.id, tx(f.definition?.title || f.title)]));
     this.choices = {
       communes: communes.filter((/** @type {any} */ c) => !mine || mine.has(c.code)).map((/** @type {any} */ c) => /** @type {[string, string]} */ ([c.code, c.name])),
       provinces: provinces.map((/** @type {any} */ p) => /** @type {[string, string]} */ ([p.code, p.name])),
-      checklists: [...checklists].sort((a, b) => a[1].localeCompare(b[1], "vi")),
+      checklists: await checklistChoices(),
     };
     this.drawForm();
+  }
+
+  /** The checklists arrived on the phone (just signed in): offer them, unless the officer is
+   * in the middle of the form. */
+  async refreshChecklists() {
+    this.choices = { ...this.choices, checklists: await checklistChoices() };
+    const active = document.activeElement;
+    const busy = (active instanceof HTMLInputElement || active instanceof HTMLSelectElement) && this.filterBox.contains(active);
+    if (!busy) this.drawForm();
   }
 
   /** The form with the choices known so far, showing the filters applied. */
   drawForm() {
     const admin = this.user?.role === "admin";
     const form = filterForm(this.filters, this.choices, admin, (mine) => this.apply({ ...this.filters, ...mine }));
+    const wasOpen = this.filterBox.querySelector("details.more-filters")?.hasAttribute("open");
+    if (wasOpen) form.querySelector("details.more-filters")?.setAttribute("open", "");
     replace(this.filterBox, form);
     this.clear.hidden = !FILTERS.some((name) => name !== "sort" && name !== "order" && this.filters[name]);
   }
@@ -200,6 +208,14 @@ class ProvinceScreen {
     }
     replace(this.pictures, h("p", { class: "muted", text: t("province.picturesScope", { time: when(trends.at) }) }), charts(trends.data, overdue ? overdue.data.total : null));
   }
+}
+
+/** The checklists on the phone, latest versions, by title. @returns {Promise<[string, string][]>} */
+async function checklistChoices() {
+  /** @type {any[]} */
+  const forms = await store.all("forms");
+  const titles = new Map(forms.filter((f) => f.latest).map((f) => [f.id, tx(f.definition?.title || f.title)]));
+  return [...titles].sort((a, b) => a[1].localeCompare(b[1], "vi"));
 }
 
 /** One site of the list. @param {any} row */
