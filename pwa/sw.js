@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0d7c1764890cf456";
+const VERSION = "ed854abc4b9f0eec";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -43,6 +43,12 @@ const ASSETS = [
   "/js/syncstate.js",
   "/js/validation.js",
   "/js/views/action.js",
+  "/js/views/admin-import.js",
+  "/js/views/admin-kept-item.js",
+  "/js/views/admin-kept.js",
+  "/js/views/admin-user.js",
+  "/js/views/admin-users.js",
+  "/js/views/admin.js",
   "/js/views/drafts.js",
   "/js/views/facilities.js",
   "/js/views/facility.js",

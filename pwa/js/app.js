@@ -34,6 +34,7 @@ const VIEWS = {
   settings: () => import("./views/settings.js"),
   status: () => import("./views/status.js"),
   site: () => import("./views/site.js"),
+  admin: () => import("./views/admin.js"),
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById("view"));
@@ -147,6 +148,7 @@ function renderShell() {
       ["#/outbox", t("nav.outbox"), "outbox"],
       ["#/settings", t("nav.settings"), "settings"],
     ];
+    if (r === "admin") links.splice(3, 0, ["#/admin", t("nav.admin"), "admin"]);
   } else if (r === "facility" || r === "department") {
     links = [
       ["#/status", r === "facility" ? t("nav.status") : t("nav.list"), r === "facility" ? "status" : "list"],

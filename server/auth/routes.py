@@ -189,6 +189,20 @@ class UserController(Controller):
         )
         return _user_out(store.get_user(db, user_id))
 
+    @get(
+        "/{user_id:int}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.USER_NOT_FOUND),
+        sync_to_thread=True,
+        summary="One user",
+        description="An account with its role and scope. Admin only.",
+    )
+    def get_user(
+        self,
+        user_id: Annotated[int, PathParameter(description="User id", ge=1, le=SQLITE_MAX_INTEGER)],
+        db: Db,
+    ) -> UserOut:
+        return _user_out(store.get_user(db, user_id))
+
     @patch(
         "/{user_id:int}",
         **api(*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.USER_NOT_FOUND, ErrorCode.USER_INVALID),

@@ -29,6 +29,9 @@ def test_users_are_listed_by_role_and_by_search_without_accents(
     assert [u["username"] for u in both.json()] == ["dept-08"]
     assert client.get("/api/users", params={"role": "boss"}, headers=headers).status_code == 400
     assert client.get("/api/users", headers=world.auth("dept_08")).status_code == 403
+    one = client.get(f"/api/users/{world.user_ids['dept_79']}", headers=headers)
+    assert one.json() == by_agency.json()[0]
+    assert client.get("/api/users/9999", headers=headers).status_code == 404
 
 
 def test_account_problems_name_their_field_and_code(client: Client, world: World) -> None:
