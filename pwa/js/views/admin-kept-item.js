@@ -10,8 +10,8 @@ import { has, t, tx, when } from "../i18n.js";
 import * as store from "../store.js";
 import { back, failure } from "./admin.js";
 
-/** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string} id */
-export async function render(root, ctx, id) {
+/** @param {HTMLElement} root @param {import("../app.js").Ctx} _ctx @param {string} id */
+export async function render(root, _ctx, id) {
   const answer = await request(`/api/kept-aside/${encodeURIComponent(id)}`);
   append(root, back("#/admin/kept"), h("h1", { text: t("admin.keptTitle", { id }) }));
   if (!answer.ok) {
@@ -32,7 +32,7 @@ export async function render(root, ctx, id) {
     problems(t("admin.keptProblems"), k.problems, nameOf),
     k.resolved_at
       ? h("p", { class: "ok", role: "status", text: t("admin.keptResolved", { time: when(k.resolved_at), resolution: k.resolution || "" }) })
-      : resolve(ctx, k, nameOf),
+      : resolve(k, nameOf),
   );
   return {};
 }
@@ -51,27 +51,27 @@ function sent(p, facility, form) {
   );
 }
 
-/** Problems (the server's codes) in words, each with its item's name.
- * @param {string} title @param {any[]} list @param {(id: string) => string} nameOf */
+/** Problems under a heading. @param {string} title @param {any[]} list @param {(id: string) => string} nameOf */
 function problems(title, list, nameOf) {
   if (!list?.length) return null;
+  return h("div", { class: "kept-problems" }, h("h2", { text: title }), problemList(title, list, nameOf));
+}
+
+/** Problems (the server's codes) in words, each with its item's name.
+ * @param {string} label @param {any[]} list @param {(id: string) => string} nameOf */
+function problemList(label, list, nameOf) {
   return h(
-    "div",
-    { class: "kept-problems" },
-    h("h2", { text: title }),
-    h(
-      "ul",
-      { class: "reasons", "aria-label": title },
-      list.map((d) => {
-        const text = has(`problem.${d.code}`) ? t(`problem.${d.code}`) : String(d.message || d.code);
-        return h("li", { text: d.item ? t("admin.keptItem", { item: nameOf(d.item), problem: text }) : text });
-      }),
-    ),
+    "ul",
+    { class: "reasons", "aria-label": label },
+    list.map((d) => {
+      const text = has(`problem.${d.code}`) ? t(`problem.${d.code}`) : String(d.message || d.code);
+      return h("li", { text: d.item ? t("admin.keptItem", { item: nameOf(d.item), problem: text }) : text });
+    }),
   );
 }
 
-/** Accept, or dismiss with a reason. @param {import("../app.js").Ctx} ctx @param {any} k @param {(id: string) => string} nameOf */
-function resolve(ctx, k, nameOf) {
+/** Accept, or dismiss with a reason. @param {any} k @param {(id: string) => string} nameOf */
+function resolve(k, nameOf) {
   const outcome = h("div", { "aria-live": "polite" });
   const accept = h("button", { type: "button", class: "primary", text: t("admin.keptAccept") });
   accept.addEventListener("click", async () => {
@@ -80,7 +80,8 @@ function resolve(ctx, k, nameOf) {
     accept.disabled = false;
     if (answer.ok) return done(t("admin.keptAccepted", { id: answer.data.id }));
     if (answer.error?.code === "inspection.invalid") {
-      return void replace(outcome, h("p", { class: "error", role: "alert", text: t("admin.keptStillInvalid") }), problems(t("admin.keptProblems"), answer.error.details, nameOf));
+      const still = t("admin.keptStillInvalid");
+      return void replace(outcome, h("p", { class: "error", role: "alert", text: still }), problemList(still, answer.error.details || [], nameOf));
     }
     replace(outcome, h("p", { class: "error", role: "alert", text: failure(answer) }));
   });
@@ -88,6 +89,9 @@ function resolve(ctx, k, nameOf) {
   const reason = h("textarea", { id: reasonId, maxlength: "2000" });
   const missing = h("p", { class: "problem", id: `${reasonId}-problem`, hidden: true, text: t("admin.keptDismissNeedReason") });
   const dismiss = h("button", { type: "submit", class: "danger", text: t("admin.keptDismiss") });
+  reason.addEventListener("input", () => {
+    if (reason.value.trim()) missing.hidden = true;
+  });
   const form = h("form", { class: "admin-form", novalidate: true }, h("label", { for: reasonId, text: t("admin.keptDismissReason") }), reason, missing, dismiss);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -108,7 +112,6 @@ function resolve(ctx, k, nameOf) {
   /** @param {string} message */
   function done(message) {
     replace(box, h("p", { class: "ok", role: "status", text: message }), h("a", { class: "button", href: "#/admin/kept", text: t("admin.kept") }));
-    ctx.announce(message);
   }
   return box;
 }

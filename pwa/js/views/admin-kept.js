@@ -2,8 +2,10 @@
 // refusal), unresolved ones newest first, each opening its detail.
 
 import { request } from "../api.js";
+import { getForm } from "../data.js";
 import { append, h } from "../dom.js";
-import { t, when } from "../i18n.js";
+import { t, tx, when } from "../i18n.js";
+import * as store from "../store.js";
 import { back, failure } from "./admin.js";
 
 /** @param {HTMLElement} root */
@@ -19,18 +21,22 @@ export async function render(root) {
   append(
     root,
     h("p", { class: "count", role: "status", text: items.length ? t("admin.keptCount", { n: answer.data.total }) : t("admin.keptNone") }),
-    h("ul", { class: "cards" }, items.map(card)),
+    h("ul", { class: "cards" }, await Promise.all(items.map(card))),
   );
   return {};
 }
 
-/** @param {any} k */
-function card(k) {
+/** A payload's card, named by its facility and checklist as the phone knows them. @param {any} k */
+async function card(k) {
   const p = k.payload && typeof k.payload === "object" ? k.payload : {};
+  const facility = p.facility_code ? await store.get("facilities", String(p.facility_code)) : undefined;
+  const form = p.form_id ? await getForm(p.form_id, p.form_version) : undefined;
   return h(
     "li",
     { class: "card" },
-    h("a", { class: "title", href: `#/admin/kept/${k.id}`, text: `#${k.id} · ${[p.facility_code, p.form_id].filter(Boolean).join(" · ") || k.record_id || ""}` }),
+    h("a", { class: "title", href: `#/admin/kept/${k.id}`, text: `#${k.id} · ${p.facility_code ?? k.record_id ?? ""}` }),
+    facility ? h("span", { text: facility.name }) : null,
+    h("span", { class: "meta", text: form ? tx(form.definition.title) : String(p.form_id ?? "") }),
     h("span", { class: "pill state-attention", text: t(`admin.keptReason.${k.reason}`) }),
     h("span", { class: "meta", text: t("admin.keptFrom", { user: k.username, time: when(k.received_at) }) }),
   );

@@ -72,7 +72,7 @@ function field(name, label, control, help) {
   control.id = control.id || uid(name);
   control.name = name;
   if (helpEl) control.setAttribute("aria-describedby", helpEl.id);
-  const wrap = h("div", { class: "item", dataset: { field: name } }, h("label", { for: control.id, text: label }), control, helpEl, problem);
+  const wrap = h("div", { class: "item", dataset: { field: name } }, h("label", { for: control.id, text: label }), control, problem, helpEl);
   return { wrap, control, problem };
 }
 
@@ -123,6 +123,9 @@ function clearProblems(fields, general) {
     f.problem.hidden = true;
     f.problem.textContent = "";
     f.control.removeAttribute("aria-invalid");
+    const help = f.wrap.querySelector("p.muted");
+    if (help) f.control.setAttribute("aria-describedby", help.id);
+    else f.control.removeAttribute("aria-describedby");
     f.wrap.classList.remove("has-problem");
   }
 }
@@ -131,8 +134,6 @@ function clearProblems(fields, general) {
  * @param {Record<string, Field>} fields @param {HTMLElement} general @param {import("../api.js").Answer} answer */
 function showProblems(fields, general, answer) {
   const details = Array.isArray(answer.error?.details) ? answer.error.details : [];
-  /** @type {HTMLElement|null} */
-  let first = null;
   for (const d of details) {
     const f = d && typeof d === "object" ? fields[d.field] : undefined;
     const text = has(`admin.userProblem.${d?.code}`) ? t(`admin.userProblem.${d.code}`) : String(d?.message || d);
@@ -143,10 +144,11 @@ function showProblems(fields, general, answer) {
     f.problem.textContent = [f.problem.textContent, text].filter(Boolean).join(" ");
     f.problem.hidden = false;
     f.control.setAttribute("aria-invalid", "true");
-    f.control.setAttribute("aria-describedby", f.problem.id);
+    const help = f.wrap.querySelector("p.muted");
+    f.control.setAttribute("aria-describedby", help ? `${f.problem.id} ${help.id}` : f.problem.id);
     f.wrap.classList.add("has-problem");
-    first = first || f.control;
   }
+  const first = Object.values(fields).find((f) => !f.problem.hidden)?.control;
   if (!details.length) general.textContent = failure(answer);
   else if (first) general.textContent = [t("admin.fixFields"), general.textContent].filter(Boolean).join(" ");
   first?.focus();
@@ -163,20 +165,25 @@ function makePassword(min) {
 function passwordBox(min) {
   const f = field("password", t("admin.password"), h("input", { type: "text", autocomplete: "new-password", spellcheck: "false", value: makePassword(min) }), t("admin.passwordHelp", { n: min }));
   const input = /** @type {HTMLInputElement} */ (f.control);
-  const copied = h("span", { class: "muted", role: "status" });
   const again = h("button", { type: "button", class: "secondary small", text: t("admin.passwordNew"), onclick: () => (input.value = makePassword(min)) });
+  f.wrap.append(h("div", { class: "actions" }, ...copier(input), again));
+  return { wrap: f.wrap, field: f };
+}
+
+/** A "copy" button for a text box, and where it says it copied. @param {HTMLInputElement} input */
+function copier(input) {
+  const copied = h("span", { class: "muted", role: "status" });
   const copy = h("button", { type: "button", class: "secondary small", text: t("admin.copy") });
   copy.addEventListener("click", async () => {
     input.select();
     try {
       await navigator.clipboard.writeText(input.value);
     } catch {
-      document.execCommand?.("copy"); // the text is selected either way
+      document.execCommand?.("copy"); // no clipboard permission: the text is selected anyway
     }
     copied.textContent = t("admin.copied");
   });
-  f.wrap.insertBefore(h("div", { class: "actions" }, copy, again, copied), f.problem);
-  return { wrap: f.wrap, field: f };
+  return [copy, copied];
 }
 
 /** After creating: the password once more, to copy, and the way to the new account.
@@ -187,7 +194,7 @@ function created(root, user, password) {
     root,
     back("#/admin/users"),
     h("h1", { text: t("admin.newUser") }),
-    h("div", { class: "panel", role: "status" }, h("p", { class: "ok", text: t("admin.created", { username: user.username, password }) }), box),
+    h("div", { class: "panel" }, h("p", { class: "ok", role: "status", text: t("admin.created", { username: user.username, password }) }), box, h("div", { class: "actions" }, ...copier(box))),
     h("a", { class: "button", href: `#/admin/user/${user.id}`, text: t("admin.editUser", { name: user.username }) }),
   );
 }
