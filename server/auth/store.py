@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import sqlite_utils
 
@@ -46,12 +46,32 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+UserProblemCode = Literal[
+    "agency_required",
+    "area_required",
+    "commune_outside_province",
+    "commune_unknown",
+    "communes_not_allowed",
+    "exists",
+    "facility_not_allowed",
+    "facility_required",
+    "facility_unknown",
+    "password_long",
+    "password_short",
+    "province_required",
+    "province_unknown",
+    "role_unknown",
+    "username_format",
+]
+"""What can be wrong with an account; the app words each (pwa/js/i18n.js admin.userProblem.*)."""
+
+
 class UserProblem(NamedTuple):
     """One thing wrong with an account: the request field it concerns, a stable code the
     app words in its own language, and an English message for logs and the command line."""
 
     field: str
-    code: str
+    code: UserProblemCode
     message: str
 
 

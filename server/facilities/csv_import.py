@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import sqlite_utils
 
@@ -40,11 +40,32 @@ LAT_RANGE = (8.0, 24.0)
 LON_RANGE = (102.0, 118.0)
 
 
+ImportProblemCode = Literal[
+    "code_format",
+    "code_repeated",
+    "commune_other_province",
+    "coordinates_half",
+    "empty",
+    "kind_unknown",
+    "missing_columns",
+    "no_rows",
+    "not_a_number",
+    "not_an_email",
+    "not_utf8",
+    "outside_viet_nam",
+    "ownership_unknown",
+    "province_unknown",
+    "too_many_fields",
+    "unknown_columns",
+]
+"""What can be wrong with a line; the app words each (pwa/js/i18n.js admin.importProblem.*)."""
+
+
 class Reason(NamedTuple):
     """One thing wrong with a row: a stable code the app words in its own language, the
     column and value it concerns (when one does), and an English message for the CLI."""
 
-    code: str
+    code: ImportProblemCode
     message: str
     column: str | None = None
     value: str | None = None

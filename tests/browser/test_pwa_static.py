@@ -21,6 +21,8 @@ sys.path.insert(0, str(PWA / "tools"))
 import stamp  # noqa: E402
 
 from server.actions.schemas import ActionEventKind, ActionState  # noqa: E402
+from server.auth.store import UserProblemCode  # noqa: E402
+from server.facilities.csv_import import ImportProblemCode  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
 from server.push.notices import TYPES_BY_ROLE  # noqa: E402
 
@@ -126,6 +128,9 @@ def test_every_key_used_exists() -> None:
         "action.state": list(get_args(ActionState)),
         "action.event": list(get_args(ActionEventKind)),
         "push.type": sorted({kind for kinds in TYPES_BY_ROLE.values() for kind in kinds}),
+        "admin.userProblem": list(get_args(UserProblemCode)),
+        "admin.importProblem": list(get_args(ImportProblemCode)),
+        "admin.keptReason": ["conflict", "rejected"],
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():
