@@ -18,13 +18,21 @@ import pytest
 from server.forms.loader import load_file
 from server.inspections import synthetic
 from server.settings import REPO_ROOT
-from tests.browser.conftest import CONTEXT_OPTIONS, LOGINS, Server, install_idb_helper, sign_in
+from tests.browser.conftest import (
+    CONTEXT_OPTIONS,
+    LOGINS,
+    PHONE,
+    Server,
+    install_idb_helper,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
 
 PRESCHOOL = load_file(REPO_ROOT / "forms" / "preschool-safety.v2.yaml")
 SCREENS = Path(__file__).parent / "screens"
+DESKTOP = {"width": 1280, "height": 800}
 WAIT = 30_000  # ms: the machine is shared, the server may be slow to answer
 NEW_USER = "thanhtra-moi"
 HEADER = "code,name,kind,ownership,province_code,commune_code,commune_name\n"
@@ -67,6 +75,9 @@ def test_admin_makes_an_inspector_who_signs_in_until_disabled(
     expect(page.get_by_role("link", name="Phạm Thu Hà")).to_have_count(0, timeout=WAIT)
     expect(page.get_by_role("link", name="Hoàng Minh Đức")).to_be_visible()
     shoot(page, "admin-users")
+    page.set_viewport_size(DESKTOP)
+    shoot(page, "admin-users-desktop")
+    page.set_viewport_size(PHONE)
 
     page.get_by_role("link", name="Tạo tài khoản").click()
     page.get_by_label("Tên đăng nhập").fill(NEW_USER)
@@ -153,6 +164,9 @@ def test_a_file_with_one_bad_line_imports_nothing_and_names_the_line(
     expect(page.get_by_text("Đã nhập: 2 cơ sở mới, 0 cơ sở cập nhật")).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("Dòng 3")).to_have_count(0)
     assert httpx.get(f"{server.url}/api/facilities/TQ-MN-901", headers=headers).status_code == 200
+    page.get_by_role("link", name="Quay lại").click()
+    expect(page.get_by_role("link", name="Phiếu bị giữ lại")).to_be_visible(timeout=WAIT)
+    shoot(page, "admin-menu")
     assert page.errors == []
 
 
