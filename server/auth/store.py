@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
@@ -451,6 +451,9 @@ def update_user(
     problems = _scope_problems(db, merged)
     if problems:
         raise _invalid(problems)
+    facility = facilities.find_ref(db, merged.facility_code or "")
+    if merged.role == "facility" and facility is not None:  # its province follows the facility
+        merged = replace(merged, province_code=facility.province_code)
     disabled = bool(_or(change.disabled, bool(row["disabled"])))
     now = utcnow()
     with transaction(db):

@@ -167,6 +167,11 @@ def test_a_file_with_one_bad_line_imports_nothing_and_names_the_line(
     page.get_by_role("link", name="Quay lại").click()
     expect(page.get_by_role("link", name="Phiếu bị giữ lại")).to_be_visible(timeout=WAIT)
     shoot(page, "admin-menu")
+    page.context.set_offline(True)
+    page.get_by_role("link", name="Nhập danh sách cơ sở").click()
+    expect(page.get_by_text("Cần có mạng để quản trị.")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_label("Tệp CSV danh sách cơ sở")).to_have_count(0)
+    page.context.set_offline(False)
     assert page.errors == []
 
 

@@ -58,6 +58,15 @@ def test_account_problems_name_their_field_and_code(client: Client, world: World
     ]
 
 
+def test_a_facility_account_moved_to_another_facility_takes_its_province(
+    client: Client, world: World
+) -> None:
+    url = f"/api/users/{world.user_ids['fac_a1']}"
+    moved = client.patch(url, json={"facility_code": "B1"}, headers=world.auth("admin"))
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["facility_code"], moved.json()["province_code"]) == ("B1", "79")
+
+
 def test_one_kept_aside_payload_and_its_review_is_audited(
     client: Client, world: World, settings: Settings
 ) -> None:
