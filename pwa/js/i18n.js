@@ -534,6 +534,7 @@ export const CATALOGUE = {
   },
   "admin.revoked": { vi: "Đã đăng xuất {n} phiên.", en: "{n} sessions signed out." },
   "admin.userProblem.username_format": { vi: "Tên đăng nhập chỉ gồm 3–64 chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới.", en: "Use 3–64 lower-case letters, digits, dots, dashes or underscores." },
+  "admin.userProblem.display_name_required": { vi: "Hãy ghi họ tên hiển thị.", en: "Write a display name." },
   "admin.userProblem.exists": { vi: "Tên đăng nhập này đã có người dùng.", en: "This username is taken." },
   "admin.userProblem.role_unknown": { vi: "Vai trò không hợp lệ.", en: "Not a valid role." },
   "admin.userProblem.password_short": { vi: "Mật khẩu quá ngắn.", en: "The password is too short." },

@@ -48,6 +48,7 @@ def _token_hash(token: str) -> str:
 
 UserProblemCode = Literal[
     "agency_required",
+    "display_name_required",
     "area_required",
     "commune_outside_province",
     "commune_unknown",
@@ -449,6 +450,9 @@ def update_user(
         agency=_or(change.agency, row["agency"]),
     )
     problems = _scope_problems(db, merged)
+    if change.display_name is not None and not change.display_name.strip():
+        message = "the display name cannot be empty"
+        problems.append(UserProblem("display_name", "display_name_required", message))
     if problems:
         raise _invalid(problems)
     facility = facilities.find_ref(db, merged.facility_code or "")

@@ -52,9 +52,12 @@ def test_account_problems_name_their_field_and_code(client: Client, world: World
         ("username", "exists")
     ]
     url = f"/api/users/{world.user_ids['dept_08']}"
-    wrong = client.patch(url, json={"province_code": "00"}, headers=world.auth("admin"))
+    wrong = client.patch(
+        url, json={"province_code": "00", "display_name": " "}, headers=world.auth("admin")
+    )
     assert [(d["field"], d["code"]) for d in wrong.json()["error"]["details"]] == [
-        ("province_code", "province_unknown")
+        ("province_code", "province_unknown"),
+        ("display_name", "display_name_required"),
     ]
 
 
