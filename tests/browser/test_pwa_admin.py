@@ -111,6 +111,12 @@ def test_admin_makes_an_inspector_who_signs_in_until_disabled(
         expect(phone.get_by_role("heading", name="Chọn cơ sở")).to_be_visible(timeout=WAIT)
 
         page.get_by_role("link", name=f"Tài khoản {NEW_USER}").click()
+        page.get_by_label("Tỉnh/thành").select_option("79")
+        page.get_by_role("button", name="Lưu thay đổi").click()
+        expect(page.get_by_text("Đã lưu.")).to_be_visible(timeout=WAIT)
+        headers = auth(server, LOGINS["admin"])
+        users = httpx.get(f"{server.url}/api/users", params={"q": NEW_USER}, headers=headers)
+        assert [u["province_code"] for u in users.json()] == ["79"]
         page.get_by_role("button", name="Đăng xuất khỏi mọi máy").click()
         page.get_by_role("dialog").get_by_role("button", name="Đăng xuất khỏi mọi máy").click()
         expect(page.get_by_text("Đã đăng xuất 1 phiên.")).to_be_visible(timeout=WAIT)
