@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "b92e62eaecba459d";
+const VERSION = "02b894ada381072c";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

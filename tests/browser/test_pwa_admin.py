@@ -259,3 +259,30 @@ def test_anyone_else_sees_no_tab_and_is_refused(context: Any, page: Any, server:
     for login in (LOGINS["inspector"], LOGINS["department"], LOGINS["facility"]):
         r = httpx.get(f"{server.url}/api/users", headers=auth(server, login))
         assert r.status_code == 403
+
+
+def test_the_admin_screens_are_accessible_and_fit_a_phone(page: Any, server: Server) -> None:
+    pytest.importorskip("axe_playwright_python")
+    from tests.browser.test_pwa_quality import _axe, _fits, _small_targets
+
+    keep_two_aside(server)
+    sign_in(page, LOGINS["admin"])
+    screens = {
+        "menu": ("#/admin", "Quản trị"),
+        "users": ("#/admin/users", "Tài khoản"),
+        "new-user": ("#/admin/user/new", "Tạo tài khoản"),
+        "import": ("#/admin/import", "Nhập danh sách cơ sở"),
+        "kept": ("#/admin/kept", "Phiếu bị giữ lại"),
+        "kept-item": ("#/admin/kept/1", "Phiếu bị giữ lại #1"),
+    }
+    problems: dict[str, list[str]] = {}
+    for name, (hash_, heading) in screens.items():
+        page.goto("/" + hash_)
+        page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=WAIT)
+        page.wait_for_timeout(300)  # lists filled after the heading
+        problems[name] = (
+            _axe(page) + _small_targets(page) + ([] if _fits(page) else ["wider than 360 px"])
+        )
+    page.get_by_role("button", name="Bỏ qua phiếu này").click()
+    problems["kept-item-problem"] = _axe(page)
+    assert problems == {name: [] for name in problems}
