@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0d7c1764890cf456";
+const VERSION = "16f22025ba10fa1a";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -55,6 +55,7 @@ const ASSETS = [
   "/js/views/items/note.js",
   "/js/views/items/photo.js",
   "/js/views/items/signature.js",
+  "/js/views/outbox-card.js",
   "/js/views/outbox.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
