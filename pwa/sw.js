@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "16f22025ba10fa1a";
+const VERSION = "2612bfc19f35711e";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
