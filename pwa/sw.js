@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "2612bfc19f35711e";
+const VERSION = "c3277eebbffce501";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -27,6 +27,7 @@ const ASSETS = [
   "/js/chart.js",
   "/js/conditions.js",
   "/js/data.js",
+  "/js/dates.js",
   "/js/dom.js",
   "/js/explain.js",
   "/js/follow-up.js",
