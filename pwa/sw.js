@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "02b894ada381072c";
+const VERSION = "f0dc96914348d4cb";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -27,6 +27,7 @@ const ASSETS = [
   "/js/chart.js",
   "/js/conditions.js",
   "/js/data.js",
+  "/js/dates.js",
   "/js/dom.js",
   "/js/explain.js",
   "/js/follow-up.js",
@@ -61,6 +62,7 @@ const ASSETS = [
   "/js/views/items/note.js",
   "/js/views/items/photo.js",
   "/js/views/items/signature.js",
+  "/js/views/outbox-card.js",
   "/js/views/outbox.js",
   "/js/views/settings.js",
   "/js/views/signin.js",

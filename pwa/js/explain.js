@@ -3,7 +3,7 @@
 // live result on the checklist, the server's receipt and the facility and department
 // screens, so a reason reads the same wherever it is shown.
 
-import { lang, t, tx } from "./i18n.js";
+import { has, lang, t, tx } from "./i18n.js";
 
 /** @typedef {import("./scoring.js").Reason} Reason */
 /** @typedef {{vi: string, en: string}} Text */
@@ -46,6 +46,15 @@ export function reasonText(reason, nameOf = (id) => id) {
     default:
       return String(reason.code);
   }
+}
+
+/**
+ * A per-record problem code of the server (server/inspections/problems.py) in words, or the code itself when
+ * this version of the app does not know it yet.
+ * @param {string} code
+ */
+export function problemText(code) {
+  return has(`problem.${code}`) ? t(`problem.${code}`) : code;
 }
 
 /**

@@ -1,6 +1,8 @@
 // Every string of the interface, Vietnamese first, English second. Checklist texts come
 // with both languages from the server ({vi, en}) and go through `tx`.
 
+import { moment } from "./dates.js";
+
 /** @type {Record<string, {vi: string, en: string}>} */
 export const CATALOGUE = {
   "app.name": { vi: "Kiểm tra an toàn trẻ em", en: "Child-safety inspections" },
@@ -689,13 +691,7 @@ export function tx(text) {
   return text ? text[current] || text.vi : "";
 }
 
-/** A local date and time, short. @param {string|null|undefined} iso */
+/** A local date and time, short: "01/12/2026 09:30" in both languages. @param {string|null|undefined} iso */
 export function when(iso) {
-  if (!iso) return t("common.never");
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  // dd/mm/yyyy in both languages (a short style would give 1/12/26 in Vietnamese).
-  const date = d.toLocaleDateString("en-GB", { day: "2-digit", month: "2-digit", year: "numeric" });
-  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-  return `${date} ${time}`;
+  return iso ? moment(iso) : t("common.never");
 }

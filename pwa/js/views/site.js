@@ -10,7 +10,8 @@ import { append, h, replace } from "../dom.js";
 import { t, tx } from "../i18n.js";
 import { fixPending } from "../outbox.js";
 import { scoreChart } from "../chart.js";
-import { cachedSite, day, download, fetchSite, fixesFor, moment, ordered, photoBlob } from "../sites.js";
+import { day, moment } from "../dates.js";
+import { cachedSite, download, fetchSite, fixesFor, ordered, photoBlob } from "../sites.js";
 
 /** @typedef {import("../sites.js").SiteData} SiteData */
 /** @typedef {import("../store.js").FixReport} FixReport */
