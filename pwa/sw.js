@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "f0dc96914348d4cb";
+const VERSION = "7f18fc97d704221f";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

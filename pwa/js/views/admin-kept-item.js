@@ -5,8 +5,8 @@
 import { request } from "../api.js";
 import { getForm } from "../data.js";
 import { append, h, replace, uid } from "../dom.js";
-import { namesFrom } from "../explain.js";
-import { has, t, tx, when } from "../i18n.js";
+import { namesFrom, problemText } from "../explain.js";
+import { t, tx, when } from "../i18n.js";
 import * as store from "../store.js";
 import { back, failure } from "./admin.js";
 
@@ -64,7 +64,7 @@ function problemList(label, list, nameOf) {
     "ul",
     { class: "reasons", "aria-label": label },
     list.map((d) => {
-      const text = has(`problem.${d.code}`) ? t(`problem.${d.code}`) : String(d.message || d.code);
+      const text = problemText(d.code);
       return h("li", { text: d.item ? t("admin.keptItem", { item: nameOf(d.item), problem: text }) : text });
     }),
   );
