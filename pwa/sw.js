@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0d7c1764890cf456";
+const VERSION = "a7e0a3efde8119a6";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -36,6 +36,8 @@ const ASSETS = [
   "/js/limits.js",
   "/js/outbox.js",
   "/js/photos.js",
+  "/js/plan-form-state.js",
+  "/js/plans.js",
   "/js/push.js",
   "/js/scoring.js",
   "/js/sites.js",
@@ -56,11 +58,18 @@ const ASSETS = [
   "/js/views/items/photo.js",
   "/js/views/items/signature.js",
   "/js/views/outbox.js",
+  "/js/views/plan-form.js",
+  "/js/views/plan-sites.js",
+  "/js/views/plan-teams.js",
+  "/js/views/plan.js",
+  "/js/views/plans.js",
+  "/js/views/schedule.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/site.js",
   "/js/views/status.js",
   "/js/views/team.js",
+  "/js/views/visit.js",
   "/manifest.webmanifest"
 ];
 // </assets>

@@ -126,6 +126,7 @@ def _visit(row: dict[str, Any]) -> VisitOut:
         facility_kind=row["facility_kind"],
         commune_name=row["commune_name"],
         team=row["team"],
+        team_index=row["team_index"],
         members=store.members_of(row),
         start=row["window_start"],
         end=row["window_end"],

@@ -102,6 +102,8 @@ class VisitOut(msgspec.Struct):
     facility_kind: str
     commune_name: str
     team: str
+    team_index: int
+    """The team's position in the plan's ``teams``."""
     members: list[PlanMember]
     start: str
     end: str

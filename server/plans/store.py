@@ -216,6 +216,8 @@ def teams(db: sqlite_utils.Database, plan_id: int) -> list[PlanTeam]:
 _VISITS = (
     "SELECT v.id, v.plan_id, p.name AS plan_name, v.facility_code, f.name AS facility_name,"
     " f.kind AS facility_kind, c.name AS commune_name, t.name AS team, t.members,"
+    " (SELECT count(*) FROM plan_teams o WHERE o.plan_id = v.plan_id AND o.id < v.team_id)"
+    " AS team_index,"
     " v.window_start, v.window_end, v.inspection_id FROM plan_visits v"
     " JOIN plans p ON p.id = v.plan_id JOIN plan_teams t ON t.id = v.team_id"
     " JOIN facilities f ON f.code = v.facility_code JOIN communes c ON c.code = f.commune_code"

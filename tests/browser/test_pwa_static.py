@@ -126,6 +126,7 @@ def test_every_key_used_exists() -> None:
         "action.state": list(get_args(ActionState)),
         "action.event": list(get_args(ActionEventKind)),
         "push.type": sorted({kind for kinds in TYPES_BY_ROLE.values() for kind in kinds}),
+        "plan.state": ["done", "pending", "late", "draft", "queued", "attention"],
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():

@@ -128,7 +128,8 @@ def test_a_plan_is_changed_in_one_audited_write_and_a_done_visit_stays(
     assert [t["name"] for t in changed["teams"]] == ["Đoàn 1", "Đoàn 2"]
     by_site = {v["facility_code"]: v for v in changed["visits"]}
     assert (by_site["A1"]["state"], by_site["A1"]["inspection_id"]) == ("done", done["id"])
-    assert (by_site["A2"]["team"], by_site["A2"]["start"]) == ("Đoàn 2", window(5)["start"])
+    assert (by_site["A2"]["team"], by_site["A2"]["team_index"]) == ("Đoàn 2", 1)
+    assert by_site["A2"]["start"] == window(5)["start"]
     mine = client.get("/api/plans/visits/mine", headers=world.auth("insp_08001")).json()
     assert [v["facility_code"] for v in mine] == ["A2"]
 
@@ -140,7 +141,7 @@ def test_a_plan_is_changed_in_one_audited_write_and_a_done_visit_stays(
                                                                       **window(9)}]})  # fmt: skip
     assert moved.json()["name"] == "Kiểm tra liên ngành (sửa)"  # the refused ones changed nothing
     a2_now = next(v for v in moved.json()["visits"] if v["id"] == a2)
-    assert (a2_now["team"], a2_now["end"]) == ("Đoàn 1", window(9)["end"])
+    assert (a2_now["team"], a2_now["team_index"], a2_now["end"]) == ("Đoàn 1", 0, window(9)["end"])
     dropped = change(client, world, "dept_08", plan["id"], {"teams": teams[:1]})
     assert [t["name"] for t in dropped.json()["teams"]] == ["Đoàn 1"]  # team 2 had no visit
     removed = change(client, world, "dept_08", plan["id"], {"remove": [a2]}).json()
