@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "a7e0a3efde8119a6";
+const VERSION = "87559572bfca6b7d";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -503,7 +503,7 @@ export const CATALOGUE = {
   "push.type.kept_aside": { vi: "Phiếu của bạn bị giữ lại, cần xử lý", en: "A record of yours kept aside, needing you" },
   // --- end web push ---
   // --- joint inspection plans and the inspector's schedule (docs/plans.md) ---
-  "nav.schedule": { vi: "Lịch kiểm tra", en: "Schedule" },
+  "nav.schedule": { vi: "Lịch", en: "Schedule" },
   "nav.plans": { vi: "Kế hoạch", en: "Plans" },
   "push.type.visit_assigned": { vi: "Lượt kiểm tra mới được giao", en: "An inspection visit assigned to you" },
   "push.type.visit_changed": { vi: "Lượt kiểm tra của bạn thay đổi", en: "A visit of yours changed" },

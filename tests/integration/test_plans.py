@@ -159,7 +159,7 @@ def test_what_a_change_refuses_names_its_field(client: Client, world: World) -> 
     for who, status in (("insp_08", 403), ("fac_a1", 403), ("dept_79", 403)):
         assert change(client, world, who, plan["id"], {"name": "X"}).status_code == status
     assert change(client, world, "dept_08", 999999, {"name": "X"}).status_code == 404
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"end": str(TODAY - timedelta(days=30))}, "$.end"),
         ({"add": [{"facility_code": "A2", "team": 0, "start": str(TODAY),
                    "end": str(TODAY - timedelta(days=1))}]}, "$.add[0].end"),

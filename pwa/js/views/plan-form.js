@@ -92,7 +92,7 @@ function formParts(draft, keep) {
       const problem = h("p", { class: "problem", id: uid("problem"), hidden: true });
       input.setAttribute("aria-describedby", problem.id);
       fields.set(path, { input, problem });
-      return h("div", { class: "field" }, label ? h("label", { for: input.id, text: label }) : null, input, problem);
+      return h("div", { class: "plan-field" }, label ? h("label", { for: input.id, text: label }) : null, input, problem);
     },
   };
 }
