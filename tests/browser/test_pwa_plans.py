@@ -6,6 +6,7 @@ the department's plan then shows the visit done. Screens are taken at 360 px."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.browser.conftest import (
     wait_for_status,
 )
 from tests.browser.test_pwa_journeys import complete
+from tests.browser.test_pwa_quality import _axe, _fits, _small_targets
 
 pytestmark = pytest.mark.browser
 
@@ -169,3 +171,60 @@ def test_a_planned_visit_from_the_department_to_the_inspectors_phone_and_back(
     assert [v["facility_code"] for v in plan["visits"] if v["state"] == "done"] == [code]
     office.close()
     phone.close()
+
+
+def api_plan(server: Server, codes: set[str]) -> dict[str, Any]:
+    """A plan made through the API, with the inspector in its team and a late visit."""
+    today = date.today()
+    member = {"name": "Nguyễn Văn Thanh", "agency": "Sở Y tế", "role": "member",
+              "username": INSPECTOR[0]}  # fmt: skip
+    lead = {"name": "Phạm Thu Hà", "agency": "Sở Giáo dục và Đào tạo", "role": "lead"}
+    first, *rest = sorted(codes)
+    late = {"start": str(today - timedelta(days=9)), "end": str(today - timedelta(days=2))}
+    soon = {"start": str(today), "end": str(today + timedelta(days=9))}
+    body = {
+        "name": "Kế hoạch kiểm tra quý IV", "start": late["start"], "end": soon["end"],
+        "agencies": ["Sở Giáo dục và Đào tạo", "Sở Y tế"],
+        "teams": [{"name": "Đoàn 1", "members": [lead, member]}],
+        "visits": [{"facility_code": first, "team": 0, **late},
+                   *[{"facility_code": c, "team": 0, **soon} for c in rest]],
+    }  # fmt: skip
+    made = httpx.post(
+        f"{server.url}/api/plans",
+        json=body,
+        headers={"Authorization": f"Bearer {server.token(OFFICER)}"},
+    )
+    assert made.status_code == 201, made.text
+    return dict(made.json())
+
+
+def test_plan_screens_are_accessible_and_fit_a_phone(browser: Any, server: Server) -> None:
+    pytest.importorskip("axe_playwright_python")
+    _, codes = small_commune(server)
+    plan = api_plan(server, codes)
+    visit = plan["visits"][0]
+    screens = {
+        OFFICER: {"plans": "#/plans", "plan": f"#/plan/{plan['id']}",
+                  "plan-form": f"#/plan-form/{plan['id']}"},
+        INSPECTOR: {"schedule": "#/schedule", "visit": f"#/visit/{visit['id']}"},
+    }  # fmt: skip
+    problems: dict[str, list[str]] = {}
+    for login, hashes in screens.items():
+        ctx = browser.new_context(base_url=server.url, **CONTEXT_OPTIONS)
+        install_idb_helper(ctx)
+        page = ctx.new_page()
+        sign_in(page, login)
+        for name, hash_ in hashes.items():
+            page.goto("/" + hash_)
+            page.locator(f".view-{name} h1").wait_for()
+            page.wait_for_timeout(300)
+            problems[name] = (
+                _axe(page) + _small_targets(page) + ([] if _fits(page) else ["wider than 360 px"])
+            )
+            shot(page, f"quality-{name}")
+            if name in ("plan", "schedule"):  # the late visit comes first and stands out
+                card = page.locator(f".view-{name} .card.visit").first
+                assert "state-late" in str(card.get_attribute("class"))
+                assert card.get_by_text("Trễ hạn", exact=True).is_visible()
+        ctx.close()
+    assert problems == {name: [] for name in problems}

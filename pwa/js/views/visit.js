@@ -6,13 +6,15 @@ import { formsFor } from "../data.js";
 import { append, h } from "../dom.js";
 import { t, tx, when } from "../i18n.js";
 import { startDraft } from "../inspections.js";
-import { cachedVisit, inspectionsByVisit, minutesTeam, shownState } from "../plans.js";
+import { cachedVisit, inspectionsByVisit, minutesTeam, refreshSchedule, shownState } from "../plans.js";
 import { statePill, windowText } from "./schedule.js";
 
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string[]} params */
 export async function render(root, ctx, params) {
   const back = h("a", { class: "back", href: "#/schedule", text: t("common.back") });
-  const visit = await cachedVisit(Number(params[0]));
+  const id = Number(params[0]);
+  // A notice may open a visit the phone has not fetched yet.
+  const visit = (await cachedVisit(id)) || (navigator.onLine && (await refreshSchedule()) ? await cachedVisit(id) : undefined);
   if (!visit) {
     append(root, back, h("p", { role: "alert", text: t("visit.notFound") }));
     return {};
