@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "50ff1637b7b5ed65";
+const VERSION = "e27c393e5b80b4b7";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

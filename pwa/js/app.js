@@ -148,7 +148,7 @@ function renderShell() {
   if (r === "inspector" || r === "admin") {
     links = [
       ["#/facilities", t("nav.facilities"), "facilities"],
-      ...(r === "inspector" ? [/** @type {[string, string, string]} */ (["#/schedule", t("nav.schedule"), "schedule"])] : []),
+      /** @type {[string, string, string]} */ (r === "inspector" ? ["#/schedule", t("nav.schedule"), "schedule"] : ["#/plans", t("nav.plans"), "plans"]),
       ["#/drafts", t("nav.drafts"), "drafts"],
       ["#/outbox", t("nav.outbox"), "outbox"],
       ["#/settings", t("nav.settings"), "settings"],

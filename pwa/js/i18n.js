@@ -542,6 +542,8 @@ export const CATALOGUE = {
   "planForm.newTitle": { vi: "Lập kế hoạch kiểm tra", en: "New inspection plan" },
   "planForm.editTitle": { vi: "Sửa kế hoạch kiểm tra", en: "Edit the inspection plan" },
   "planForm.name": { vi: "Tên kế hoạch", en: "Plan name" },
+  "planForm.province": { vi: "Tỉnh, thành phố của kế hoạch", en: "The plan's province" },
+  "planForm.next": { vi: "Tiếp tục", en: "Continue" },
   "planForm.start": { vi: "Từ ngày", en: "From" },
   "planForm.end": { vi: "Đến ngày", en: "To" },
   "planForm.agencies": { vi: "Cơ quan tham gia", en: "Agencies taking part" },

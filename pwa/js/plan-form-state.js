@@ -7,13 +7,14 @@
  * @typedef {{name: string, members: PlanMember[]}} TeamDraft
  * @typedef {{id?: number, code: string, name: string, commune: string, team: number,
  *   start: string, end: string, done?: boolean}} SiteDraft a site to visit (`id`: a visit already in the plan)
- * @typedef {{name: string, start: string, end: string, agencies: string[], teams: TeamDraft[],
- *   sites: SiteDraft[], kept: SiteDraft[]}} PlanDraft `kept`: the plan's visits as loaded
+ * @typedef {{province: string, name: string, start: string, end: string, agencies: string[],
+ *   teams: TeamDraft[], sites: SiteDraft[], kept: SiteDraft[]}} PlanDraft `kept`: the plan's
+ *   visits as loaded; `province`: the plan's (a department's own; an admin chooses)
  */
 
-/** @param {string} start @param {string} end @returns {PlanDraft} */
-export function emptyPlan(start, end) {
-  return { name: "", start, end, agencies: [], teams: [{ name: "", members: [{ name: "", agency: "", role: "lead", username: null }] }], sites: [], kept: [] };
+/** @param {string} province @param {string} start @param {string} end @returns {PlanDraft} */
+export function emptyPlan(province, start, end) {
+  return { province, name: "", start, end, agencies: [], teams: [{ name: "", members: [{ name: "", agency: "", role: "lead", username: null }] }], sites: [], kept: [] };
 }
 
 /** A plan from the server as the form edits it. @param {import("./plans.js").Plan} plan @returns {PlanDraft} */
@@ -23,7 +24,7 @@ export function fromPlan(plan) {
     team: v.team_index, start: v.start, end: v.end, done: v.state === "done",
   }));  // prettier-ignore
   return {
-    name: plan.name, start: plan.start, end: plan.end, agencies: [...plan.agencies],
+    province: plan.province_code, name: plan.name, start: plan.start, end: plan.end, agencies: [...plan.agencies],
     teams: plan.teams.map((team) => ({ name: team.name, members: team.members.map((m) => ({ ...m })) })),
     sites, kept: sites.map((s) => ({ ...s })),
   };  // prettier-ignore
@@ -51,7 +52,7 @@ export function requestOf(d, editing) {
   const base = { name: d.name.trim(), start: d.start, end: d.end, agencies: d.agencies, teams: teamsBody(d.teams) };
   if (!editing) {
     d.sites.forEach((_, n) => where.set(`visits[${n}]`, `sites[${n}]`));
-    return { body: { ...base, visits: d.sites.map(visitBody) }, where };
+    return { body: { ...base, visits: d.sites.map(visitBody), ...(d.province ? { province: d.province } : {}) }, where };
   }
   /** @type {Record<string, unknown>[]} */
   const add = [];

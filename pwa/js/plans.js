@@ -4,7 +4,7 @@
 // (`plan_visit`), so the schedule can show what this phone did for it before the server
 // links it. DOM-free.
 
-import { request } from "./api.js";
+import { getSession, request } from "./api.js";
 import * as store from "./store.js";
 
 /**
@@ -19,7 +19,7 @@ import * as store from "./store.js";
  * @typedef {{id: number, province_code: string, name: string, start: string, end: string,
  *   agencies: string[], teams: PlanTeam[], progress: Progress, created_at: string,
  *   updated_at: string, visits: Visit[]|null}} Plan
- * @typedef {{visits: Visit[], at: string}} Schedule
+ * @typedef {{visits: Visit[], at: string, owner?: string}} Schedule (`owner`: the account it is of)
  * @typedef {VisitState|"draft"|"queued"|"attention"} ShownState what the schedule shows
  */
 
@@ -29,13 +29,16 @@ const KEY = "schedule";
 export async function refreshSchedule() {
   const got = await request("/api/plans/visits/mine");
   if (!got.ok || !Array.isArray(got.data)) return false;
-  await store.setMeta(KEY, { visits: got.data, at: new Date().toISOString() });
+  const owner = (await getSession())?.user?.username;
+  await store.setMeta(KEY, { visits: got.data, at: new Date().toISOString(), owner });
   return true;
 }
 
-/** @returns {Promise<Schedule|undefined>} */
-export function cachedSchedule() {
-  return store.getMeta(KEY);
+/** The schedule kept on the phone, when it is the signed-in account's. @returns {Promise<Schedule|undefined>} */
+export async function cachedSchedule() {
+  /** @type {Schedule|undefined} */
+  const kept = await store.getMeta(KEY);
+  return kept && kept.owner === (await getSession())?.user?.username ? kept : undefined;
 }
 
 /** @param {number} id @returns {Promise<Visit|undefined>} */

@@ -16,6 +16,7 @@ import pytest
 from tests.browser.conftest import (
     CONTEXT_OPTIONS,
     INSPECTOR,
+    LOGINS,
     Server,
     eventually,
     fill_checklist,
@@ -228,3 +229,17 @@ def test_plan_screens_are_accessible_and_fit_a_phone(browser: Any, server: Serve
                 assert card.get_by_text("Trễ hạn", exact=True).is_visible()
         ctx.close()
     assert problems == {name: [] for name in problems}
+
+
+def test_an_admin_chooses_the_plans_province_first(page: Any, server: Server) -> None:
+    install_idb_helper(page.context)
+    sign_in(page, LOGINS["admin"])
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    page.get_by_role("link", name="Lập kế hoạch mới").click()
+    page.get_by_label("Tỉnh, thành phố của kế hoạch").select_option(label="Tỉnh Tuyên Quang")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_label("Tên kế hoạch").fill("Kế hoạch của quản trị")
+    picker = page.get_by_role("group", name="Chọn theo bộ lọc")
+    picker.get_by_label("Xã Hàm Yên", exact=True).wait_for()  # the province's communes
+    page.reload()  # what was typed is kept on the phone until the plan is made
+    assert page.get_by_label("Tên kế hoạch").input_value() == "Kế hoạch của quản trị"

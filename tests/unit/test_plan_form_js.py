@@ -22,14 +22,15 @@ pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is no
 SCRIPT = """
 import { emptyPlan, fieldOf, fromPlan, requestOf } from %(module)s;
 const member = { name: "Phạm Thu Hà", agency: "Sở Y tế", role: "lead", username: null };
-const fresh = emptyPlan("2026-12-01", "2026-12-31");
+const fresh = emptyPlan("08", "2026-12-01", "2026-12-31");
 Object.assign(fresh, { name: " Kế hoạch ", agencies: ["Sở Y tế"] });
 fresh.teams = [{ name: "Đoàn 1", members: [{ ...member, username: " thanhtra " }] }];
 const site = (code, team, start, end) => ({ code, name: code, commune: "X", team, start, end });
 fresh.sites = [site("A1", 0, "2026-12-01", "2026-12-05")];
 const visit = (id, code, state) => ({ id, facility_code: code, facility_name: code,
   commune_name: "X", team_index: 0, start: "2026-12-01", end: "2026-12-09", state });
-const plan = { name: "P", start: "2026-12-01", end: "2026-12-31", agencies: ["Sở Y tế"],
+const plan = { province_code: "08", name: "P", start: "2026-12-01", end: "2026-12-31",
+  agencies: ["Sở Y tế"],
   teams: [{ name: "Đoàn 1", members: [member] }],
   visits: [visit(1, "A1", "done"), visit(2, "A2", "pending"), visit(3, "A3", "late")] };
 const edited = fromPlan(plan);
@@ -69,7 +70,7 @@ def run() -> dict[str, Any]:
 def test_the_forms_requests_are_what_the_server_takes_and_errors_find_their_field() -> None:
     out = run()
     made = msgspec.json.decode(json.dumps(out["made"]), type=PlanIn)
-    assert made.name == "Kế hoạch"
+    assert (made.name, made.province) == ("Kế hoạch", "08")
     assert made.teams[0].members[0].username == "thanhtra"
     assert [(v.facility_code, v.team) for v in made.visits] == [("A1", 0)]
     changed = msgspec.json.decode(json.dumps(out["changed"]), type=PlanChange)

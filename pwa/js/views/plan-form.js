@@ -38,12 +38,15 @@ export async function render(root, ctx, params) {
     draft = fromPlan(got.data);
   } else {
     const today = new Date().toISOString().slice(0, 10);
-    draft = (await store.getMeta(KEPT)) || emptyPlan(today, plusDays(today, 30));
+    draft = (await store.getMeta(KEPT)) || emptyPlan(ctx.session?.user?.province_code || "", today, plusDays(today, 30));
+    if (!draft.province) {
+      append(root, back, h("h1", { text: t("planForm.newTitle") }), await provinceChoice(ctx, draft));
+      return {};
+    }
   }
   if (navigator.onLine) await refreshAgencies().catch(() => undefined);
   const known = (await agencies()).map((a) => a.name);
   const user = ctx.session?.user;
-  const province = user?.province_code || "";
   const form = formParts(draft, id === null);
   const message = h("p", { class: "problem", role: "alert", hidden: true });
   const save = h("button", { type: "submit", class: "primary", text: id ? t("planForm.saveChanges") : t("planForm.create") });
@@ -52,7 +55,7 @@ export async function render(root, ctx, params) {
     { class: "plan-form", novalidate: true },
     basics(form, [...new Set([...(user?.agency ? [user.agency] : []), ...known, ...draft.agencies])]),
     teamsSection(form),
-    sitesSection(form, province),
+    sitesSection(form),
     message,
     save,
     h("datalist", { id: form.agencyList }, known.map((name) => h("option", { value: name }))),
@@ -70,6 +73,25 @@ export async function render(root, ctx, params) {
   });
   append(root, back, h("h1", { text: id ? t("planForm.editTitle") : t("planForm.newTitle") }), element);
   return {};
+}
+
+/**
+ * An admin plans for any province: which one, first.
+ * @param {import("../app.js").Ctx} ctx @param {PlanDraft} draft
+ */
+async function provinceChoice(ctx, draft) {
+  const got = await request("/api/units/provinces");
+  const select = h("select", { id: uid("province") }, (got.ok ? got.data : []).map((/** @type {any} */ p) => h("option", { value: p.code, text: p.name })));
+  const next = h("button", {
+    type: "button",
+    class: "primary",
+    text: t("planForm.next"),
+    onclick: async () => {
+      await store.setMeta(KEPT, { ...draft, province: select.value });
+      ctx.rerender();
+    },
+  });
+  return h("div", { class: "panel" }, h("label", { for: select.id, text: t("planForm.province") }), select, next);
 }
 
 /**

@@ -13,8 +13,9 @@ import { t } from "../i18n.js";
 const STATUSES = ["non_compliant", "overdue", "not_inspected", "compliant"];
 const KINDS = ["preschool", "independent_childcare", "primary", "lower_secondary", "upper_secondary", "multi_level", "after_hours_childcare"];
 
-/** @param {FormParts} form @param {string} province */
-export function sitesSection(form, province) {
+/** @param {FormParts} form */
+export function sitesSection(form) {
+  const province = form.draft.province;
   const list = h("ol", { class: "cards plan-sites" });
   const count = h("p", { class: "count", role: "status" });
   const draw = () => {
@@ -42,7 +43,7 @@ export function sitesSection(form, province) {
     h("h2", { text: t("planForm.sites") }),
     count,
     list,
-    searchPart(addRows),
+    searchPart(province, addRows),
     filterPart(province, addRows),
   );
 }
@@ -88,14 +89,18 @@ function siteCard(form, s, n, draw) {
   );
 }
 
-/** Search the department list by name or code; each result can be added. @param {(rows: any[]) => number} addRows */
-function searchPart(addRows) {
+/**
+ * Search the department list by name or code; each result can be added.
+ * @param {string} province @param {(rows: any[]) => number} addRows
+ */
+function searchPart(province, addRows) {
   const id = uid("site-q");
   const q = h("input", { id, type: "search", autocomplete: "off", enterkeyhint: "search" });
   const results = h("ul", { class: "cards results" });
   const status = h("p", { class: "muted", role: "status" });
   const run = async () => {
-    const got = await request(`/api/compliance/facilities?q=${encodeURIComponent(q.value.trim())}&per_page=20`);
+    const query = new URLSearchParams({ q: q.value.trim(), province, per_page: "20" });
+    const got = await request(`/api/compliance/facilities?${query}`);
     if (!got.ok) {
       status.textContent = got.network ? t("planForm.needOnline") : t("plans.failed");
       return;
@@ -149,7 +154,7 @@ function filterPart(province, addRows) {
     const rows = [];
     for (const st of statuses.length ? statuses : [""]) {
       for (const commune of chosen.length ? chosen : [""]) {
-        const query = new URLSearchParams({ per_page: "500", ...(st && { status: st }), ...(commune && { commune }), ...(kind.value && { kind: kind.value }), ...(overdue.checked && { overdue_actions: "true" }) });
+        const query = new URLSearchParams({ per_page: "500", province, ...(st && { status: st }), ...(commune && { commune }), ...(kind.value && { kind: kind.value }), ...(overdue.checked && { overdue_actions: "true" }) });
         const got = await request(`/api/compliance/facilities?${query}`);
         if (!got.ok) {
           status.textContent = got.network ? t("planForm.needOnline") : t("plans.failed");
