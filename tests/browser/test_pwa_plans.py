@@ -235,6 +235,9 @@ def test_an_admin_chooses_the_plans_province_first(page: Any, server: Server) ->
     install_idb_helper(page.context)
     sign_in(page, LOGINS["admin"])
     page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    page.get_by_role("link", name="Lập kế hoạch mới").wait_for()
+    shot(page, "admin-plans")
+    assert _fits(page)  # five tabs at 360 px
     page.get_by_role("link", name="Lập kế hoạch mới").click()
     page.get_by_label("Tỉnh, thành phố của kế hoạch").select_option(label="Tỉnh Tuyên Quang")
     page.get_by_role("button", name="Tiếp tục").click()
