@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "7f18fc97d704221f";
+const VERSION = "8757032c2b914fd9";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -37,6 +37,8 @@ const ASSETS = [
   "/js/limits.js",
   "/js/outbox.js",
   "/js/photos.js",
+  "/js/plan-form-state.js",
+  "/js/plans.js",
   "/js/push.js",
   "/js/scoring.js",
   "/js/sites.js",
@@ -64,11 +66,18 @@ const ASSETS = [
   "/js/views/items/signature.js",
   "/js/views/outbox-card.js",
   "/js/views/outbox.js",
+  "/js/views/plan-form.js",
+  "/js/views/plan-sites.js",
+  "/js/views/plan-teams.js",
+  "/js/views/plan.js",
+  "/js/views/plans.js",
+  "/js/views/schedule.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/site.js",
   "/js/views/status.js",
   "/js/views/team.js",
+  "/js/views/visit.js",
   "/manifest.webmanifest"
 ];
 // </assets>

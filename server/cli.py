@@ -227,7 +227,7 @@ def cmd_push_schedule(args: argparse.Namespace) -> int:
     done = schedule_once(settings)
     print(
         f"push schedule: {done.due_soon} due soon, {done.overdue} overdue,"
-        f" {done.digests} digests (new notices)"
+        f" {done.digests} digests, {done.late_visits} late visits (new notices)"
     )
     return 0
 

@@ -35,6 +35,11 @@ const VIEWS = {
   status: () => import("./views/status.js"),
   site: () => import("./views/site.js"),
   admin: () => import("./views/admin.js"),
+  schedule: () => import("./views/schedule.js"),
+  visit: () => import("./views/visit.js"),
+  plans: () => import("./views/plans.js"),
+  plan: () => import("./views/plan.js"),
+  "plan-form": () => import("./views/plan-form.js"),
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById("view"));
@@ -144,6 +149,7 @@ function renderShell() {
   if (r === "inspector" || r === "admin") {
     links = [
       ["#/facilities", t("nav.facilities"), "facilities"],
+      /** @type {[string, string, string]} */ (r === "inspector" ? ["#/schedule", t("nav.schedule"), "schedule"] : ["#/plans", t("nav.plans"), "plans"]),
       ["#/drafts", t("nav.drafts"), "drafts"],
       ["#/outbox", t("nav.outbox"), "outbox"],
       ["#/settings", t("nav.settings"), "settings"],
@@ -152,6 +158,7 @@ function renderShell() {
   } else if (r === "facility" || r === "department") {
     links = [
       ["#/status", r === "facility" ? t("nav.status") : t("nav.list"), r === "facility" ? "status" : "list"],
+      ...(r === "department" ? [/** @type {[string, string, string]} */ (["#/plans", t("nav.plans"), "plans"])] : []),
       ["#/settings", t("nav.settings"), "settings"],
     ];
   }
@@ -183,7 +190,7 @@ function renderShell() {
 }
 
 /** The tab each screen belongs to (an inspection's is set by its screen once loaded). */
-const TAB_OF = /** @type {Record<string, string>} */ ({ facility: "facilities", inspection: "drafts" });
+const TAB_OF = /** @type {Record<string, string>} */ ({ facility: "facilities", inspection: "drafts", visit: "schedule", plan: "plans", "plan-form": "plans" });
 
 /** A site's screen belongs to the inspector's facilities, and to everyone else's own tab. @param {string} name */
 function tabOf(name) {

@@ -131,6 +131,7 @@ def test_every_key_used_exists() -> None:
         "admin.userProblem": list(get_args(UserProblemCode)),
         "admin.importProblem": list(get_args(ImportProblemCode)),
         "admin.keptReason": ["conflict", "rejected"],
+        "plan.state": ["done", "pending", "late", "draft", "queued", "attention"],
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():
