@@ -28,6 +28,7 @@ import sqlite_utils
 from server.auth.principal import Principal
 from server.clock import VIETNAM, iso_utc
 from server.forms.registry import FormRegistry
+from server.forms.schema import Text
 from server.inspections.scoring import StoredOutcome
 
 
@@ -148,7 +149,10 @@ def _figures(
         facilities_failed=len(failed),
         facilities_not_inspected=facilities - len(inspected),
         themes=_themes(forms, tally),
-        vetoes=[Count(item, _item_text(forms, item), n) for item, n in tally.vetoes.most_common()],
+        vetoes=[
+            Count(item, _vi(item_text(forms, item), item), n)
+            for item, n in tally.vetoes.most_common()
+        ],
         **actions,
     )
 
@@ -182,19 +186,34 @@ def _tally_inspections(
 
 
 def _themes(forms: FormRegistry, tally: _Tally) -> list[Theme]:
-    titles = {s.id: s.title.vi for c in forms.all() for s in c.sections}
     return [
-        Theme(section, titles.get(section, section), n, len(tally.theme_sites[section]))
+        Theme(
+            section, _vi(section_title(forms, section), section), n, len(tally.theme_sites[section])
+        )
         for section, n in tally.theme_checks.most_common()
     ]
 
 
-def _item_text(forms: FormRegistry, item_id: str) -> str:
+def section_title(forms: FormRegistry, section_id: str) -> Text | None:
+    """A theme's title in both languages: its section's in the newest checklist having it."""
+    for checklist in reversed(forms.all()):
+        for section in checklist.sections:
+            if section.id == section_id:
+                return section.title
+    return None
+
+
+def item_text(forms: FormRegistry, item_id: str) -> Text | None:
+    """An item's text in both languages, from the newest checklist having it."""
     for checklist in reversed(forms.all()):
         for item in checklist.items():
             if item.id == item_id:
-                return item.text.vi
-    return item_id
+                return item.text
+    return None
+
+
+def _vi(text: Text | None, fallback: str) -> str:
+    return text.vi if text else fallback
 
 
 def _actions(
