@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "c3277eebbffce501";
+const VERSION = "12e60237f2b94908";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -58,6 +58,7 @@ const ASSETS = [
   "/js/views/items/signature.js",
   "/js/views/outbox-card.js",
   "/js/views/outbox.js",
+  "/js/views/report.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/site.js",

@@ -34,6 +34,7 @@ const VIEWS = {
   settings: () => import("./views/settings.js"),
   status: () => import("./views/status.js"),
   site: () => import("./views/site.js"),
+  report: () => import("./views/report.js"),
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById("view"));
@@ -153,6 +154,8 @@ function renderShell() {
       ["#/settings", t("nav.settings"), "settings"],
     ];
   }
+  // Period reports: departments and admins, before Settings.
+  if (r === "department" || r === "admin") links.splice(links.length - 1, 0, ["#/report", t("nav.report"), "report"]);
   replace(
     nav,
     h(

@@ -27,6 +27,7 @@ const SHAPES = {
     ["path", { d: "M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11" }],
   ],
   list: [["path", { d: "M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01" }]],
+  report: [["path", { d: "M3 3v18h18M7 17v-5M12 17V8M17 17v-8" }]],
   info: [
     ["circle", { cx: "12", cy: "12", r: "10" }],
     ["path", { d: "M12 16v-4M12 8h.01" }],
