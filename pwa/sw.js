@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "12e60237f2b94908";
+const VERSION = "58029e7a91511aee";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

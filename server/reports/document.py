@@ -12,12 +12,10 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from server.forms.registry import FormRegistry
-from server.forms.schema import Text
 from server.minutes.render import data_only_fetcher
 from server.minutes.words import Lang, Words
 from server.reports import charts
-from server.reports.period import Report, item_text, section_title
+from server.reports.period import Report
 from server.reports.words import (
     NATIONWIDE,
     SUMMARY,
@@ -47,14 +45,11 @@ class Document:
     charts: dict[str, Markup]
 
 
-def build(report: Report, forms: FormRegistry, lang: Lang, made: date) -> Document:
+def build(report: Report, lang: Lang, made: date) -> Document:
     w = words(lang)
     cur, prev = report.current, report.previous
 
-    def name(text: Text | None, fallback: str) -> str:
-        return w.pick(text) if text else fallback
-
-    themes = [(name(section_title(forms, t.section_id), t.title), t) for t in cur.themes]
+    themes = [(w.pick(t.text), t) for t in cur.themes]
     series = (w("report.current"), w("report.previous"))
 
     def rows(keys: tuple[str, ...]) -> list[charts.Row]:
@@ -75,7 +70,7 @@ def build(report: Report, forms: FormRegistry, lang: Lang, made: date) -> Docume
             for k, o in [c.key.split("/")]
         ],
         themes=[(title, w.count(t.failed_checks), w.count(t.facilities)) for title, t in themes],
-        vetoes=[(name(item_text(forms, v.key), v.label), w.count(v.count)) for v in cur.vetoes],
+        vetoes=[(w.pick(v.text), w.count(v.count)) for v in cur.vetoes],
         charts={
             "results": charts.bar_chart(
                 w("report.chartResults"), series,
@@ -116,11 +111,11 @@ def html(document: Document) -> str:
     return _template().render(d=document, t=document.words)
 
 
-def render_pdf(report: Report, forms: FormRegistry, lang: Lang, made: date) -> bytes:
+def render_pdf(report: Report, lang: Lang, made: date) -> bytes:
     """The report as an A4 PDF."""
     from weasyprint import CSS, HTML
 
     css = resources.files("server.reports").joinpath("report.css").read_text("utf-8")
-    page = HTML(string=html(build(report, forms, lang, made)), url_fetcher=data_only_fetcher())
+    page = HTML(string=html(build(report, lang, made)), url_fetcher=data_only_fetcher())
     pdf: bytes = page.write_pdf(stylesheets=[CSS(string=css, url_fetcher=data_only_fetcher())])
     return pdf

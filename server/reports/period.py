@@ -62,6 +62,17 @@ class Theme(msgspec.Struct):
     title: str
     failed_checks: int
     facilities: int
+    text: Text
+    """The title in both languages, as the checklists give it (``title`` is its Vietnamese)."""
+
+
+class Veto(msgspec.Struct):
+    key: str
+    """The veto item's id."""
+    label: str
+    count: int
+    text: Text
+    """The event in both languages (``label`` is its Vietnamese)."""
 
 
 class Figures(msgspec.Struct):
@@ -73,7 +84,7 @@ class Figures(msgspec.Struct):
     facilities_failed: int
     facilities_not_inspected: int
     themes: list[Theme]
-    vetoes: list[Count]
+    vetoes: list[Veto]
     actions_opened: int
     fixes_reported: int
     actions_verified: int
@@ -150,8 +161,9 @@ def _figures(
         facilities_not_inspected=facilities - len(inspected),
         themes=_themes(forms, tally),
         vetoes=[
-            Count(item, _vi(item_text(forms, item), item), n)
+            Veto(item, text.vi, n, text)
             for item, n in tally.vetoes.most_common()
+            for text in [_named(_item_text(forms, item), item)]
         ],
         **actions,
     )
@@ -186,15 +198,14 @@ def _tally_inspections(
 
 
 def _themes(forms: FormRegistry, tally: _Tally) -> list[Theme]:
-    return [
-        Theme(
-            section, _vi(section_title(forms, section), section), n, len(tally.theme_sites[section])
-        )
-        for section, n in tally.theme_checks.most_common()
-    ]
+    themes = []
+    for section, n in tally.theme_checks.most_common():
+        text = _named(_section_title(forms, section), section)
+        themes.append(Theme(section, text.vi, n, len(tally.theme_sites[section]), text))
+    return themes
 
 
-def section_title(forms: FormRegistry, section_id: str) -> Text | None:
+def _section_title(forms: FormRegistry, section_id: str) -> Text | None:
     """A theme's title in both languages: its section's in the newest checklist having it."""
     for checklist in reversed(forms.all()):
         for section in checklist.sections:
@@ -203,7 +214,7 @@ def section_title(forms: FormRegistry, section_id: str) -> Text | None:
     return None
 
 
-def item_text(forms: FormRegistry, item_id: str) -> Text | None:
+def _item_text(forms: FormRegistry, item_id: str) -> Text | None:
     """An item's text in both languages, from the newest checklist having it."""
     for checklist in reversed(forms.all()):
         for item in checklist.items():
@@ -212,8 +223,9 @@ def item_text(forms: FormRegistry, item_id: str) -> Text | None:
     return None
 
 
-def _vi(text: Text | None, fallback: str) -> str:
-    return text.vi if text else fallback
+def _named(text: Text | None, fallback: str) -> Text:
+    """A text in both languages; an id no checklist knows stands for itself in both."""
+    return text or Text(vi=fallback, en=fallback)
 
 
 def _actions(

@@ -116,7 +116,7 @@ class ReportController(Controller):
     ) -> Response[bytes]:
         report = build(db, request.user, forms, _period(start, end))
         return Response(
-            document.render_pdf(report, forms, lang, today()),
+            document.render_pdf(report, lang, today()),
             media_type="application/pdf",
             headers=download_headers(f"bao-cao-{start.isoformat()}-{end.isoformat()}.pdf"),
         )

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import openpyxl  # type: ignore[import-untyped]
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -244,9 +245,11 @@ def test_the_pdf_prints_the_reports_numbers_in_vietnamese_and_english(
     assert f"Facilities failed {current['facilities_failed']}" in english
     veto = PRESCHOOL.item("no_child_violence").text.en
     assert f"{veto} 1" in english
-    sections = {s.id: s.title.en for s in PRESCHOOL.sections}
-    for theme in current["themes"]:
-        assert f"{sections[theme['section_id']]} {theme['failed_checks']}" in english
+    sections = {s.id: s.title for s in PRESCHOOL.sections}
+    for theme in current["themes"]:  # the screen's English names come with the figures
+        assert theme["text"] == msgspec.to_builtins(sections[theme["section_id"]])
+        assert f"{theme['text']['en']} {theme['failed_checks']}" in english
+    assert current["vetoes"][0]["text"]["en"] == veto
     assert "Preschool Public 2" in english
 
 

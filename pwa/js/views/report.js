@@ -10,7 +10,6 @@ import { append, h, replace, saveBlob, uid } from "../dom.js";
 import { count, number } from "../explain.js";
 import { lang, t, tx } from "../i18n.js";
 import { day, download } from "../sites.js";
-import * as store from "../store.js";
 
 /** The headline figures in the order of every table listing them (as the PDF's SUMMARY). */
 const SUMMARY = [
@@ -86,7 +85,6 @@ export async function render(root, ctx) {
   }
   const status = h("p", { role: "status", class: "muted" });
   const result = h("div", { class: "report" });
-  const names = await checklistNames();
   const form = periodForm(async (period) => {
     if (!navigator.onLine) {
       status.textContent = t("report.offline");
@@ -100,7 +98,7 @@ export async function render(root, ctx) {
       return;
     }
     status.textContent = "";
-    replace(result, ...reportView(answer.data, period, names, status));
+    replace(result, ...reportView(answer.data, period, status));
   });
   append(root, form, status, result);
   return {};
@@ -167,16 +165,15 @@ function periodForm(show) {
 
 /**
  * The report on screen: headline, downloads, tables each with its chart.
- * @param {any} r the server's report @param {{start: string, end: string}} period
- * @param {{section: (id: string, fallback: string) => string, item: (id: string, fallback: string) => string}} names
- * @param {HTMLElement} status
+ * @param {any} r the server's report (themes and veto events named in both languages)
+ * @param {{start: string, end: string}} period @param {HTMLElement} status
  */
-function reportView(r, period, names, status) {
+function reportView(r, period, status) {
   const cur = r.current;
   const prev = r.previous;
   const scope = r.scope === NATIONWIDE ? t("report.country") : r.scope;
   const series = [t("report.current"), t("report.previous")];
-  const themes = cur.themes.map((/** @type {any} */ x) => ({ ...x, title: names.section(x.section_id, x.title) }));
+  const themes = cur.themes.map((/** @type {any} */ x) => ({ ...x, title: tx(x.text) }));
   /** @param {string[]} keys */
   const rows = (keys) => keys.map((k) => ({ label: t(`report.${k}`), values: [cur[k], prev[k]] }));
   /** @param {{label: string, values: number[]}[]} data */
@@ -228,7 +225,7 @@ function reportView(r, period, names, status) {
         ]
       : [h("h3", { text: t("report.themes") }), h("p", { class: "empty", text: t("report.none") })],
     cur.vetoes.length
-      ? table(t("report.vetoes"), [t("report.veto"), t("report.times")], cur.vetoes.map((/** @type {any} */ v) => [names.item(v.key, v.label), count(v.count)]))
+      ? table(t("report.vetoes"), [t("report.veto"), t("report.times")], cur.vetoes.map((/** @type {any} */ v) => [tx(v.text), count(v.count)]))
       : [h("h3", { text: t("report.vetoes") }), h("p", { class: "empty", text: t("report.none") })],
     chart(`${t("report.chartActions")}`, rows(ACTIONS), series, words(rows(ACTIONS))),
   ].flat();
@@ -292,28 +289,4 @@ function downloads(period, status) {
       },
     });
   return h("div", { class: "downloads", role: "group", "aria-label": t("report.download") }, button("xlsx", t("report.xlsx")), button("pdf", t("report.pdf")));
-}
-
-/** Section titles and item texts in the screen's language: the server's report names them
- * in Vietnamese; in English they come from the checklists on the phone (the Vietnamese name
- * stays while those are still downloading). */
-async function checklistNames() {
-  /** @type {any[]} */
-  const forms = await store.all("forms");
-  /** @type {Map<string, any>} */
-  const sections = new Map();
-  /** @type {Map<string, any>} */
-  const items = new Map();
-  // The last wins, as on the server: ordered by checklist id, then version.
-  for (const f of forms.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version))) {
-    for (const s of f.definition?.sections || []) {
-      sections.set(s.id, s.title);
-      for (const item of s.items || []) items.set(item.id, item.text);
-    }
-  }
-  const english = lang() === "en";
-  return {
-    section: (/** @type {string} */ id, /** @type {string} */ vi) => (english && sections.has(id) ? tx(sections.get(id)) : vi),
-    item: (/** @type {string} */ id, /** @type {string} */ vi) => (english && items.has(id) ? tx(items.get(id)) : vi),
-  };
 }
