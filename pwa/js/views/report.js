@@ -173,7 +173,7 @@ function reportView(r, period, status) {
   const prev = r.previous;
   const scope = r.scope === NATIONWIDE ? t("report.country") : r.scope;
   const series = [t("report.current"), t("report.previous")];
-  const themes = cur.themes.map((/** @type {any} */ x) => ({ ...x, title: tx(x.text) }));
+  const themes = cur.themes.map((/** @type {any} */ x) => ({ ...x, title: tx(x.text) || x.title }));
   /** @param {string[]} keys */
   const rows = (keys) => keys.map((k) => ({ label: t(`report.${k}`), values: [cur[k], prev[k]] }));
   /** @param {{label: string, values: number[]}[]} data */
@@ -225,7 +225,7 @@ function reportView(r, period, status) {
         ]
       : [h("h3", { text: t("report.themes") }), h("p", { class: "empty", text: t("report.none") })],
     cur.vetoes.length
-      ? table(t("report.vetoes"), [t("report.veto"), t("report.times")], cur.vetoes.map((/** @type {any} */ v) => [tx(v.text), count(v.count)]))
+      ? table(t("report.vetoes"), [t("report.veto"), t("report.times")], cur.vetoes.map((/** @type {any} */ v) => [tx(v.text) || v.label, count(v.count)]))
       : [h("h3", { text: t("report.vetoes") }), h("p", { class: "empty", text: t("report.none") })],
     chart(`${t("report.chartActions")}`, rows(ACTIONS), series, words(rows(ACTIONS))),
   ].flat();
