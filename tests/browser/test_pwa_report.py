@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,11 @@ pytestmark = pytest.mark.browser
 
 OFFICER = next((u, p) for _, u, p in DEMO_LOGINS if u == "so-giaoduc")
 SCREENS = Path(__file__).parent / "screens"
-YEAR = date.today().year
+# The demo's inspections are of the last months: a day a month ago is in the year and the
+# school year the tests look at, whatever day they run.
+RECENT = date.today() - timedelta(days=30)
+YEAR = RECENT.year
+SCHOOL_YEAR_ENDS = YEAR + 1 if RECENT.month >= 9 else YEAR
 SUMMARY_ROWS = {
     "facilities": "Số cơ sở",
     "inspections": "Số lượt kiểm tra",
@@ -189,4 +193,33 @@ def test_a_custom_period_in_dd_mm_yyyy(context: Any, page: Any, server: Server) 
     page.get_by_role("button", name="Xem báo cáo").click()
     page.get_by_role("heading", name=f"01/01/{YEAR} – 30/06/{YEAR}").wait_for()
     shoot(page, "report-custom")
+    assert page.errors == []
+
+
+def test_in_english_the_report_and_its_pdf_are_english(
+    context: Any, page: Any, server: Server
+) -> None:
+    install_idb_helper(context)
+    sign_in(page, OFFICER)
+    page.get_by_role("link", name="Cài đặt").click()
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_label("Period").select_option(label="Final (school year)")
+    ends = SCHOOL_YEAR_ENDS
+    page.get_by_label("Year").select_option(label=f"School year {ends - 1}–{ends}")
+    page.get_by_role("button", name="Show the report").click()
+    page.get_by_role("table", name="Summary").wait_for(timeout=60000)
+    heading = page.get_by_role("heading", level=2).inner_text()
+    assert heading.endswith(f"01/09/{ends - 1} – 31/08/{ends}")
+    cur = server_report(server, f"{ends - 1}-09-01", f"{ends}-08-31")["current"]
+    assert cur["themes"]  # the demo's recent months have failures to name
+    themes = page.get_by_role("table", name="Reasons for failure by theme")
+    assert themes.locator("tbody tr").evaluate_all(ROWS) == [
+        [t["text"]["en"], f"{t['failed_checks']:,}", f"{t['facilities']:,}"] for t in cur["themes"]
+    ]
+    with page.expect_download(timeout=120000) as got:
+        page.get_by_role("button", name="Download PDF").click()
+    text = " ".join(pages(Path(got.value.path()).read_bytes()))
+    assert "PERIOD REPORT" in text and f"Inspections {cur['inspections']:,}" in text
+    assert "Số lượt kiểm tra" not in text
     assert page.errors == []
