@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "479e3b8b3ccb0cd6";
+const VERSION = "35651096e2130123";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
