@@ -555,6 +555,7 @@ export const CATALOGUE = {
   "report.dateHint": { vi: "Dạng dd/mm/yyyy, ví dụ 01/09/2026", en: "As dd/mm/yyyy, e.g. 01/09/2026" },
   "report.badDate": { vi: "Ngày không hợp lệ: {value}. Hãy nhập dạng dd/mm/yyyy.", en: "Not a valid date: {value}. Enter it as dd/mm/yyyy." },
   "report.backwards": { vi: "Ngày kết thúc không được trước ngày bắt đầu.", en: "The last day cannot come before the first." },
+  "report.tooLong": { vi: "Một báo cáo chỉ gồm tối đa ba năm.", en: "A report covers at most three years." },
   "report.show": { vi: "Xem báo cáo", en: "Show the report" },
   "report.loading": { vi: "Đang lập báo cáo…", en: "Making the report…" },
   "report.offline": { vi: "Cần có mạng để lập báo cáo.", en: "Making a report needs a connection." },

@@ -180,6 +180,9 @@ def test_a_custom_period_in_dd_mm_yyyy(context: Any, page: Any, server: Server) 
     page.get_by_label("Từ ngày").fill("01/07/2026")
     page.get_by_role("button", name="Xem báo cáo").click()
     assert page.get_by_role("alert").inner_text() == "Ngày kết thúc không được trước ngày bắt đầu."
+    page.get_by_label("Từ ngày").fill("01/01/2020")
+    page.get_by_role("button", name="Xem báo cáo").click()
+    assert page.get_by_role("alert").inner_text() == "Một báo cáo chỉ gồm tối đa ba năm."
     assert page.get_by_role("table").count() == 0  # nothing was asked of the server
     first, last = date.today() - timedelta(days=100), date.today() - timedelta(days=10)
     page.get_by_label("Từ ngày").fill(f"{first.day}/{first.month}/{first.year}")  # no zeros

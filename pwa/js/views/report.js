@@ -28,6 +28,7 @@ const HEADLINE = ["inspections", "facilities_inspected", "facilities_passed", "f
 const RESULTS = ["facilities_passed", "facilities_failed", "facilities_not_inspected"];
 const ACTIONS = ["actions_opened", "fixes_reported", "actions_verified", "actions_overdue_at_end"];
 const NATIONWIDE = "Toàn quốc";
+const LONGEST_DAYS = 3 * 366;
 
 /** @typedef {{pick: string, year: number, from: string, to: string}} Choice */
 /** The last choice, kept while the app is open. @type {Choice} */
@@ -61,6 +62,8 @@ export function periodOf(c) {
   const end = parseDay(c.to);
   if (!end) return { error: t("report.badDate", { value: c.to.trim() || "…" }) };
   if (end < start) return { error: t("report.backwards") };
+  // The server's limit (server/reports/routes.py), said here in the reader's words.
+  if ((Date.parse(end) - Date.parse(start)) / 86400000 >= LONGEST_DAYS) return { error: t("report.tooLong") };
   return { start, end };
 }
 
