@@ -21,8 +21,10 @@ sys.path.insert(0, str(PWA / "tools"))
 import stamp  # noqa: E402
 
 from server.actions.schemas import ActionEventKind, ActionState  # noqa: E402
+from server.facilities.schemas import Ownership  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
 from server.push.notices import TYPES_BY_ROLE  # noqa: E402
+from server.reports.words import SUMMARY as REPORT_SUMMARY  # noqa: E402
 
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
 
@@ -126,6 +128,9 @@ def test_every_key_used_exists() -> None:
         "action.state": list(get_args(ActionState)),
         "action.event": list(get_args(ActionEventKind)),
         "push.type": sorted({kind for kinds in TYPES_BY_ROLE.values() for kind in kinds}),
+        "report": list(REPORT_SUMMARY),
+        "report.ownership": list(get_args(Ownership)),
+        "report.pick": ["year", "half", "schoolYear", "custom"],
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():
