@@ -236,6 +236,11 @@ def test_the_pdf_prints_the_reports_numbers_in_vietnamese_and_english(
         change = f"+{now - before}" if now > before else f"−{before - now}" if now < before else "0"
         assert f"{label} {now} {before} {change}" in text, label
     assert "Tỷ lệ cơ sở đạt 0 % 0 %" in text  # both failed now; the one before too
+    # The charts are drawn into the page: their legends and bars' values are text in it
+    failed, before = current["facilities_failed"], previous["facilities_failed"]
+    assert f"Kỳ này Kỳ trước Số cơ sở đạt 0 0 Số cơ sở không đạt {failed} {before}" in text
+    opened = f"{current['actions_opened']} {previous['actions_opened']}"
+    assert f"Kỳ này Kỳ trước Yêu cầu khắc phục đã đưa ra {opened} Yêu cầu cơ sở" in text
     for theme in current["themes"]:
         assert f"{theme['title']} {theme['failed_checks']} {theme['facilities']}" in text
     assert f"{current['vetoes'][0]['label']} 1" in text
