@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "76cadfe9b2e537bc";
+const VERSION = "9bec69b2c46b1c58";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

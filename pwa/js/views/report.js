@@ -9,7 +9,8 @@ import { barChart } from "../chart.js";
 import { append, h, replace, saveBlob, uid } from "../dom.js";
 import { count, number } from "../explain.js";
 import { lang, t, tx } from "../i18n.js";
-import { day, download } from "../sites.js";
+import { dateInput, dateValue, day } from "../dates.js";
+import { download } from "../sites.js";
 
 /** The headline figures in the order of every table listing them (as the PDF's SUMMARY). */
 const SUMMARY = [
@@ -30,37 +31,26 @@ const ACTIONS = ["actions_opened", "fixes_reported", "actions_verified", "action
 const NATIONWIDE = "Toàn quốc";
 const LONGEST_DAYS = 3 * 366;
 
-/** @typedef {{pick: string, year: number, from: string, to: string}} Choice */
+/** @typedef {{pick: string, year: number, from: string, to: string}} Choice from, to: ISO days */
 /** The last choice, kept while the app is open. @type {Choice} */
 const choice = { pick: "year", year: new Date().getFullYear(), from: "", to: "" };
 
-/** @param {number} n */
-const two = (n) => String(n).padStart(2, "0");
-
-/** "2026-03-01" from "01/03/2026"; null when it is not a real day. @param {string} text */
-export function parseDay(text) {
-  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text);
-  if (!m) return null;
-  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return `${y}-${two(mo)}-${two(d)}`;
-}
-
 /**
  * The days a choice covers (docs/reports.md): a year; its first half (sơ kết); the school
- * year ending in it, 1 September to 31 August (tổng kết); or two typed days.
- * @param {Choice} c @returns {{start: string, end: string}|{error: string}}
+ * year ending in it, 1 September to 31 August (tổng kết); or two typed days (`from` and `to`
+ * as the date fields read them: ISO, "" or null, with the text typed for the message).
+ * @param {Choice} c @param {{from: HTMLInputElement, to: HTMLInputElement}} fields
+ * @returns {{start: string, end: string}|{error: string}}
  */
-export function periodOf(c) {
+function periodOf(c, fields) {
   const y = c.year;
   if (c.pick === "year") return { start: `${y}-01-01`, end: `${y}-12-31` };
   if (c.pick === "half") return { start: `${y}-01-01`, end: `${y}-06-30` };
   if (c.pick === "schoolYear") return { start: `${y - 1}-09-01`, end: `${y}-08-31` };
-  const start = parseDay(c.from);
-  if (!start) return { error: t("report.badDate", { value: c.from.trim() || "…" }) };
-  const end = parseDay(c.to);
-  if (!end) return { error: t("report.badDate", { value: c.to.trim() || "…" }) };
+  const start = dateValue(fields.from);
+  if (!start) return { error: t("report.badDate", { value: fields.from.value.trim() || "…" }) };
+  const end = dateValue(fields.to);
+  if (!end) return { error: t("report.badDate", { value: fields.to.value.trim() || "…" }) };
   if (end < start) return { error: t("report.backwards") };
   // The server's limit (server/reports/routes.py), said here in the reader's words.
   if ((Date.parse(end) - Date.parse(start)) / 86400000 >= LONGEST_DAYS) return { error: t("report.tooLong") };
@@ -118,8 +108,8 @@ function periodForm(show) {
     ["year", "half", "schoolYear", "custom"].map((p) => h("option", { value: p, text: t(`report.pick.${p}`), selected: p === choice.pick })),
   );
   const year = h("select", { id: uid("year") });
-  const from = h("input", { id: uid("from"), inputmode: "numeric", autocomplete: "off", placeholder: "dd/mm/yyyy", value: choice.from });
-  const to = h("input", { id: uid("to"), inputmode: "numeric", autocomplete: "off", placeholder: "dd/mm/yyyy", value: choice.to });
+  const from = dateInput({ id: uid("from"), value: choice.from });
+  const to = dateInput({ id: uid("to"), value: choice.to });
   const hintId = uid("hint");
   from.setAttribute("aria-describedby", hintId);
   to.setAttribute("aria-describedby", hintId);
@@ -151,8 +141,8 @@ function periodForm(show) {
       novalidate: true,
       onsubmit: (/** @type {Event} */ e) => {
         e.preventDefault();
-        Object.assign(choice, { pick: pick.value, year: Number(year.value), from: from.value, to: to.value });
-        const period = periodOf(choice);
+        Object.assign(choice, { pick: pick.value, year: Number(year.value), from: dateValue(from) || "", to: dateValue(to) || "" });
+        const period = periodOf(choice, { from, to });
         error.textContent = "error" in period ? period.error : "";
         if (!("error" in period)) show(period);
       },
