@@ -196,10 +196,11 @@ def test_a_custom_period_in_dd_mm_yyyy(context: Any, page: Any, server: Server) 
     assert heading.endswith(f"{first:%d/%m/%Y} – {last:%d/%m/%Y}")
     row = summary.locator("tbody tr").filter(has_text="Số lượt kiểm tra").evaluate_all(ROWS)[0]
     assert row[1:3] == [vi(report["current"]["inspections"]), vi(report["previous"]["inspections"])]
+    shoot(page, "report-custom-days")
     page.get_by_label("Kỳ báo cáo").select_option(label="Sơ kết 6 tháng đầu năm")
     page.get_by_role("button", name="Xem báo cáo").click()
     page.get_by_role("heading", name=f"01/01/{YEAR} – 30/06/{YEAR}").wait_for()
-    shoot(page, "report-custom")
+    shoot(page, "report-mid-term")
     assert page.errors == []
 
 
