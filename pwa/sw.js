@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "8757032c2b914fd9";
+const VERSION = "fb1edf2e4aad6dc9";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -71,6 +71,7 @@ const ASSETS = [
   "/js/views/plan-teams.js",
   "/js/views/plan.js",
   "/js/views/plans.js",
+  "/js/views/report.js",
   "/js/views/schedule.js",
   "/js/views/settings.js",
   "/js/views/signin.js",

@@ -40,6 +40,7 @@ const VIEWS = {
   plans: () => import("./views/plans.js"),
   plan: () => import("./views/plan.js"),
   "plan-form": () => import("./views/plan-form.js"),
+  report: () => import("./views/report.js"),
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById("view"));
@@ -138,30 +139,44 @@ function role() {
   return ctx.session?.user?.role || "";
 }
 
+/**
+ * Each role's tabs: href, label key, icon. Inspectors work on site visits; departments and
+ * admins oversee (an admin inspects too, from the facility list linked in #/admin).
+ * @type {Record<string, [string, string, string][]>}
+ */
+const TABS = {
+  inspector: [
+    ["#/facilities", "nav.facilities", "facilities"],
+    ["#/schedule", "nav.schedule", "schedule"],
+    ["#/drafts", "nav.drafts", "drafts"],
+    ["#/outbox", "nav.outbox", "outbox"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+  department: [
+    ["#/status", "nav.list", "list"],
+    ["#/plans", "nav.plans", "plans"],
+    ["#/report", "nav.report", "report"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+  admin: [
+    ["#/status", "nav.list", "list"],
+    ["#/plans", "nav.plans", "plans"],
+    ["#/report", "nav.report", "report"],
+    ["#/admin", "nav.admin", "admin"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+  facility: [
+    ["#/status", "nav.status", "status"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+};
+
 function renderShell() {
   document.documentElement.lang = lang();
   document.title = t("app.name");
   title.textContent = t("app.name");
   nav.setAttribute("aria-label", t("nav.label"));
-  const r = role();
-  /** @type {[string, string, string][]} href, label, icon */
-  let links = [];
-  if (r === "inspector" || r === "admin") {
-    links = [
-      ["#/facilities", t("nav.facilities"), "facilities"],
-      /** @type {[string, string, string]} */ (r === "inspector" ? ["#/schedule", t("nav.schedule"), "schedule"] : ["#/plans", t("nav.plans"), "plans"]),
-      ["#/drafts", t("nav.drafts"), "drafts"],
-      ["#/outbox", t("nav.outbox"), "outbox"],
-      ["#/settings", t("nav.settings"), "settings"],
-    ];
-    if (r === "admin") links.splice(3, 0, ["#/admin", t("nav.admin"), "admin"]);
-  } else if (r === "facility" || r === "department") {
-    links = [
-      ["#/status", r === "facility" ? t("nav.status") : t("nav.list"), r === "facility" ? "status" : "list"],
-      ...(r === "department" ? [/** @type {[string, string, string]} */ (["#/plans", t("nav.plans"), "plans"])] : []),
-      ["#/settings", t("nav.settings"), "settings"],
-    ];
-  }
+  const links = (TABS[role()] || []).map(([href, key, name]) => [href, t(key), name]);
   replace(
     nav,
     h(
@@ -275,7 +290,7 @@ async function doRoute() {
   if (!session || (!session.token && !session.expired)) name = "signin";
   if (!name) {
     const r = session?.user?.role;
-    name = r === "facility" || r === "department" ? "status" : "facilities";
+    name = r === "inspector" ? "facilities" : "status";
   }
   if (!(name in VIEWS)) name = "facilities";
   if (view.leave) {

@@ -1,6 +1,6 @@
-// A small score-over-time chart as inline SVG, built with DOM calls (no library, no inline
-// style: colours come from app.css). Its text equivalent is the caller's: an aria-label and
-// a visually hidden table.
+// Small charts as inline SVG, built with DOM calls (no library, no inline style: colours
+// come from app.css): a score over time, and bars of figures. Their text equivalent is the
+// caller's: an aria-label and a table.
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 320;
@@ -44,6 +44,49 @@ export function scoreChart(points, label) {
   }
   points.forEach((p, i) => {
     root.append(svg("circle", { cx: x(i).toFixed(1), cy: y(p.score).toFixed(1), r: 4, class: p.failed ? "point failed" : "point" }));
+  });
+  return root;
+}
+
+/**
+ * Horizontal bars, one row per figure and a bar per series (this period, the one before),
+ * each label above its bars and each value at its bar's end; the same shape as the PDF's
+ * charts (server/reports/charts.py).
+ * @param {{label: string, values: number[]}[]} rows
+ * @param {string[]} series names, shown as a legend when more than one
+ * @param {string} label the chart in words
+ * @param {(n: number) => string} format a value as the language writes it
+ */
+export function barChart(rows, series, label, format) {
+  const BAR = 12;
+  const LABEL = 16;
+  const GAP = 10;
+  const ROOM = 44;
+  const width = 360;
+  const top = series.length > 1 ? 24 : 4;
+  const rowHeight = LABEL + BAR * series.length + GAP;
+  const height = top + rowHeight * rows.length;
+  const most = Math.max(1, ...rows.flatMap((r) => r.values));
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart bars", role: "img", "aria-label": label });
+  let x = 4;
+  if (series.length > 1) {
+    series.forEach((name, s) => {
+      root.append(svg("rect", { x, y: 4, width: 12, height: 10, class: `bar series-${s}` }));
+      root.append(svg("text", { x: x + 16, y: 13, class: "legend" }, name));
+      x += 16 + 6 * name.length + 20;
+    });
+  }
+  rows.forEach((row, i) => {
+    const y = top + i * rowHeight;
+    // SVG text does not wrap: a long theme is cut here and whole in the caller's table.
+    const text = row.label.length > 58 ? `${row.label.slice(0, 56)}…` : row.label;
+    root.append(svg("text", { x: 4, y: y + 12, class: "label" }, text));
+    row.values.forEach((value, s) => {
+      const barY = y + LABEL + s * BAR;
+      const w = value ? Math.max(1, ((width - 4 - ROOM) * value) / most) : 0;
+      root.append(svg("rect", { x: 4, y: barY, width: w.toFixed(1), height: BAR - 2, class: `bar series-${s}` }));
+      root.append(svg("text", { x: (4 + w + 4).toFixed(1), y: barY + 9, class: "value" }, format(value)));
+    });
   });
   return root;
 }

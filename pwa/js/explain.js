@@ -19,6 +19,16 @@ export function number(value) {
 }
 
 /**
+ * A count with its thousands grouped as the language does: "12.345" in Vietnamese, "12,345"
+ * in English (as the report's PDF writes it).
+ * @param {number} n
+ */
+export function count(n) {
+  const sign = n < 0 ? "−" : "";
+  return sign + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, lang() === "vi" ? "." : ",");
+}
+
+/**
  * A reason's items named: the server's explained items carry their texts, the phone's own
  * reasons carry ids that `nameOf` looks up in the checklist.
  * @param {Reason|any} reason @param {(id: string) => string} nameOf

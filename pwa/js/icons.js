@@ -35,6 +35,7 @@ const SHAPES = {
     ["path", { d: "M9 4H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2h-3" }],
     ["path", { d: "M9 2h6v4H9zM8 12l2 2 4-4M8 18h8" }],
   ],
+  report: [["path", { d: "M3 3v18h18M7 17v-5M12 17V8M17 17v-8" }]],
   info: [
     ["circle", { cx: "12", cy: "12", r: "10" }],
     ["path", { d: "M12 16v-4M12 8h.01" }],

@@ -106,7 +106,7 @@ export async function photoBlob(hash) {
 }
 
 /**
- * A file the server makes (the minutes as PDF), fetched with the token.
+ * A file the server makes (the minutes, the period report), fetched with the token.
  * @param {string} path @returns {Promise<{blob?: Blob, code?: string}>}
  */
 export async function download(path) {

@@ -23,8 +23,10 @@ import stamp  # noqa: E402
 from server.actions.schemas import ActionEventKind, ActionState  # noqa: E402
 from server.auth.store import UserProblemCode  # noqa: E402
 from server.facilities.csv_import import ImportProblemCode  # noqa: E402
+from server.facilities.schemas import Ownership  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
 from server.push.notices import TYPES_BY_ROLE  # noqa: E402
+from server.reports.words import SUMMARY as REPORT_SUMMARY  # noqa: E402
 
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
 
@@ -132,6 +134,9 @@ def test_every_key_used_exists() -> None:
         "admin.importProblem": list(get_args(ImportProblemCode)),
         "admin.keptReason": ["conflict", "rejected"],
         "plan.state": ["done", "pending", "late", "draft", "queued", "attention"],
+        "report": list(REPORT_SUMMARY),
+        "report.ownership": list(get_args(Ownership)),
+        "report.pick": ["year", "half", "schoolYear", "custom"],
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():

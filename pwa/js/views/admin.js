@@ -40,6 +40,10 @@ function menu(root) {
     ["#/admin/users", t("admin.users"), t("admin.usersHelp")],
     ["#/admin/import", t("admin.import"), t("admin.importHelp")],
     ["#/admin/kept", t("admin.kept"), t("admin.keptHelp")],
+    // An admin inspects too; these screens have no tab of their own in the admin's bar.
+    ["#/facilities", t("nav.facilities"), t("admin.inspectHelp")],
+    ["#/drafts", t("nav.drafts"), t("admin.draftsHelp")],
+    ["#/outbox", t("nav.outbox"), t("admin.outboxHelp")],
   ];
   append(
     root,
