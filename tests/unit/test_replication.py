@@ -40,9 +40,8 @@ def test_sweep_copies_each_stored_photo_and_the_key_once(tmp_path: Path) -> None
     (settings.data_dir / KEY_FILE).write_text("key")
     hashes = [_store(settings.photos_dir, bytes([n]) * 100) for n in range(3)]
     db = connect_settings(settings)
-    user = create_user(
-        db, NewUser(username="uploader", password="long enough pw", role="admin"), min_password_length=10
-    )
+    uploader = NewUser(username="uploader", password="long enough pw", role="admin")
+    user = create_user(db, uploader, min_password_length=10)
     with db.conn:
         for sha256 in hashes[:2]:  # the third has no row: an upload that never committed
             db.execute("INSERT INTO photos VALUES (?, 'image/png', 100, ?, 'now')", [sha256, user])
