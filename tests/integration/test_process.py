@@ -110,6 +110,7 @@ def test_help_lists_the_commands(data_dir: Path) -> None:
         "create-user",
         "revoke-sessions",
         "forms-schema",
+        "restore",
     ):
         assert command in result.stdout
 

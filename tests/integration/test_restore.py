@@ -213,3 +213,32 @@ def test_serve_refuses_a_database_of_another_schema(database: Path) -> None:
     result = _cli(database.parent, "serve", "--port", str(_free_port()))
     assert result.returncode == 1
     assert "999 'from a newer server'" in result.stderr and "will not start" in result.stderr
+
+
+def test_the_replicator_is_restarted_when_it_dies_and_stopped_with_the_server(
+    tmp_path: Path, replica: dict[str, str]
+) -> None:
+    import signal
+
+    from server.app import prepare_database
+    from server.replication import Replicator
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "data", replica_url=replica["SAFESCHOOL_REPLICA_URL"])
+    prepare_database(settings)
+    replicator = Replicator(settings)
+    replicator.start()
+    try:
+        first = replicator.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while replicator.pid == first and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert replicator.pid not in (None, first), "litestream was not restarted"
+        while not list((tmp_path / "replica").rglob("*.ltx")):
+            assert time.monotonic() < deadline, "the restarted litestream replicated nothing"
+            time.sleep(0.2)
+    finally:
+        replicator.stop()
+    assert not _replicators(settings.data_dir / "litestream.yml")
