@@ -123,7 +123,7 @@ def test_the_image_steps_install_and_its_command_serves_and_replicates(tmp_path:
             continue  # apt-get and useradd need root and an image
         # pip's cache makes a rerun quick; the image keeps none (--no-cache-dir).
         local = run.replace("--no-cache-dir ", "").split("&&")[0]
-        done = subprocess.run(local, shell=True, cwd=app, env={"PATH": path},
+        done = subprocess.run(local, shell=True, cwd=app, env={**os.environ, "PATH": path},
                               capture_output=True, text=True, timeout=900)  # fmt: skip
         assert done.returncode == 0, done.stderr[-3000:]
     assert (venv / "bin" / "litestream").is_file()  # from the lock file
