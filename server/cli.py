@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import sqlite_utils
 
@@ -34,6 +34,13 @@ def _database(args: argparse.Namespace) -> tuple[Settings, sqlite_utils.Database
     return settings, connect_settings(settings)
 
 
+class _Background(Protocol):
+    """What serve runs beside the HTTP server: the replicator, the files sweep, push."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 def _serve(settings: Settings) -> int:
     import uvicorn
 
@@ -43,7 +50,7 @@ def _serve(settings: Settings) -> int:
     if settings.database_path.exists():
         check_integrity(settings.database_path)  # never serve a damaged copy
     app = create_app(settings)
-    workers: list[Any] = []
+    workers: list[_Background] = []
     if settings.replica_url:
         from server.replication import Replicator
 
