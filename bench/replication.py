@@ -8,7 +8,8 @@ province's reporting copy would). The lag of a batch is the time from its acknow
 it includes Litestream's 1 s sync interval and the follower's poll. Then the server stops
 and ``python -m server restore`` brings the whole database back from the replica into a
 fresh directory; its time is split into Litestream's restore and the integrity check that
-``restore`` and ``serve`` run.
+``restore`` and ``serve`` run. The same load is then sent to the same database served
+without replication, for comparison.
 
     python -m bench.replication [--small] [--rounds 3] [--per-round 1000]
 """
@@ -92,7 +93,7 @@ class Follower:
 
 
 def load(
-    url: str, bearer: str, batches: list[list[dict[str, Any]]], follower: Follower
+    url: str, bearer: str, batches: list[list[dict[str, Any]]], follower: Follower | None
 ) -> tuple[float, int]:
     """Send every batch with CLIENTS senders, as phones do: what comes back ``retry`` (the
     server busy) is sent again. Each inspection is awaited by the follower from the response
@@ -114,7 +115,8 @@ def load(
                 done = [r["id"] for r in results if r["outcome"] == "created"]
                 again = {r["id"] for r in results if r["outcome"] == "retry"}
                 assert len(done) + len(again) == len(results), results[:2]
-                follower.await_ids(done, acknowledged)
+                if follower is not None:
+                    follower.await_ids(done, acknowledged)
                 retried += len(again)
                 batch = [record for record in batch if record["id"] in again]
 
@@ -172,7 +174,8 @@ def main() -> None:
     scale = SMALL if args.small else NATIONAL
     source = build(scale)
     province = "79"
-    rounds = make_rounds(source, province, args.rounds, args.per_round)
+    rounds = make_rounds(source, province, args.rounds * 2, args.per_round)
+    rounds, unreplicated = rounds[: args.rounds], rounds[args.rounds :]
 
     with tempfile.TemporaryDirectory(dir=source.data_dir.parent) as tmp:
         work = Path(tmp)
@@ -197,6 +200,13 @@ def main() -> None:
             if follower is not None:
                 follower.close()
             server.stop()
+        # The same load on the same database, served without replication, for comparison.
+        server = ServerProcess(settings)
+        try:
+            bearer = token(server.url, f"insp-{province}")
+            alone = [load(server.url, bearer, batches, None) for batches in unreplicated]
+        finally:
+            server.stop()
         restore = [timed_restore(replica_url, work / f"restore-{n}") for n in range(3)]
 
     per_round = sum(len(b) for b in rounds[0])
@@ -207,6 +217,9 @@ def main() -> None:
           f" {CLIENTS} clients; {statistics.median(per_round / s for s in seconds):,.0f}"
           f" inspections/s (median round); {sum(r for _, r in loads)} sent again after"
           " retry")  # fmt: skip
+    print(f"the same load without replication: "
+          f"{statistics.median(per_round / s for s, _ in alone):,.0f} inspections/s"
+          f" (median round); {sum(r for _, r in alone)} sent again after retry")  # fmt: skip
     print(f"replication lag, acknowledgement -> readable in the following copy, {len(lags)}"
           f" inspections: median {statistics.median(lags):.2f} s,"
           f" p90 {lags[int(len(lags) * 0.9)]:.2f} s, max {lags[-1]:.2f} s")  # fmt: skip
