@@ -72,10 +72,13 @@ def sweep(settings: Settings) -> int:
 
 
 def restore_files(replica_dir: Path, data_dir: Path) -> int:
-    """Copy the replica's photos and push key into a data directory; returns the count."""
+    """Copy the replica's photos and push key into a data directory; returns the count.
+    Nothing else there is taken (the replica may be the root of a shared disk)."""
+    sources = [p for p in (replica_dir / "photos").rglob("*") if p.is_file()]
+    sources += [replica_dir / KEY_FILE] if (replica_dir / KEY_FILE).is_file() else []
     copied = 0
-    for source in sorted(replica_dir.rglob("*")):
-        if source.is_file() and not source.name.endswith(".part"):
+    for source in sorted(sources):
+        if not source.name.endswith(".part"):  # a copy cut short
             target = data_dir / source.relative_to(replica_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)

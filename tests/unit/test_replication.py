@@ -52,8 +52,11 @@ def test_sweep_copies_each_stored_photo_and_the_key_once(tmp_path: Path) -> None
     assert sorted(p.name for p in (replica / "photos").rglob("*") if p.is_file()) == sorted(
         hashes[:2]
     )
+    (replica / "lost+found").mkdir()
+    (replica / "lost+found" / "stray").write_text("not ours")
     restored = tmp_path / "restored"
     assert restore_files(replica, restored) == 3
+    assert not (restored / "lost+found").exists()
     assert photo_path(restored / "photos", hashes[0]).read_bytes() == bytes([0]) * 100
     assert (restored / KEY_FILE).read_text() == "key"
 
