@@ -148,7 +148,7 @@ class InspectionController(Controller):
         amended = store.get_inspection(db, row["supersedes"]) if row["supersedes"] else None
         checklist = forms.get(row["form_id"], row["form_version"])
         source = Source(row, facility, checklist, _scored(row, forms), amended)
-        pdf = render_pdf(source, lang, store_pictures(settings.data_dir / "photos"))
+        pdf = render_pdf(source, lang, store_pictures(settings.photos_dir))
         return Response(
             pdf,
             media_type="application/pdf",
