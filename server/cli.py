@@ -48,7 +48,7 @@ def _serve(settings: Settings) -> int:
     from server.db import check_integrity
 
     if settings.database_path.exists():
-        check_integrity(settings.database_path)  # never serve a damaged copy
+        check_integrity(settings.database_path, quick=True)  # never serve a damaged copy
     app = create_app(settings)
     workers: list[_Background] = []
     if settings.replica_url:

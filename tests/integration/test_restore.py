@@ -201,7 +201,7 @@ def test_serve_refuses_a_database_that_fails_integrity_check(database: Path) -> 
         f.write(os.urandom(200))
     result = _cli(database.parent, "serve", "--port", str(_free_port()))
     assert result.returncode == 1
-    assert "fails PRAGMA integrity_check" in result.stderr
+    assert "fails PRAGMA quick_check" in result.stderr
     assert "will not start" in result.stderr
 
 
