@@ -3,6 +3,10 @@
 # nginx, see "Serving behind TLS" in the README), set SAFESCHOOL_PUBLIC_URL to the https
 # address (the server then sends HSTS) and FORWARDED_ALLOW_IPS to the proxy's address, and
 # do not publish port 8000 beyond the proxy.
+# Replication (see "Running it for a province" in the README): set SAFESCHOOL_REPLICA_URL
+# (s3://bucket/path with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; other S3-compatible
+# storage: s3://bucket/path?endpoint=https://…&force-path-style=true) and mount a directory
+# for SAFESCHOOL_FILES_REPLICA_DIR (the photos). Litestream comes from the lock file.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,7 +15,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SAFESCHOOL_HOST=0.0.0.0 \
     SAFESCHOOL_PORT=8000 \
     SAFESCHOOL_FORMS_DIR=/app/forms \
-    SAFESCHOOL_PWA_DIR=/app/pwa
+    SAFESCHOOL_PWA_DIR=/app/pwa \
+    SAFESCHOOL_REPLICA_URL= \
+    SAFESCHOOL_FILES_REPLICA_DIR=
 
 WORKDIR /app
 # The minutes PDF: WeasyPrint lays text out with Pango; DejaVu covers Vietnamese.

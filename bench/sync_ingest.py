@@ -47,11 +47,11 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **extra: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SAFESCHOOL_DATA_DIR": str(settings.data_dir),
-               "SAFESCHOOL_LOG_LEVEL": "WARNING"}  # fmt: skip
+               "SAFESCHOOL_LOG_LEVEL": "WARNING", **extra}  # fmt: skip
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(self.port)],

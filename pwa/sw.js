@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "3ffa76b51317afac";
+const VERSION = "585cf36c5f842cba";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
@@ -27,6 +27,7 @@ const ASSETS = [
   "/js/chart.js",
   "/js/conditions.js",
   "/js/data.js",
+  "/js/dates.js",
   "/js/dom.js",
   "/js/explain.js",
   "/js/follow-up.js",
@@ -36,6 +37,8 @@ const ASSETS = [
   "/js/limits.js",
   "/js/outbox.js",
   "/js/photos.js",
+  "/js/plan-form-state.js",
+  "/js/plans.js",
   "/js/province.js",
   "/js/push.js",
   "/js/scoring.js",
@@ -44,6 +47,12 @@ const ASSETS = [
   "/js/syncstate.js",
   "/js/validation.js",
   "/js/views/action.js",
+  "/js/views/admin-import.js",
+  "/js/views/admin-kept-item.js",
+  "/js/views/admin-kept.js",
+  "/js/views/admin-user.js",
+  "/js/views/admin-users.js",
+  "/js/views/admin.js",
   "/js/views/drafts.js",
   "/js/views/facilities.js",
   "/js/views/facility.js",
@@ -56,15 +65,24 @@ const ASSETS = [
   "/js/views/items/note.js",
   "/js/views/items/photo.js",
   "/js/views/items/signature.js",
+  "/js/views/outbox-card.js",
   "/js/views/outbox.js",
+  "/js/views/plan-form.js",
+  "/js/views/plan-sites.js",
+  "/js/views/plan-teams.js",
+  "/js/views/plan.js",
+  "/js/views/plans.js",
   "/js/views/province-charts.js",
   "/js/views/province-filters.js",
   "/js/views/province.js",
+  "/js/views/report.js",
+  "/js/views/schedule.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/site.js",
   "/js/views/status.js",
   "/js/views/team.js",
+  "/js/views/visit.js",
   "/manifest.webmanifest"
 ];
 // </assets>

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import sqlite_utils
 
@@ -33,25 +34,46 @@ def _database(args: argparse.Namespace) -> tuple[Settings, sqlite_utils.Database
     return settings, connect_settings(settings)
 
 
+class _Background(Protocol):
+    """What serve runs beside the HTTP server: the replicator, the files sweep, push."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 def _serve(settings: Settings) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.db import check_integrity
 
+    if settings.database_path.exists():
+        check_integrity(settings.database_path, quick=True)  # never serve a damaged copy
     app = create_app(settings)
-    worker = None
+    workers: list[_Background] = []
+    if settings.replica_url:
+        from server.replication import Replicator
+
+        workers.append(Replicator(settings))
+    if settings.files_replica_dir is not None:
+        from server.photos.replica import Sweeper
+
+        workers.append(Sweeper(settings))
     if settings.push_worker:
         from server.push.worker import PushWorker
 
-        worker = PushWorker(settings)
+        workers.append(PushWorker(settings))
+    for worker in workers:
         worker.start()
     print(f"Serving on http://{settings.host}:{settings.port}  (database {settings.database_path})")
+    if settings.replica_url:
+        print(f"Replicating to {settings.replica_url}")
     try:
         uvicorn.run(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
         )
     finally:
-        if worker is not None:
+        for worker in reversed(workers):
             worker.stop()
     return 0
 
@@ -199,6 +221,40 @@ def cmd_revoke_sessions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from server.db import check_integrity, connect
+    from server.migrations import MIGRATIONS, check_applied
+    from server.photos.replica import restore_files
+    from server.replication import restore_database
+
+    settings = _settings(args)
+    replica_url = args.source or settings.replica_url
+    if not replica_url:
+        print("restore: no replica (SAFESCHOOL_REPLICA_URL or --from)", file=sys.stderr)
+        return 2
+    target = Settings.from_env({}, data_dir=args.to)
+    if target.database_path.exists():
+        print(f"restore: {target.database_path} exists; restore into a new directory",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    target.data_dir.mkdir(parents=True, exist_ok=True)
+    restore_database(replica_url, target.database_path, args.timestamp)
+    files = settings.files_replica_dir
+    copied = restore_files(files, target.data_dir) if files is not None else 0
+    check_integrity(target.database_path)
+    db = connect(target.database_path)
+    try:
+        check_applied(db, MIGRATIONS)
+        inspections = db.execute("SELECT count(*) FROM inspections").fetchone()[0]
+        latest = db.execute("SELECT max(received_at) FROM inspections").fetchone()[0]
+    finally:
+        db.conn.close()
+    print(f"restored {target.database_path}: {inspections} inspections, latest received"
+          f" {latest or '-'}; {copied} photo and key files; integrity and schema ok")  # fmt: skip
+    print(f"start it with: SAFESCHOOL_DATA_DIR={target.data_dir} python -m server serve")
+    return 0
+
+
 def cmd_push_send(args: argparse.Namespace) -> int:
     import time
 
@@ -227,7 +283,7 @@ def cmd_push_schedule(args: argparse.Namespace) -> int:
     done = schedule_once(settings)
     print(
         f"push schedule: {done.due_soon} due soon, {done.overdue} overdue,"
-        f" {done.digests} digests (new notices)"
+        f" {done.digests} digests, {done.late_visits} late visits (new notices)"
     )
     return 0
 
@@ -296,6 +352,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.set_defaults(func=cmd_revoke_sessions)
 
+    p = commands.add_parser("restore", help="restore the database and photos from the replica")
+    p.add_argument("--to", type=Path, required=True, help="new data directory to restore into")
+    p.add_argument("--timestamp", help="point in time, RFC 3339 (default: the latest write)")
+    p.add_argument("--from", dest="source", help="replica URL (default: SAFESCHOOL_REPLICA_URL)")
+    p.set_defaults(func=cmd_restore)
+
     p = commands.add_parser("push-send", help="deliver the web-push outbox")
     p.add_argument("--once", action="store_true", help="send what is due now, then exit")
     p.set_defaults(func=cmd_push_send)
@@ -308,8 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from server.db import DatabaseUnsound
     from server.errors import AppError
     from server.forms.loader import FormsInvalid
+    from server.replication import ReplicationError
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -322,6 +386,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("checklists are invalid; the server will not start:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return 1
+    except DatabaseUnsound as exc:
+        print(f"database: {exc}; the server will not start on it", file=sys.stderr)
+        return 1
+    except ReplicationError as exc:
+        print(f"replication: {exc}", file=sys.stderr)
         return 1
     except AppError as exc:
         print(f"{exc.error.code}: {exc.message}", file=sys.stderr)

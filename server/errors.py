@@ -69,6 +69,11 @@ class ErrorCode(Enum):
     )
     PLAN_NOT_FOUND = ("plan.not_found", 404, "No such inspection plan.")
     PLAN_INVALID = ("plan.invalid", 400, "The inspection plan is not valid.")
+    PLAN_VISIT_DONE = (
+        "plan.visit_done",
+        409,
+        "The visit was already done by an inspection; it cannot be removed or moved.",
+    )
     PHOTO_NOT_FOUND = ("photo.not_found", 404, "No such photo.")
     PHOTO_HASH_MISMATCH = (
         "photo.hash_mismatch",

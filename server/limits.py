@@ -34,6 +34,8 @@ class Limits(msgspec.Struct, frozen=True):
     """... a failed mandatory check."""
     action_due_other_days: int
     """... any other failed check."""
+    password_min_length: int
+    """Shortest password a new account may have (the admin screen makes one this long)."""
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
@@ -46,6 +48,7 @@ class Limits(msgspec.Struct, frozen=True):
             action_due_veto_days=DUE_DAYS["veto"],
             action_due_mandatory_days=DUE_DAYS["mandatory"],
             action_due_other_days=DUE_DAYS["other"],
+            password_min_length=settings.password_min_length,
         )
 
 
@@ -55,7 +58,7 @@ class Limits(msgspec.Struct, frozen=True):
     sync_to_thread=False,
     summary="Limits the app respects",
     description="Sync batch size and bytes, photo size, photos of evidence per item, default"
-    " days to fix a failure.",
+    " days to fix a failure, shortest password of a new account.",
     tags=["system"],
 )
 def limits(settings: Config) -> Limits:

@@ -12,7 +12,7 @@ from importlib import resources
 import sqlite_utils
 
 from server.clock import utcnow
-from server.db import transaction
+from server.db import DatabaseUnsound, transaction
 from server.photos.store import attached, link
 
 
@@ -29,11 +29,30 @@ def applied_versions(db: sqlite_utils.Database) -> list[int]:
     return [row[0] for row in db.execute("SELECT version FROM schema_migrations ORDER BY version")]
 
 
+def check_applied(db: sqlite_utils.Database, migrations: Sequence[Migration]) -> None:
+    """Raise ``DatabaseUnsound`` when the database was migrated by another schema than this
+    server's: a version this server does not have (a newer server's copy), or one of its
+    versions under another name. Missing versions are fine: ``migrate`` applies them."""
+    if not db["schema_migrations"].exists():
+        return
+    known = {m.version: m.name for m in migrations}
+    rows = db.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    strange = [f"{v} {name!r}" for v, name in rows if known.get(v) != name]
+    if strange:
+        raise DatabaseUnsound(
+            "the database's schema is not this server's (migrations "
+            + ", ".join(strange)
+            + f" are not among its {len(known)}); use the server version that wrote it"
+        )
+
+
 def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration] | None = None) -> list[int]:
     """Apply the migrations not yet applied, each in its own transaction; returns their
-    versions. Running it again applies nothing."""
+    versions. Running it again applies nothing. A database migrated by another schema is
+    refused before anything is written (``check_applied``)."""
     if migrations is None:
         migrations = MIGRATIONS
+    check_applied(db, migrations)
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -84,6 +84,17 @@ class Settings(BaseModel):
     push_max_attempts: int = Field(
         12, ge=1, description="Tries per web-push notice before it is given up as failed."
     )
+    replica_url: str = Field(
+        "",
+        pattern=r"^([a-z0-9]+://\S+)?$",
+        description="Litestream replica of the database (file:///DIR, s3://BUCKET/PATH);"
+        " empty: no replication.",
+    )
+    files_replica_dir: Path | None = Field(
+        None,
+        description="Directory that gets a copy of each photo and the push key as they are"
+        " stored; empty: none.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Server log level."
     )
@@ -91,6 +102,10 @@ class Settings(BaseModel):
     @property
     def database_path(self) -> Path:
         return self.database if self.database else self.data_dir / "safeschool.sqlite3"
+
+    @property
+    def photos_dir(self) -> Path:
+        return self.data_dir / "photos"
 
     @classmethod
     def env_name(cls, field: str) -> str:

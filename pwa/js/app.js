@@ -35,6 +35,13 @@ const VIEWS = {
   status: () => import("./views/status.js"),
   province: () => import("./views/province.js"),
   site: () => import("./views/site.js"),
+  admin: () => import("./views/admin.js"),
+  schedule: () => import("./views/schedule.js"),
+  visit: () => import("./views/visit.js"),
+  plans: () => import("./views/plans.js"),
+  plan: () => import("./views/plan.js"),
+  "plan-form": () => import("./views/plan-form.js"),
+  report: () => import("./views/report.js"),
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById("view"));
@@ -133,33 +140,44 @@ function role() {
   return ctx.session?.user?.role || "";
 }
 
+/**
+ * Each role's tabs: href, label key, icon. Inspectors work on site visits; departments and
+ * admins oversee (an admin inspects too, from the facility list linked in #/admin).
+ * @type {Record<string, [string, string, string][]>}
+ */
+const TABS = {
+  inspector: [
+    ["#/facilities", "nav.facilities", "facilities"],
+    ["#/schedule", "nav.schedule", "schedule"],
+    ["#/drafts", "nav.drafts", "drafts"],
+    ["#/outbox", "nav.outbox", "outbox"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+  department: [
+    ["#/province", "nav.list", "list"],
+    ["#/plans", "nav.plans", "plans"],
+    ["#/report", "nav.report", "report"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+  admin: [
+    ["#/province", "nav.list", "list"],
+    ["#/plans", "nav.plans", "plans"],
+    ["#/report", "nav.report", "report"],
+    ["#/admin", "nav.admin", "admin"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+  facility: [
+    ["#/status", "nav.status", "status"],
+    ["#/settings", "nav.settings", "settings"],
+  ],
+};
+
 function renderShell() {
   document.documentElement.lang = lang();
   document.title = t("app.name");
   title.textContent = t("app.name");
   nav.setAttribute("aria-label", t("nav.label"));
-  const r = role();
-  /** @type {[string, string, string][]} href, label, icon */
-  let links = [];
-  if (r === "inspector" || r === "admin") {
-    links = [
-      ["#/facilities", t("nav.facilities"), "facilities"],
-      ["#/drafts", t("nav.drafts"), "drafts"],
-      ["#/outbox", t("nav.outbox"), "outbox"],
-      ["#/province", t("nav.province"), "list"],
-      ["#/settings", t("nav.settings"), "settings"],
-    ];
-  } else if (r === "department") {
-    links = [
-      ["#/province", t("nav.list"), "list"],
-      ["#/settings", t("nav.settings"), "settings"],
-    ];
-  } else if (r === "facility") {
-    links = [
-      ["#/status", t("nav.status"), "status"],
-      ["#/settings", t("nav.settings"), "settings"],
-    ];
-  }
+  const links = (TABS[role()] || []).map(([href, key, name]) => [href, t(key), name]);
   replace(
     nav,
     h(
@@ -188,7 +206,7 @@ function renderShell() {
 }
 
 /** The tab each screen belongs to (an inspection's is set by its screen once loaded). */
-const TAB_OF = /** @type {Record<string, string>} */ ({ facility: "facilities", inspection: "drafts" });
+const TAB_OF = /** @type {Record<string, string>} */ ({ facility: "facilities", inspection: "drafts", visit: "schedule", plan: "plans", "plan-form": "plans" });
 
 /** A site's screen belongs to the inspector's facilities, and to everyone else's own tab. @param {string} name */
 function tabOf(name) {
@@ -275,7 +293,7 @@ async function doRoute() {
   if (!session || (!session.token && !session.expired)) name = "signin";
   if (!name) {
     const r = session?.user?.role;
-    name = r === "facility" ? "status" : r === "department" ? "province" : "facilities";
+    name = r === "inspector" ? "facilities" : r === "facility" ? "status" : "province";
   }
   if (!(name in VIEWS)) name = "facilities";
   if (view.leave) {

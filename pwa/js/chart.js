@@ -1,6 +1,6 @@
-// Small charts as inline SVG (scores over time, bars per month, bars per row), built with
-// DOM calls (no library, no inline style: colours come from app.css). Their text equivalent
-// is the caller's: an aria-label and a table.
+// Small charts as inline SVG, built with DOM calls (no library, no inline style: colours
+// come from app.css): a score over time, bars of figures, stacked bars per month. Their
+// text equivalent is the caller's: an aria-label and a table.
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 320;
@@ -49,6 +49,50 @@ export function scoreChart(points, label) {
 }
 
 /**
+ * Horizontal bars, one row per figure and a bar per series (this period, the one before),
+ * each label above its bars and each value at its bar's end; the same shape as the PDF's
+ * charts (server/reports/charts.py).
+ * @param {{label: string, values: number[]}[]} rows
+ * @param {string[]} series names, shown as a legend when more than one
+ * @param {string} label the chart in words
+ * @param {(n: number) => string} format a value as the language writes it
+ * @param {number} [max] the value of a full bar (100 for shares); default the largest
+ */
+export function barChart(rows, series, label, format, max = 0) {
+  const BAR = 12;
+  const LABEL = 16;
+  const GAP = 10;
+  const ROOM = 44;
+  const width = 360;
+  const top = series.length > 1 ? 24 : 4;
+  const rowHeight = LABEL + BAR * series.length + GAP;
+  const height = top + rowHeight * rows.length;
+  const most = max || Math.max(1, ...rows.flatMap((r) => r.values));
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart bars", role: "img", "aria-label": label });
+  let x = 4;
+  if (series.length > 1) {
+    series.forEach((name, s) => {
+      root.append(svg("rect", { x, y: 4, width: 12, height: 10, class: `bar series-${s}` }));
+      root.append(svg("text", { x: x + 16, y: 13, class: "legend" }, name));
+      x += 16 + 6 * name.length + 20;
+    });
+  }
+  rows.forEach((row, i) => {
+    const y = top + i * rowHeight;
+    // SVG text does not wrap: a long theme is cut here and whole in the caller's table.
+    const text = row.label.length > 58 ? `${row.label.slice(0, 56)}…` : row.label;
+    root.append(svg("text", { x: 4, y: y + 12, class: "label" }, text));
+    row.values.forEach((value, s) => {
+      const barY = y + LABEL + s * BAR;
+      const w = value ? Math.max(1, ((width - 4 - ROOM) * value) / most) : 0;
+      root.append(svg("rect", { x: 4, y: barY, width: w.toFixed(1), height: BAR - 2, class: `bar series-${s}` }));
+      root.append(svg("text", { x: (4 + w + 4).toFixed(1), y: barY + 9, class: "value" }, format(value)));
+    });
+  });
+  return root;
+}
+
+/**
  * Bars per month, stacked (e.g. passed under failed); each series a class from app.css.
  * @param {string[]} months "YYYY-MM", oldest first
  * @param {{cls: string, values: number[]}[]} series bottom first
@@ -78,28 +122,6 @@ export function monthBars(months, series, label) {
     if (months.length <= 12 || i % 2 === 0) {
       root.append(svg("text", { x: (x + step * 0.35).toFixed(1), y: H - 6, class: "axis", "text-anchor": "middle" }, month.slice(5)));
     }
-  });
-  return root;
-}
-
-/**
- * Horizontal bars, one row each: its name above its bar, the value at the bar's end.
- * @param {{label: string, value: number, text: string}[]} rows `text`: the value as shown
- * @param {number} max the full bar's value (100 for a percentage)
- * @param {string} label the chart in words
- */
-export function rowBars(rows, max, label) {
-  const ROW = 30;
-  const height = Math.max(ROW, rows.length * ROW) + 4;
-  const root = svg("svg", { viewBox: `0 0 ${W} ${height}`, class: "chart rows", role: "img", "aria-label": label });
-  const full = W - 60;
-  rows.forEach((row, i) => {
-    const top = i * ROW;
-    const name = row.label.length > 58 ? `${row.label.slice(0, 56)}…` : row.label;
-    root.append(svg("text", { x: 0, y: top + 10, class: "axis name" }, name));
-    const width = Math.max(1, (Math.max(0, row.value) / Math.max(1, max)) * full);
-    root.append(svg("rect", { x: 0, y: top + 14, width: width.toFixed(1), height: 10, class: "bar" }));
-    root.append(svg("text", { x: (width + 4).toFixed(1), y: top + 23, class: "axis" }, row.text));
   });
   return root;
 }

@@ -1,10 +1,12 @@
 // Reference data kept for offline use: the server's limits, checklists (every version a
-// draft may use) and the facilities in the user's scope with their last known status. Refreshed when online;
+// draft may use), the facilities in the user's scope with their last known status, and an
+// inspector's planned visits (js/plans.js). Refreshed when online;
 // the copy on the phone is what the screens read, so they work the same offline.
 
 import { request } from "./api.js";
 import { fold } from "./dom.js";
 import { keepLimits } from "./limits.js";
+import { refreshSchedule } from "./plans.js";
 import * as store from "./store.js";
 
 /**
@@ -114,6 +116,7 @@ export async function refreshAll(role) {
     await refreshFacilities();
     await refreshStatuses();
   }
+  if (role === "inspector") await refreshSchedule();
   return forms;
 }
 

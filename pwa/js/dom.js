@@ -49,6 +49,20 @@ export function replace(el, ...children) {
 }
 
 /**
+ * Save a file made on the phone or fetched with the token (the fetch carries the bearer
+ * token, a plain link could not): through an object URL and a link with a download name.
+ * @param {Blob} blob @param {string} name
+ */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: name, class: "visually-hidden" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/**
  * Fold text for accent-insensitive search: "Trường Mầm non Đồng Văn" → "truong mam non dong van".
  * @param {string} text
  */

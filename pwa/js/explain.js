@@ -3,7 +3,7 @@
 // live result on the checklist, the server's receipt and the facility and department
 // screens, so a reason reads the same wherever it is shown.
 
-import { lang, t, tx } from "./i18n.js";
+import { has, lang, t, tx } from "./i18n.js";
 
 /** @typedef {import("./scoring.js").Reason} Reason */
 /** @typedef {{vi: string, en: string}} Text */
@@ -16,6 +16,16 @@ export function number(value) {
   if (value === null || value === undefined || value === "") return "";
   const text = String(value);
   return lang() === "vi" ? text.replace(".", ",") : text;
+}
+
+/**
+ * A count with its thousands grouped as the language does: "12.345" in Vietnamese, "12,345"
+ * in English (as the report's PDF writes it).
+ * @param {number} n
+ */
+export function count(n) {
+  const sign = n < 0 ? "−" : "";
+  return sign + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, lang() === "vi" ? "." : ",");
 }
 
 /**
@@ -46,6 +56,15 @@ export function reasonText(reason, nameOf = (id) => id) {
     default:
       return String(reason.code);
   }
+}
+
+/**
+ * A per-record problem code of the server (server/inspections/problems.py) in words, or the code itself when
+ * this version of the app does not know it yet.
+ * @param {string} code
+ */
+export function problemText(code) {
+  return has(`problem.${code}`) ? t(`problem.${code}`) : code;
 }
 
 /**

@@ -14,8 +14,12 @@ import * as store from "./store.js";
 /** @typedef {import("./data.js").Form} Form */
 /** @typedef {import("./data.js").Facility} Facility */
 
-/** @param {Facility} facility @param {Form} form @returns {Promise<Inspection>} */
-export async function startDraft(facility, form) {
+/**
+ * @param {Pick<Facility, "code"|"name">} facility @param {Form} form
+ * @param {Pick<Inspection, "team"|"plan_visit">} [from] a planned visit's team and id
+ * @returns {Promise<Inspection>}
+ */
+export async function startDraft(facility, form, from = {}) {
   const now = new Date().toISOString();
   const session = await getSession();
   /** The account that started it (js/account.js): only it sees the draft. @type {Inspection & {owner?: string}} */
@@ -35,6 +39,7 @@ export async function startDraft(facility, form) {
     photos: {},
     location: null,
     supersedes: null,
+    ...from,
   };
   await store.put("inspections", inspection);
   return inspection;

@@ -8,7 +8,8 @@ import * as store from "./store.js";
 /**
  * @typedef {{sync_max_records: number, sync_max_bytes: number, photo_max_bytes: number,
  *   photo_max_side: number, evidence_max_photos: number, action_due_veto_days: number,
- *   action_due_mandatory_days: number, action_due_other_days: number}} Limits
+ *   action_due_mandatory_days: number, action_due_other_days: number,
+ *   password_min_length: number}} Limits
  */
 
 /** @type {Readonly<Limits>} */
@@ -21,6 +22,7 @@ export const DEFAULT_LIMITS = Object.freeze({
   action_due_veto_days: 7,
   action_due_mandatory_days: 15,
   action_due_other_days: 30,
+  password_min_length: 10,
 });
 
 /**

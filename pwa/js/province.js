@@ -4,6 +4,7 @@
 // and the list's downloads (CSV, XLSX) saved as files.
 
 import { request } from "./api.js";
+import { saveBlob } from "./dom.js";
 import { download } from "./sites.js";
 import * as store from "./store.js";
 
@@ -78,14 +79,6 @@ export async function exportList(filters, format) {
   const query = queryOf(filters);
   const got = await download(`/api/compliance/facilities.${format}${query ? `?${query}` : ""}`);
   if (!got.blob) return got.code || "network";
-  const url = URL.createObjectURL(got.blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = `co-so-${new Date().toISOString().slice(0, 10)}.${format}`;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  saveBlob(got.blob, `co-so-${new Date().toISOString().slice(0, 10)}.${format}`);
   return null;
 }

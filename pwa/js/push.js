@@ -8,8 +8,8 @@ import { request } from "./api.js";
  * switch is turned on, offline too. @type {Record<string, string[]>} */
 export const TYPES_BY_ROLE = {
   facility: ["result", "actions_opened", "action_due_soon", "action_overdue", "fix_verified", "fix_reopened"],
-  department: ["site_noncompliant", "fix_waiting", "overdue_digest"],
-  inspector: ["kept_aside"],
+  department: ["site_noncompliant", "fix_waiting", "overdue_digest", "visit_late"],
+  inspector: ["kept_aside", "visit_assigned", "visit_changed"],
   admin: ["kept_aside"],
 };
 

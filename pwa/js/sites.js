@@ -106,7 +106,7 @@ export async function photoBlob(hash) {
 }
 
 /**
- * A file the server makes (the minutes as PDF), fetched with the token.
+ * A file the server makes (the minutes, the period report), fetched with the token.
  * @param {string} path @returns {Promise<{blob?: Blob, code?: string}>}
  */
 export async function download(path) {
@@ -118,25 +118,6 @@ export async function download(path) {
   } catch {
     return { code: "network" };
   }
-}
-
-/** @param {number} n */
-const two = (n) => String(n).padStart(2, "0");
-
-/** "15/12/2026" from a date ("2026-12-15") or a moment. @param {string|null|undefined} value */
-export function day(value) {
-  if (!value) return "";
-  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (plain) return `${plain[3]}/${plain[2]}/${plain[1]}`;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? String(value) : `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
-}
-
-/** "01/12/2026 09:30", local time. @param {string|null|undefined} value */
-export function moment(value) {
-  if (!value) return "";
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? String(value) : `${day(value)} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 /**

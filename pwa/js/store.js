@@ -38,8 +38,9 @@ const CHANNEL = "safeschool-store";
  *   preview?: {score_display: string|null, result: string}|null, receipt?: Receipt|null,
  *   error?: ServerError|null, photo_hashes?: string[], photos_pending?: string[],
  *   photo_error?: {hash: string, code: string, message: string}|null, attempts?: number,
- *   sent_at?: string|null, replaces?: string
+ *   sent_at?: string|null, replaces?: string, plan_visit?: number
  * }} Inspection
+ * (`plan_visit`: the planned visit it was started from, js/plans.js)
  * @typedef {{hash: string, blob: Blob, type: string, size: number, uploaded: boolean,
  *   created_at: string, remote?: boolean}} Photo
  * @typedef {"queued"|"sending"|"sent"|"attention"} FixStatus

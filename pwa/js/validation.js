@@ -3,6 +3,7 @@
 // Codes are the server's; the screen shows its own text for each (i18n "problem.*").
 
 import { allItems, isAnswered, visibleItems } from "./conditions.js";
+import { isIsoDate } from "./dates.js";
 import { isRequired } from "./scoring.js";
 
 /** @typedef {import("./conditions.js").Checklist} Checklist */
@@ -10,7 +11,6 @@ import { isRequired } from "./scoring.js";
 /** @typedef {"unknown_item"|"invalid_value"|"na_not_allowed"|"unknown_choice"|"out_of_range"|"not_integer"|"required_missing"} ProblemCode */
 /** @typedef {{item_id: string, code: ProblemCode}} Problem */
 
-const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 
 /** A finite JSON number; null for anything else (booleans included). @param {unknown} v */
 function number(v) {
@@ -44,16 +44,6 @@ function locationProblem(value) {
     if (a === null || a < 0) return "invalid_value";
   }
   return null;
-}
-
-/** An existing day written YYYY-MM-DD (years 1–9999, as Python's date). @param {unknown} v */
-export function isIsoDate(v) {
-  if (typeof v !== "string" || !DATE.test(v)) return false;
-  const [y, m, d] = v.split("-").map(Number);
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
-  return d <= days;
 }
 
 /**

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import CacheControlHeader
-from litestar.params import JSONBody, PathParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.audit import store as audit
 from server.auth import store
 from server.auth.middleware import AuthedRequest, require_role
-from server.auth.principal import Principal
+from server.auth.principal import Principal, Role
 from server.auth.schemas import (
     CreateUserRequest,
     LoginRequest,
@@ -147,13 +147,19 @@ class UserController(Controller):
 
     @get(
         "/",
-        **api(ErrorCode.FORBIDDEN_ROLE),
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
         sync_to_thread=True,
         summary="List users",
-        description="Every account (admin only).",
+        description="Accounts by username, optionally of one role and matching a search"
+        " (username, name, province, facility or agency; accents optional). Admin only.",
     )
-    def list_users(self, db: Db) -> list[UserOut]:
-        return [_user_out(row) for row in store.list_users(db)]
+    def list_users(
+        self,
+        db: Db,
+        role: Annotated[Role | None, QueryParameter(description="Only this role")] = None,
+        q: Annotated[str | None, QueryParameter(description="Search text", max_length=100)] = None,
+    ) -> list[UserOut]:
+        return [_user_out(row) for row in store.list_users(db, role=role, q=q)]
 
     @post(
         "/",
@@ -181,6 +187,20 @@ class UserController(Controller):
             min_password_length=settings.password_min_length,
             actor_id=request.user.user_id,
         )
+        return _user_out(store.get_user(db, user_id))
+
+    @get(
+        "/{user_id:int}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.USER_NOT_FOUND),
+        sync_to_thread=True,
+        summary="One user",
+        description="An account with its role and scope. Admin only.",
+    )
+    def get_user(
+        self,
+        user_id: Annotated[int, PathParameter(description="User id", ge=1, le=SQLITE_MAX_INTEGER)],
+        db: Db,
+    ) -> UserOut:
         return _user_out(store.get_user(db, user_id))
 
     @patch(

@@ -48,7 +48,8 @@ class CreateUserRequest(msgspec.Struct, forbid_unknown_fields=True):
 class UpdateUserRequest(msgspec.Struct, forbid_unknown_fields=True):
     """What to change of an account; fields left out stay as they are."""
 
-    display_name: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
+    display_name: Annotated[str, Meta(max_length=120)] | None = None
+    """Not empty (``user.invalid``, field display_name, code display_name_required)."""
     disabled: bool | None = None
     province_code: str | None = None
     commune_codes: list[str] | None = None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import sqlite_utils
 
@@ -46,38 +46,124 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[str]:
-    problems: list[str] = []
+UserProblemCode = Literal[
+    "agency_required",
+    "display_name_required",
+    "area_required",
+    "commune_outside_province",
+    "commune_unknown",
+    "communes_not_allowed",
+    "exists",
+    "facility_not_allowed",
+    "facility_required",
+    "facility_unknown",
+    "password_long",
+    "password_short",
+    "province_required",
+    "province_unknown",
+    "role_unknown",
+    "username_format",
+]
+"""What can be wrong with an account; the app words each (pwa/js/i18n.js admin.userProblem.*)."""
+
+
+class UserProblem(NamedTuple):
+    """One thing wrong with an account: the request field it concerns, a stable code the
+    app words in its own language, and an English message for logs and the command line."""
+
+    field: str
+    code: UserProblemCode
+    message: str
+
+
+def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[UserProblem]:
+    problems: list[UserProblem] = []
     province = user.province_code
     if (
         province
         and db.execute("SELECT 1 FROM provinces WHERE code = ?", [province]).fetchone() is None
     ):
-        problems.append(f"unknown province {province!r}")
+        problems.append(
+            UserProblem("province_code", "province_unknown", f"unknown province {province!r}")
+        )
     if user.role == "department":
         if not province:
-            problems.append("a department user needs a province")
+            problems.append(
+                UserProblem(
+                    "province_code", "province_required", "a department user needs a province"
+                )
+            )
         if not (user.agency or "").strip():
-            problems.append("a department user needs an agency name")
+            problems.append(
+                UserProblem("agency", "agency_required", "a department user needs an agency name")
+            )
     elif user.role == "inspector":
-        if not province and not user.commune_codes:
-            problems.append("an inspector needs a province or a list of communes")
-        for code in user.commune_codes:
-            row = db.execute("SELECT province_code FROM communes WHERE code = ?", [code]).fetchone()
-            if row is None:
-                problems.append(f"unknown commune {code!r}")
-            elif province and row[0] != province:
-                problems.append(f"commune {code!r} is not in province {province!r}")
+        problems += _commune_problems(db, user)
     elif user.role == "facility":
         if not user.facility_code:
-            problems.append("a facility user needs a facility code")
+            problems.append(
+                UserProblem(
+                    "facility_code", "facility_required", "a facility user needs a facility code"
+                )
+            )
         elif facilities.find_ref(db, user.facility_code) is None:
-            problems.append(f"unknown facility {user.facility_code!r}")
+            problems.append(
+                UserProblem(
+                    "facility_code",
+                    "facility_unknown",
+                    f"unknown facility {user.facility_code!r}",
+                )
+            )
     if user.role != "facility" and user.facility_code:
-        problems.append("only facility users have a facility")
+        problems.append(
+            UserProblem(
+                "facility_code", "facility_not_allowed", "only facility users have a facility"
+            )
+        )
     if user.role != "inspector" and user.commune_codes:
-        problems.append("only inspectors are scoped to communes")
+        problems.append(
+            UserProblem(
+                "commune_codes", "communes_not_allowed", "only inspectors are scoped to communes"
+            )
+        )
     return problems
+
+
+def _commune_problems(db: sqlite_utils.Database, user: NewUser) -> list[UserProblem]:
+    """An inspector's area: a province or communes, each commune known and in the province."""
+    province = user.province_code
+    problems: list[UserProblem] = []
+    if not province and not user.commune_codes:
+        problems.append(
+            UserProblem(
+                "province_code",
+                "area_required",
+                "an inspector needs a province or a list of communes",
+            )
+        )
+    for code in user.commune_codes:
+        row = db.execute("SELECT province_code FROM communes WHERE code = ?", [code]).fetchone()
+        if row is None:
+            problems.append(
+                UserProblem("commune_codes", "commune_unknown", f"unknown commune {code!r}")
+            )
+        elif province and row[0] != province:
+            problems.append(
+                UserProblem(
+                    "commune_codes",
+                    "commune_outside_province",
+                    f"commune {code!r} is not in province {province!r}",
+                )
+            )
+    return problems
+
+
+def _invalid(problems: list[UserProblem]) -> AppError:
+    return AppError(
+        ErrorCode.USER_INVALID,
+        "; ".join(p.message for p in problems),
+        details=[p._asdict() for p in problems],
+    )
 
 
 def create_user(
@@ -87,22 +173,44 @@ def create_user(
     min_password_length: int,
     actor_id: int | None = None,
 ) -> int:
-    problems: list[str] = []
+    problems: list[UserProblem] = []
     if not USERNAME_RE.match(user.username):
         problems.append(
-            "username must be 3-64 lower-case letters, digits, dots, dashes or underscores"
+            UserProblem(
+                "username",
+                "username_format",
+                "username must be 3-64 lower-case letters, digits, dots, dashes or underscores",
+            )
         )
     if user.role not in ROLES:
-        problems.append(f"role must be one of {', '.join(ROLES)}")
+        problems.append(
+            UserProblem("role", "role_unknown", f"role must be one of {', '.join(ROLES)}")
+        )
     if len(user.password) < min_password_length:
-        problems.append(f"password must have at least {min_password_length} characters")
+        problems.append(
+            UserProblem(
+                "password",
+                "password_short",
+                f"password must have at least {min_password_length} characters",
+            )
+        )
     if len(user.password) > PASSWORD_MAX_LENGTH:
-        problems.append(f"password must have at most {PASSWORD_MAX_LENGTH} characters")
+        problems.append(
+            UserProblem(
+                "password",
+                "password_long",
+                f"password must have at most {PASSWORD_MAX_LENGTH} characters",
+            )
+        )
     problems += _scope_problems(db, user)
     if problems:
-        raise AppError(ErrorCode.USER_INVALID, "; ".join(problems), details=problems)
+        raise _invalid(problems)
     if db.execute("SELECT 1 FROM users WHERE username = ?", [user.username]).fetchone():
-        raise AppError(ErrorCode.USER_EXISTS, f"user {user.username!r} already exists")
+        raise AppError(
+            ErrorCode.USER_EXISTS,
+            f"user {user.username!r} already exists",
+            details=[UserProblem("username", "exists", "already taken")._asdict()],
+        )
     province = user.province_code
     if user.role == "inspector" and not province and user.commune_codes:
         row = db.execute(
@@ -182,8 +290,21 @@ def principal_for(db: sqlite_utils.Database, user_id: int) -> Principal:
     return _principal(row, row["commune_codes"], None)
 
 
-def list_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    users = list(db.query("SELECT * FROM users ORDER BY username"))
+def list_users(
+    db: sqlite_utils.Database, *, role: str | None = None, q: str | None = None
+) -> list[dict[str, Any]]:
+    """Accounts by username, of one role if asked, whose username, name, province,
+    facility or agency contains ``q`` (accents optional)."""
+    where, args = ("role = ?", [role]) if role else ("1 = 1", [])
+    users = list(db.query(f"SELECT * FROM users WHERE {where} ORDER BY username", args))
+    if q and q.strip():
+        needle = facilities.fold(q.strip())
+        fields = ("username", "display_name", "province_code", "facility_code", "agency")
+        users = [
+            row
+            for row in users
+            if needle in facilities.fold(" ".join(str(row[f] or "") for f in fields))
+        ]
     for row in users:
         row["commune_codes"] = _communes(db, row["id"])
     return users
@@ -329,8 +450,14 @@ def update_user(
         agency=_or(change.agency, row["agency"]),
     )
     problems = _scope_problems(db, merged)
+    if change.display_name is not None and not change.display_name.strip():
+        message = "the display name cannot be empty"
+        problems.append(UserProblem("display_name", "display_name_required", message))
     if problems:
-        raise AppError(ErrorCode.USER_INVALID, "; ".join(problems), details=problems)
+        raise _invalid(problems)
+    facility = facilities.find_ref(db, merged.facility_code or "")
+    if merged.role == "facility" and facility is not None:  # its province follows the facility
+        merged = replace(merged, province_code=facility.province_code)
     disabled = bool(_or(change.disabled, bool(row["disabled"])))
     now = utcnow()
     with transaction(db):

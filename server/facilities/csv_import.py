@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import sqlite_utils
 
@@ -40,13 +40,44 @@ LAT_RANGE = (8.0, 24.0)
 LON_RANGE = (102.0, 118.0)
 
 
+ImportProblemCode = Literal[
+    "code_format",
+    "code_repeated",
+    "commune_other_province",
+    "coordinates_half",
+    "empty",
+    "kind_unknown",
+    "missing_columns",
+    "no_rows",
+    "not_a_number",
+    "not_an_email",
+    "not_utf8",
+    "outside_viet_nam",
+    "ownership_unknown",
+    "province_unknown",
+    "too_many_fields",
+    "unknown_columns",
+]
+"""What can be wrong with a line; the app words each (pwa/js/i18n.js admin.importProblem.*)."""
+
+
+class Reason(NamedTuple):
+    """One thing wrong with a row: a stable code the app words in its own language, the
+    column and value it concerns (when one does), and an English message for the CLI."""
+
+    code: ImportProblemCode
+    message: str
+    column: str | None = None
+    value: str | None = None
+
+
 @dataclass(frozen=True)
 class RowProblem:
     line: int
-    reasons: list[str]
+    reasons: list[Reason]
 
     def __str__(self) -> str:
-        return f"line {self.line}: " + "; ".join(self.reasons)
+        return f"line {self.line}: " + "; ".join(r.message for r in self.reasons)
 
 
 class ImportRejected(AppError):
@@ -55,20 +86,28 @@ class ImportRejected(AppError):
         super().__init__(
             ErrorCode.FACILITY_IMPORT_INVALID,
             f"{len(problems)} bad row(s); nothing was imported",
-            details=[{"line": p.line, "reasons": p.reasons} for p in problems],
+            details=[
+                {
+                    "line": p.line,
+                    "reasons": [r.message for r in p.reasons],
+                    "problems": [r._asdict() for r in p.reasons],
+                }
+                for p in problems
+            ],
         )
 
 
 def _coordinate(
-    raw: str, name: str, bounds: tuple[float, float], reasons: list[str]
+    raw: str, name: str, bounds: tuple[float, float], reasons: list[Reason]
 ) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        reasons.append(f"{name} {raw!r} is not a number")
+        reasons.append(Reason("not_a_number", f"{name} {raw!r} is not a number", name, raw))
         return None
     if not bounds[0] <= value <= bounds[1]:
-        reasons.append(f"{name} {value} is outside Viet Nam ({bounds[0]} to {bounds[1]})")
+        message = f"{name} {value} is outside Viet Nam ({bounds[0]} to {bounds[1]})"
+        reasons.append(Reason("outside_viet_nam", message, name, raw))
     return value
 
 
@@ -84,12 +123,13 @@ def parse(
     for raw in reader:
         line = reader.line_num
         if None in raw:
-            problems.append(RowProblem(line, ["more fields than the header has columns"]))
+            reason = Reason("too_many_fields", "more fields than the header has columns")
+            problems.append(RowProblem(line, [reason]))
             continue
         cells = {k: (v or "").strip() for k, v in raw.items()}
         if not any(cells.values()):
             continue
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         row = _facility(cells, line, known, reasons)
         if reasons:
             problems.append(RowProblem(line, reasons))
@@ -98,7 +138,9 @@ def parse(
     if problems:
         raise ImportRejected(problems)
     if not rows:
-        raise ImportRejected([RowProblem(line, ["the file has no facility rows"])])
+        raise ImportRejected(
+            [RowProblem(line, [Reason("no_rows", "the file has no facility rows")])]
+        )
     return rows, known.new_commune_rows()
 
 
@@ -111,9 +153,15 @@ def _reader(text: str) -> csv.DictReader[str]:
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     header_problems = []
     if missing:
-        header_problems.append(f"missing column(s): {', '.join(missing)}")
+        names = ", ".join(missing)
+        header_problems.append(
+            Reason("missing_columns", f"missing column(s): {names}", None, names)
+        )
     if unknown:
-        header_problems.append(f"unknown column(s): {', '.join(unknown)}")
+        names = ", ".join(unknown)
+        header_problems.append(
+            Reason("unknown_columns", f"unknown column(s): {names}", None, names)
+        )
     if header_problems:
         raise ImportRejected([RowProblem(1, header_problems)])
     return reader
@@ -144,10 +192,14 @@ class _Known:
 
 
 def _facility(
-    cells: dict[str, str], line: int, known: _Known, reasons: list[str]
+    cells: dict[str, str], line: int, known: _Known, reasons: list[Reason]
 ) -> dict[str, Any]:
     """One row as a facility; every problem found is added to ``reasons``."""
-    reasons.extend(f"{column} is empty" for column in REQUIRED if not cells.get(column))
+    reasons.extend(
+        Reason("empty", f"{column} is empty", column)
+        for column in REQUIRED
+        if not cells.get(column)
+    )
     _check_code(cells.get("code", ""), line, known, reasons)
     _check_kind(cells.get("kind", ""), reasons)
     ownership = _ownership(cells.get("ownership", ""), reasons)
@@ -155,7 +207,8 @@ def _facility(
     latitude, longitude = _coordinates(cells, reasons)
     email = cells.get("contact_email", "")
     if email and not EMAIL_RE.match(email):
-        reasons.append(f"contact_email {email!r} is not an e-mail address")
+        message = f"contact_email {email!r} is not an e-mail address"
+        reasons.append(Reason("not_an_email", message, "contact_email", email))
     return {
         "code": cells.get("code", ""),
         "name": cells.get("name", ""),
@@ -173,36 +226,39 @@ def _facility(
     }
 
 
-def _check_code(code: str, line: int, known: _Known, reasons: list[str]) -> None:
+def _check_code(code: str, line: int, known: _Known, reasons: list[Reason]) -> None:
     if code and not CODE_RE.match(code):
-        reasons.append(f"code {code!r} must be 1-40 letters, digits, dots, dashes or underscores")
+        message = f"code {code!r} must be 1-40 letters, digits, dots, dashes or underscores"
+        reasons.append(Reason("code_format", message, "code", code))
     if code in known.codes:
-        reasons.append(f"code {code!r} already appears on line {known.codes[code]}")
+        message = f"code {code!r} already appears on line {known.codes[code]}"
+        reasons.append(Reason("code_repeated", message, "code", str(known.codes[code])))
     elif code:
         known.codes[code] = line
 
 
-def _check_kind(kind: str, reasons: list[str]) -> None:
+def _check_kind(kind: str, reasons: list[Reason]) -> None:
     if kind and kind not in FACILITY_KINDS:
-        reasons.append(f"kind {kind!r} is not one of {', '.join(FACILITY_KINDS)}")
+        message = f"kind {kind!r} is not one of {', '.join(FACILITY_KINDS)}"
+        reasons.append(Reason("kind_unknown", message, "kind", kind))
 
 
-def _ownership(raw: str, reasons: list[str]) -> str | None:
+def _ownership(raw: str, reasons: list[Reason]) -> str | None:
     """public, community or private, from any accepted spelling."""
     ownership = OWNERSHIP_ALIASES.get(fold(raw))
     if raw and ownership is None:
-        reasons.append(
-            f"ownership {raw!r} is not public/community/private (công lập/dân lập/tư thục)"
-        )
+        message = f"ownership {raw!r} is not public/community/private (công lập/dân lập/tư thục)"
+        reasons.append(Reason("ownership_unknown", message, "ownership", raw))
     return ownership
 
 
-def _check_place(cells: dict[str, str], known: _Known, reasons: list[str]) -> None:
+def _check_place(cells: dict[str, str], known: _Known, reasons: list[Reason]) -> None:
     """The province is known and the commune lies in it; a commune not seen before, with a
     name, is registered for this province."""
     province = cells.get("province_code", "")
     if province and province not in known.provinces:
-        reasons.append(f"province_code {province!r} is not a known province")
+        message = f"province_code {province!r} is not a known province"
+        reasons.append(Reason("province_unknown", message, "province_code", province))
     commune = cells.get("commune_code", "")
     commune_name = cells.get("commune_name", "")
     if not (commune and province):
@@ -212,16 +268,18 @@ def _check_place(cells: dict[str, str], known: _Known, reasons: list[str]) -> No
         if commune_name:
             known.new_communes[commune] = (province, commune_name)
     elif owner[0] != province:
-        reasons.append(f"commune {commune!r} belongs to province {owner[0]!r}, not {province!r}")
+        message = f"commune {commune!r} belongs to province {owner[0]!r}, not {province!r}"
+        reasons.append(Reason("commune_other_province", message, "commune_code", owner[0]))
 
 
-def _coordinates(cells: dict[str, str], reasons: list[str]) -> tuple[float | None, float | None]:
+def _coordinates(cells: dict[str, str], reasons: list[Reason]) -> tuple[float | None, float | None]:
     """Latitude and longitude, both or neither, within Viet Nam."""
     latitude, longitude = cells.get("latitude"), cells.get("longitude")
     if not (latitude or longitude):
         return None, None
     if not (latitude and longitude):
-        reasons.append("latitude and longitude must be given together")
+        message = "latitude and longitude must be given together"
+        reasons.append(Reason("coordinates_half", message, "latitude"))
         return None, None
     return (
         _coordinate(latitude, "latitude", LAT_RANGE, reasons),

@@ -88,7 +88,9 @@ class FacilityController(Controller):
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            problem = csv_import.RowProblem(1, [f"the file is not UTF-8 text (byte {exc.start})"])
+            message = f"the file is not UTF-8 text (byte {exc.start})"
+            reason = csv_import.Reason("not_utf8", message, None, str(exc.start))
+            problem = csv_import.RowProblem(1, [reason])
             raise csv_import.ImportRejected([problem]) from exc
         result = csv_import.import_csv(db, text, actor_id=request.user.user_id)
         return ImportResult(

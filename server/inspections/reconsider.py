@@ -70,3 +70,9 @@ def dismiss(db: sqlite_utils.Database, admin_id: int, kept_id: int, reason: str)
             subject=f"kept_aside:{kept_id}",
             details={"reason": reason},
         )
+
+
+def mark_reviewed(db: sqlite_utils.Database, admin_id: int, kept_id: int) -> None:
+    with transaction(db):
+        store.resolve_kept_aside(db, kept_id, admin_id, "reviewed")
+        audit.record(db, "kept_aside_reviewed", user_id=admin_id, subject=f"kept_aside:{kept_id}")

@@ -12,7 +12,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.auth.middleware import AuthedRequest, require_role
 from server.auth.principal import Principal
-from server.db import SQLITE_MAX_INTEGER, transaction
+from server.db import SQLITE_MAX_INTEGER
 from server.deps import Config, Db, Forms
 from server.errors import AppError, ErrorCode
 from server.facilities.store import get_facility_for
@@ -148,7 +148,7 @@ class InspectionController(Controller):
         amended = store.get_inspection(db, row["supersedes"]) if row["supersedes"] else None
         checklist = forms.get(row["form_id"], row["form_version"])
         source = Source(row, facility, checklist, _scored(row, forms), amended)
-        pdf = render_pdf(source, lang, store_pictures(settings.data_dir / "photos"))
+        pdf = render_pdf(source, lang, store_pictures(settings.photos_dir))
         return Response(
             pdf,
             media_type="application/pdf",
@@ -183,6 +183,19 @@ class KeptAsideController(Controller):
         items = [msgspec.convert(row, KeptAsideOut, strict=False) for row in rows]
         return Page(items, total, page, per_page)
 
+    @get(
+        "/{kept_id:int}",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.KEPT_ASIDE_NOT_FOUND),
+        sync_to_thread=True,
+        summary="One payload kept aside",
+        description="A conflicting or rejected payload exactly as sent, with the problems"
+        " found and, once resolved, how. Admin only.",
+    )
+    def get_kept_aside(
+        self, db: Db, kept_id: Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER)]
+    ) -> KeptAsideOut:
+        return msgspec.convert(store.kept_aside_entry(db, kept_id), KeptAsideOut, strict=False)
+
     @post(
         "/{kept_id:int}/resolve",
         **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.KEPT_ASIDE_NOT_FOUND),
@@ -197,8 +210,7 @@ class KeptAsideController(Controller):
         db: Db,
         kept_id: Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER)],
     ) -> None:
-        with transaction(db):
-            store.resolve_kept_aside(db, kept_id, request.user.user_id, "reviewed")
+        reconsider.mark_reviewed(db, request.user.user_id, kept_id)
 
     @post(
         "/{kept_id:int}/accept",

@@ -64,17 +64,33 @@ def kept_aside(
         where.append("k.resolved_at IS NULL")
     where_sql = " AND ".join(where)
     total = db.execute(f"SELECT count(*) FROM kept_aside k WHERE {where_sql}", args).fetchone()[0]
+    rows = _kept_aside_rows(
+        db,
+        f"WHERE {where_sql} ORDER BY k.id DESC LIMIT ? OFFSET ?",
+        [*args, per_page, page_offset(page, per_page)],
+    )
+    return rows, int(total)
+
+
+def kept_aside_entry(db: sqlite_utils.Database, kept_id: int) -> dict[str, Any]:
+    """One kept-aside payload as the list shows it (sender's username, decoded JSON)."""
+    rows = _kept_aside_rows(db, "WHERE k.id = ?", [kept_id])
+    if not rows:
+        raise AppError(ErrorCode.KEPT_ASIDE_NOT_FOUND)
+    return rows[0]
+
+
+def _kept_aside_rows(db: sqlite_utils.Database, tail: str, args: list[Any]) -> list[dict[str, Any]]:
     rows = list(
         db.query(
-            f"SELECT k.*, u.username FROM kept_aside k JOIN users u ON u.id = k.user_id"
-            f" WHERE {where_sql} ORDER BY k.id DESC LIMIT ? OFFSET ?",
-            [*args, per_page, page_offset(page, per_page)],
+            f"SELECT k.*, u.username FROM kept_aside k JOIN users u ON u.id = k.user_id {tail}",
+            args,
         )
     )
     for row in rows:
         row["payload"] = msgspec.json.decode(row["payload"])
         row["problems"] = msgspec.json.decode(row["problems"])
-    return rows, int(total)
+    return rows
 
 
 def get_kept_aside(db: sqlite_utils.Database, kept_id: int) -> dict[str, Any]:

@@ -42,10 +42,10 @@ def _stylesheet() -> Any:
     from weasyprint import CSS
 
     text = resources.files("server.minutes").joinpath("minutes.css").read_text("utf-8")
-    return CSS(string=text, url_fetcher=_fetcher())
+    return CSS(string=text, url_fetcher=data_only_fetcher())
 
 
-def _fetcher() -> Any:
+def data_only_fetcher() -> Any:
     """Fetches data: URIs only: never a file, never the network."""
     from weasyprint.urls import URLFetcher
 
@@ -87,6 +87,6 @@ def render_pdf(source: Source, lang: Lang, pictures: Pictures) -> bytes:
     """The minutes of one inspection as an A4 PDF."""
     from weasyprint import HTML
 
-    document = HTML(string=html(build(source, lang, pictures)), url_fetcher=_fetcher())
+    document = HTML(string=html(build(source, lang, pictures)), url_fetcher=data_only_fetcher())
     pdf: bytes = document.write_pdf(stylesheets=[_stylesheet()])  # no target: the bytes
     return pdf

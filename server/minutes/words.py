@@ -119,21 +119,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {**SHARED, **OWN}
 
 
 class Words:
-    """The catalogue in one language."""
+    """A catalogue (the minutes' unless told) in one language."""
 
-    def __init__(self, lang: Lang) -> None:
+    def __init__(self, lang: Lang, catalogue: dict[str, tuple[str, str]] = CATALOGUE) -> None:
         self.lang = lang
         self._index = LANGS.index(lang)
+        self._catalogue = catalogue
 
     def __call__(self, key: str, **values: object) -> str:
-        text = CATALOGUE[key][self._index]
+        text = self._catalogue[key][self._index]
         return text.format(**values) if values else text
 
     def kept_whole(self, key: str, **values: str) -> Markup:
         """The text with each value kept on one line (an id must not break at its dashes,
         or it cannot be copied from the page); for the HTML template."""
         spans = {k: Markup('<span class="whole">{}</span>').format(v) for k, v in values.items()}
-        return escape(CATALOGUE[key][self._index]).format(**spans)
+        return escape(self._catalogue[key][self._index]).format(**spans)
 
     def pick(self, text: Text) -> str:
         """A checklist's text in this language."""
@@ -145,3 +146,9 @@ class Words:
             value = int(value)
         text = str(value)
         return text.replace(".", ",") if self.lang == "vi" else text
+
+    def count(self, value: int) -> str:
+        """A count with its thousands grouped as the language does: "12.345" in Vietnamese,
+        "12,345" in English."""
+        text = f"{value:,}"
+        return text.replace(",", ".") if self.lang == "vi" else text

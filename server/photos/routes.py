@@ -11,7 +11,7 @@ from server.auth.middleware import AuthedRequest, require_role
 from server.deps import Config, Db
 from server.errors import ErrorCode
 from server.openapi import BODY, api
-from server.photos import store
+from server.photos import replica, store
 from server.settings import Settings
 
 Sha256 = Annotated[str, PathParameter(pattern="^[0-9a-f]{64}$", description="SHA-256, hex")]
@@ -46,7 +46,8 @@ def upload_photo(
     sha256: Sha256,
     body: RawBody,
 ) -> Response[None]:
-    created = store.save(db, settings.data_dir / "photos", sha256, body, request.user.user_id)
+    created = store.save(db, settings.photos_dir, sha256, body, request.user.user_id)
+    replica.copy_after_upload(settings, sha256)  # also when it was there: a missed copy
     return Response(None, status_code=201 if created else 200)
 
 
@@ -73,7 +74,7 @@ def has_photo(request: AuthedRequest, db: Db, sha256: Sha256) -> None:
     response_description="The photo: image/jpeg, image/png or image/webp.",
 )
 def get_photo(request: AuthedRequest, db: Db, settings: Config, sha256: Sha256) -> Response[bytes]:
-    data, media_type = store.load_for(db, settings.data_dir / "photos", request.user, sha256)
+    data, media_type = store.load_for(db, settings.photos_dir, request.user, sha256)
     return Response(
         data,
         media_type=media_type,

@@ -50,7 +50,7 @@ def photo_path(photos_dir: Path, sha256: str) -> Path:
     return photos_dir / sha256[:2] / sha256
 
 
-def _write_durably(path: Path, data: bytes) -> None:
+def write_durably(path: Path, data: bytes) -> None:
     """Write to a temporary name, fsync, rename, fsync the directory: after this returns
     the photo survives a crash, and a half-written file never has the real name."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +82,7 @@ def save(
         raise AppError(ErrorCode.PHOTO_TYPE)
     if exists(db, sha256):
         return False
-    _write_durably(photo_path(photos_dir, sha256), data)
+    write_durably(photo_path(photos_dir, sha256), data)
     with transaction(db):
         db.execute(
             "INSERT OR IGNORE INTO photos (sha256, media_type, size, uploaded_by, uploaded_at)"

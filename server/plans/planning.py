@@ -3,11 +3,13 @@
 A department plans for its province (an admin names the province). Sites come listed one by
 one or picked by a filter over the department list (status, kind, communes, overdue
 actions); every site must be in the province, every team index exist, every account named
-for a member exist. The plan, its teams and visits and the audit entry are one transaction.
+for a member exist. The plan, its teams and visits, the notices to the members and the
+audit entry are one transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import sqlite_utils
@@ -22,44 +24,37 @@ from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
 from server.forms.registry import FormRegistry
 from server.plans import store
-from server.plans.schemas import PlanIn, SiteFilter
+from server.plans.schemas import PlanIn, PlanTeam, SiteFilter
+from server.push import events as push
 
 
 def create(db: sqlite_utils.Database, who: Principal, forms: FormRegistry, data: PlanIn) -> int:
     province = _province(who, data)
-    _check_dates(data.start, data.end)
+    check_dates(data.start, data.end)
     listed = [
         store.NewVisit(v.facility_code, v.team, v.start.isoformat(), v.end.isoformat())
         for v in data.visits
     ]
-    picked = _picked(db, who, forms, province, data.pick) if data.pick else []
+    picked = picked_sites(db, who, forms, province, data.pick) if data.pick else []
     visits = [*listed, *picked]
-    for visit in visits:
-        if visit.team >= len(data.teams):
-            raise AppError(ErrorCode.PLAN_INVALID, f"there is no team {visit.team}")
-        if visit.window_end < visit.window_start:
-            raise AppError(
-                ErrorCode.PLAN_INVALID, f"the visit to {visit.facility_code} ends before it starts"
-            )
-        ref = facilities.find_ref(db, visit.facility_code)
-        if ref is None or ref.province_code != province:
-            raise AppError(
-                ErrorCode.PLAN_INVALID, f"{visit.facility_code!r} is not a facility of the province"
-            )
+    check_visits(db, province, visits, len(data.teams), "visits")
     with transaction(db):
-        teams = [
-            (team, [user_id_by_name(db, m.username) for m in team.members if m.username])
-            for team in data.teams
-        ]
+        teams = [(team, team_users(db, team, n)) for n, team in enumerate(data.teams)]
+        at = utcnow()
         plan_id = store.insert(
             db,
             store.NewPlan(
                 province, data.name, data.start.isoformat(), data.end.isoformat(),
-                list(data.agencies), who.user_id, utcnow(),
+                list(data.agencies), who.user_id, at,
             ),
             teams,
             visits,
         )  # fmt: skip
+        by_user: dict[int, list[int]] = {}
+        for visit_id, row in store.visit_rows(db, plan_id).items():
+            for user_id in store.team_users(db, row["team_id"]):
+                by_user.setdefault(user_id, []).append(visit_id)
+        push.visits_for(db, "visit_assigned", by_user, at)
         audit.record(
             db,
             "plan_created",
@@ -68,6 +63,50 @@ def create(db: sqlite_utils.Database, who: Principal, forms: FormRegistry, data:
             details={"name": data.name, "visits": len({v.facility_code for v in visits})},
         )
     return plan_id
+
+
+def invalid(message: str, field: str) -> AppError:
+    """A refusal naming the field it concerns (``$.visits[2].end``), as the body's
+    validation errors do, so a form shows it next to that field."""
+    return AppError(ErrorCode.PLAN_INVALID, message, [{"field": f"$.{field}", "message": message}])
+
+
+def team_users(db: sqlite_utils.Database, team: PlanTeam, n: int) -> list[int]:
+    """The accounts of a team's members; an unknown one names its field."""
+    ids = []
+    for m, member in enumerate(team.members):
+        if not member.username:
+            continue
+        try:
+            ids.append(user_id_by_name(db, member.username))
+        except AppError as error:
+            field = f"$.teams[{n}].members[{m}].username"
+            error.details = [{"field": field, "message": error.message}]
+            raise
+    return ids
+
+
+def check_visits(
+    db: sqlite_utils.Database,
+    province: str,
+    visits: Sequence[store.NewVisit],
+    teams: int,
+    where: str,
+) -> None:
+    """Every visit has a team of the plan, a window in order and a site of the province."""
+    for n, visit in enumerate(visits):
+        if visit.team >= teams:
+            raise invalid(f"there is no team {visit.team}", f"{where}[{n}].team")
+        if visit.window_end < visit.window_start:
+            raise invalid(
+                f"the visit to {visit.facility_code} ends before it starts", f"{where}[{n}].end"
+            )
+        ref = facilities.find_ref(db, visit.facility_code)
+        if ref is None or ref.province_code != province:
+            raise invalid(
+                f"{visit.facility_code!r} is not a facility of the province",
+                f"{where}[{n}].facility_code",
+            )
 
 
 def _province(who: Principal, data: PlanIn) -> str:
@@ -82,12 +121,12 @@ def _province(who: Principal, data: PlanIn) -> str:
     return who.province_code
 
 
-def _check_dates(start: date, end: date) -> None:
+def check_dates(start: date, end: date) -> None:
     if end < start:
-        raise AppError(ErrorCode.PLAN_INVALID, "the plan ends before it starts")
+        raise invalid("the plan ends before it starts", "end")
 
 
-def _picked(
+def picked_sites(
     db: sqlite_utils.Database,
     who: Principal,
     forms: FormRegistry,

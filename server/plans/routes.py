@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, PathParameter
 
 from server.auth.middleware import AuthedRequest, require_role
@@ -15,8 +15,8 @@ from server.db import SQLITE_MAX_INTEGER
 from server.deps import Db, Forms
 from server.errors import AppError, ErrorCode
 from server.openapi import BODY, api
-from server.plans import planning, store
-from server.plans.schemas import PlanIn, PlanOut, Progress, VisitOut, VisitState
+from server.plans import changes, planning, store
+from server.plans.schemas import PlanChange, PlanIn, PlanOut, Progress, VisitOut, VisitState
 
 PlanId = Annotated[int, PathParameter(ge=1, le=SQLITE_MAX_INTEGER, description="Plan id")]
 READERS = require_role("department", "inspector", "admin")
@@ -42,6 +42,27 @@ class PlanController(Controller):
         self, request: AuthedRequest, db: Db, forms: Forms, data: JSONBody[PlanIn]
     ) -> PlanOut:
         plan_id = planning.create(db, request.user, forms, data)
+        return _plan(db, plan_id, visits=True)
+
+    @patch(
+        "/{plan_id:int}",
+        **api(*BODY, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORBIDDEN_SCOPE, ErrorCode.PLAN_INVALID,
+              ErrorCode.PLAN_NOT_FOUND, ErrorCode.PLAN_VISIT_DONE, ErrorCode.USER_NOT_FOUND),
+        guards=[require_role("department", "admin")],
+        sync_to_thread=True,
+        summary="Change a joint inspection plan",
+        description="Its name, period, agencies and teams (every team, in order: updated in"
+        " place, added, or removed when no visit is left with them); visits added (listed or"
+        " by filter), moved to another team or window, or removed. A visit already done"
+        " cannot be moved or removed (`plan.visit_done`). One change is one audit entry"
+        " (`plan_changed`); inspectors whose visits were assigned or moved are notified."
+        " Departments change the plans of their province, admins any.",
+    )  # fmt: skip
+    def change(
+        self, request: AuthedRequest, db: Db, forms: Forms, plan_id: PlanId,
+        data: JSONBody[PlanChange],
+    ) -> PlanOut:  # fmt: skip
+        changes.change(db, request.user, forms, plan_id, data)
         return _plan(db, plan_id, visits=True)
 
     @get(
@@ -105,6 +126,7 @@ def _visit(row: dict[str, Any]) -> VisitOut:
         facility_kind=row["facility_kind"],
         commune_name=row["commune_name"],
         team=row["team"],
+        team_index=row["team_index"],
         members=store.members_of(row),
         start=row["window_start"],
         end=row["window_end"],

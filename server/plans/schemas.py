@@ -64,6 +64,35 @@ class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
     """For admins: the plan's province (a department plans its own)."""
 
 
+class VisitChange(msgspec.Struct, forbid_unknown_fields=True):
+    """A visit's new team or window (``None``: unchanged)."""
+
+    id: int
+    team: Annotated[int, Meta(ge=0)] | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class PlanChange(msgspec.Struct, forbid_unknown_fields=True):
+    """What a department changes of a plan (``None`` or empty: unchanged), as one write."""
+
+    name: Name | None = None
+    start: date | None = None
+    end: date | None = None
+    agencies: Annotated[list[Name], Meta(min_length=1, max_length=20)] | None = None
+    teams: Annotated[list[PlanTeam], Meta(min_length=1, max_length=50)] | None = None
+    """Every team, in order: the plan's teams are updated in place, extra ones added, and
+    missing ones removed (only when no visit is left with them)."""
+    add: Annotated[list[PlannedVisit], Meta(max_length=5000)] = msgspec.field(default_factory=list)
+    pick: SiteFilter | None = None
+    """Sites added by a filter; those already in the plan keep their visit."""
+    change: Annotated[list[VisitChange], Meta(max_length=5000)] = msgspec.field(
+        default_factory=list
+    )
+    remove: Annotated[list[int], Meta(max_length=5000)] = msgspec.field(default_factory=list)
+    """Visits to remove; a visit already done cannot be (``plan.visit_done``)."""
+
+
 class VisitOut(msgspec.Struct):
     id: int
     plan_id: int
@@ -73,6 +102,8 @@ class VisitOut(msgspec.Struct):
     facility_kind: str
     commune_name: str
     team: str
+    team_index: int
+    """The team's position in the plan's ``teams``."""
     members: list[PlanMember]
     start: str
     end: str

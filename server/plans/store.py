@@ -63,27 +63,119 @@ def insert(
         ],
     )
     plan_id = int(cursor.lastrowid or 0)
-    team_ids = []
-    for team, user_ids in teams:
-        team_cursor = db.execute(
-            "INSERT INTO plan_teams (plan_id, name, members) VALUES (?, ?, ?)",
-            [plan_id, team.name, msgspec.json.encode(team.members).decode()],
-        )
-        team_id = int(team_cursor.lastrowid or 0)
-        team_ids.append(team_id)
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO plan_team_users (team_id, user_id) VALUES (?, ?)",
-            [(team_id, user_id) for user_id in user_ids],
-        )
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO plan_visits (plan_id, facility_code, team_id, window_start,"
-        " window_end) VALUES (?, ?, ?, ?, ?)",
-        [
-            (plan_id, v.facility_code, team_ids[v.team], v.window_start, v.window_end)
-            for v in visits
-        ],
-    )
+    team_ids = [add_team(db, plan_id, team, user_ids) for team, user_ids in teams]
+    add_visits(db, plan_id, team_ids, visits)
     return plan_id
+
+
+def add_team(
+    db: sqlite_utils.Database, plan_id: int, team: PlanTeam, user_ids: Sequence[int]
+) -> int:
+    cursor = db.execute(
+        "INSERT INTO plan_teams (plan_id, name, members) VALUES (?, ?, ?)",
+        [plan_id, team.name, msgspec.json.encode(team.members).decode()],
+    )
+    team_id = int(cursor.lastrowid or 0)
+    _set_users(db, team_id, user_ids)
+    return team_id
+
+
+def update_team(
+    db: sqlite_utils.Database, team_id: int, team: PlanTeam, user_ids: Sequence[int]
+) -> None:
+    db.execute(
+        "UPDATE plan_teams SET name = ?, members = ? WHERE id = ?",
+        [team.name, msgspec.json.encode(team.members).decode(), team_id],
+    )
+    db.execute("DELETE FROM plan_team_users WHERE team_id = ?", [team_id])
+    _set_users(db, team_id, user_ids)
+
+
+def drop_team(db: sqlite_utils.Database, team_id: int) -> None:
+    db.execute("DELETE FROM plan_team_users WHERE team_id = ?", [team_id])
+    db.execute("DELETE FROM plan_teams WHERE id = ?", [team_id])
+
+
+def _set_users(db: sqlite_utils.Database, team_id: int, user_ids: Sequence[int]) -> None:
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO plan_team_users (team_id, user_id) VALUES (?, ?)",
+        [(team_id, user_id) for user_id in user_ids],
+    )
+
+
+def team_ids(db: sqlite_utils.Database, plan_id: int) -> list[int]:
+    """The plan's teams in order: a team's position is its index in requests."""
+    rows = db.execute("SELECT id FROM plan_teams WHERE plan_id = ? ORDER BY id", [plan_id])
+    return [int(row[0]) for row in rows]
+
+
+def team_users(db: sqlite_utils.Database, team_id: int) -> set[int]:
+    rows = db.execute("SELECT user_id FROM plan_team_users WHERE team_id = ?", [team_id])
+    return {int(row[0]) for row in rows}
+
+
+def add_visits(
+    db: sqlite_utils.Database, plan_id: int, team_ids: Sequence[int], visits: Sequence[NewVisit]
+) -> list[int]:
+    """Insert the visits of sites not yet in the plan (a site listed twice keeps its first
+    visit); returns the new visits' ids."""
+    added = []
+    for v in visits:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO plan_visits (plan_id, facility_code, team_id, window_start,"
+            " window_end) VALUES (?, ?, ?, ?, ?)",
+            [plan_id, v.facility_code, team_ids[v.team], v.window_start, v.window_end],
+        )
+        if cursor.rowcount:
+            added.append(int(cursor.lastrowid or 0))
+    return added
+
+
+def visit_rows(db: sqlite_utils.Database, plan_id: int) -> dict[int, dict[str, Any]]:
+    """The plan's visits as stored, by id."""
+    rows = db.query("SELECT * FROM plan_visits WHERE plan_id = ? ORDER BY id", [plan_id])
+    return {int(row["id"]): row for row in rows}
+
+
+def update_visit(
+    db: sqlite_utils.Database, visit_id: int, team_id: int, window_start: str, window_end: str
+) -> None:
+    db.execute(
+        "UPDATE plan_visits SET team_id = ?, window_start = ?, window_end = ? WHERE id = ?",
+        [team_id, window_start, window_end, visit_id],
+    )
+
+
+def delete_visit(db: sqlite_utils.Database, visit_id: int) -> None:
+    db.execute("DELETE FROM plan_visits WHERE id = ?", [visit_id])
+
+
+def update_plan(
+    db: sqlite_utils.Database,
+    plan_id: int,
+    name: str,
+    starts_on: str,
+    ends_on: str,
+    agencies: Sequence[str],
+    at: str,
+) -> None:
+    db.execute(
+        "UPDATE plans SET name = ?, starts_on = ?, ends_on = ?, agencies = ?, updated_at = ?"
+        " WHERE id = ?",
+        [name, starts_on, ends_on, msgspec.json.encode(list(agencies)).decode(), at, plan_id],
+    )
+
+
+def late_visits(db: sqlite_utils.Database, today: str) -> list[dict[str, Any]]:
+    """Visits not done whose window is over, with their plan's province."""
+    return list(
+        db.query(
+            "SELECT v.id, v.plan_id, v.facility_code, v.window_end, p.province_code"
+            " FROM plan_visits v JOIN plans p ON p.id = v.plan_id"
+            " WHERE v.inspection_id IS NULL AND v.window_end < ? ORDER BY v.id",
+            [today],
+        )
+    )
 
 
 def link_inspection(
@@ -124,6 +216,8 @@ def teams(db: sqlite_utils.Database, plan_id: int) -> list[PlanTeam]:
 _VISITS = (
     "SELECT v.id, v.plan_id, p.name AS plan_name, v.facility_code, f.name AS facility_name,"
     " f.kind AS facility_kind, c.name AS commune_name, t.name AS team, t.members,"
+    " (SELECT count(*) FROM plan_teams o WHERE o.plan_id = v.plan_id AND o.id < v.team_id)"
+    " AS team_index,"
     " v.window_start, v.window_end, v.inspection_id FROM plan_visits v"
     " JOIN plans p ON p.id = v.plan_id JOIN plan_teams t ON t.id = v.team_id"
     " JOIN facilities f ON f.code = v.facility_code JOIN communes c ON c.code = f.commune_code"

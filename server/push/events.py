@@ -3,7 +3,8 @@ from inside it (intake, follow-up, the changes people make to actions)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import sqlite_utils
 
@@ -17,6 +18,7 @@ from server.push.notices import (
 )
 
 OUTBOX_URL = "/#/outbox"
+SCHEDULE_URL = "/#/schedule"
 
 
 def inspection_stored(
@@ -131,3 +133,33 @@ def kept_aside(
         ),
         Audience(user_id=user_id),
     )
+
+
+def visits_for(
+    db: sqlite_utils.Database,
+    kind: Literal["visit_assigned", "visit_changed"],
+    visits_by_user: Mapping[int, Sequence[int]],
+    at: str,
+) -> None:
+    """Visits assigned to inspectors or changed (a plan made or changed at ``at``): one
+    notice per member with an account, naming the soonest visit; one visit opens its
+    screen, several the schedule."""
+    for user_id, ids in sorted(visits_by_user.items()):
+        if not ids:
+            continue
+        marks = ",".join("?" * len(ids))
+        visit_id, code, start, end = db.execute(
+            "SELECT id, facility_code, window_start, window_end FROM plan_visits"
+            f" WHERE id IN ({marks}) ORDER BY window_start, id LIMIT 1",
+            list(ids),
+        ).fetchone()
+        site, _ = site_label(db, code)
+        one = len(ids) == 1
+        notice = Notice(
+            kind,
+            f"{kind}:{user_id}:{visit_id}:{len(ids)}:{at}",
+            f"/#/visit/{visit_id}" if one else SCHEDULE_URL,
+            variant=None if one else "many",
+            params={"site": site, "start": start, "end": end, "n": str(len(ids))},
+        )
+        enqueue(db, notice, Audience(user_id=user_id))

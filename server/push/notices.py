@@ -29,6 +29,9 @@ NoticeType = Literal[
     "fix_waiting",
     "overdue_digest",
     "kept_aside",
+    "visit_assigned",
+    "visit_changed",
+    "visit_late",
 ]
 Lang = Literal["vi", "en"]
 
@@ -41,8 +44,8 @@ TYPES_BY_ROLE: dict[str, tuple[NoticeType, ...]] = {
         "fix_verified",
         "fix_reopened",
     ),
-    "department": ("site_noncompliant", "fix_waiting", "overdue_digest"),
-    "inspector": ("kept_aside",),
+    "department": ("site_noncompliant", "fix_waiting", "overdue_digest", "visit_late"),
+    "inspector": ("kept_aside", "visit_assigned", "visit_changed"),
     "admin": ("kept_aside",),
 }
 """The notices each role can receive (and mute)."""
@@ -104,6 +107,26 @@ TEXTS: dict[str, dict[Lang, tuple[str, str]]] = {
     "kept_aside.rejected": {
         "vi": ("Phiếu cần bạn xử lý", "Một phiếu bị từ chối; xem lý do trong Hộp thư đi."),
         "en": ("An inspection needs you", "An inspection was rejected; see why in the Outbox."),
+    },
+    "visit_assigned": {
+        "vi": ("Lịch kiểm tra mới", "{site}, từ {start} đến {end}."),
+        "en": ("New inspection visit", "{site}, from {start} to {end}."),
+    },
+    "visit_assigned.many": {
+        "vi": ("{n} lượt kiểm tra mới", "Sớm nhất: {site}, từ {start}."),
+        "en": ("{n} new inspection visits", "The first: {site}, from {start}."),
+    },
+    "visit_changed": {
+        "vi": ("Lịch kiểm tra thay đổi", "{site}: nay từ {start} đến {end}."),
+        "en": ("Inspection visit changed", "{site}: now from {start} to {end}."),
+    },
+    "visit_changed.many": {
+        "vi": ("{n} lượt kiểm tra thay đổi", "Sớm nhất: {site}, từ {start}."),
+        "en": ("{n} inspection visits changed", "The first: {site}, from {start}."),
+    },
+    "visit_late": {
+        "vi": ("Lượt kiểm tra trễ hạn", "{site}: chưa được kiểm tra, hạn {end} đã qua."),
+        "en": ("Inspection visit late", "{site}: not inspected; the window ended {end}."),
     },
 }
 

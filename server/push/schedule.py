@@ -1,7 +1,8 @@
 """Notices that come from the calendar, not an event: an action due in three days, an
-action overdue (to the facility), and one daily digest of the province's overdue actions
-to each department user. Safe to run any number of times: every notice has a key unique
-to its action and due date (or user and day), and the outbox ignores a key it holds."""
+action overdue (to the facility), one daily digest of the province's overdue actions
+to each department user, and each planned visit gone late (to the department). Safe to
+run any number of times: every notice has a key unique to its action and due date (or
+user and day, or visit and window), and the outbox ignores a key it holds."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from server.db import transaction
+from server.plans import store as plans
 from server.push.notices import Audience, Notice, NoticeType, enqueue, site_label, site_url
 
 DUE_SOON_DAYS = 3
@@ -28,6 +30,7 @@ class Scheduled:
     due_soon: int = 0
     overdue: int = 0
     digests: int = 0
+    late_visits: int = 0
 
 
 def run(db: sqlite_utils.Database, today: date) -> Scheduled:
@@ -37,6 +40,7 @@ def run(db: sqlite_utils.Database, today: date) -> Scheduled:
             _per_action(db, today, soon=True),
             _per_action(db, today, soon=False),
             _digests(db, today),
+            _late_visits(db, today),
         )
 
 
@@ -84,4 +88,20 @@ def _digests(db: sqlite_utils.Database, today: date) -> int:
             params={"n": str(count), "sites": str(sites), "day": today.isoformat()},
         )
         written += enqueue(db, notice, Audience(user_id=user_id))
+    return written
+
+
+def _late_visits(db: sqlite_utils.Database, today: date) -> int:
+    """One notice per planned visit whose window ended undone, to the department of the
+    plan's province (a window moved later and missed again is told again)."""
+    written = 0
+    for row in plans.late_visits(db, today.isoformat()):
+        site, _ = site_label(db, row["facility_code"])
+        notice = Notice(
+            "visit_late",
+            f"visit_late:{row['id']}:{row['window_end']}",
+            f"/#/plan/{row['plan_id']}",
+            params={"site": site, "end": row["window_end"]},
+        )
+        written += enqueue(db, notice, Audience(province_code=row["province_code"]))
     return written

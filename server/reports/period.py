@@ -28,6 +28,7 @@ import sqlite_utils
 from server.auth.principal import Principal
 from server.clock import VIETNAM, iso_utc
 from server.forms.registry import FormRegistry
+from server.forms.schema import Text
 from server.inspections.scoring import StoredOutcome
 
 
@@ -61,6 +62,17 @@ class Theme(msgspec.Struct):
     title: str
     failed_checks: int
     facilities: int
+    text: Text
+    """The title in both languages, as the checklists give it (``title`` is its Vietnamese)."""
+
+
+class Veto(msgspec.Struct):
+    key: str
+    """The veto item's id."""
+    label: str
+    count: int
+    text: Text
+    """The event in both languages (``label`` is its Vietnamese)."""
 
 
 class Figures(msgspec.Struct):
@@ -72,7 +84,7 @@ class Figures(msgspec.Struct):
     facilities_failed: int
     facilities_not_inspected: int
     themes: list[Theme]
-    vetoes: list[Count]
+    vetoes: list[Veto]
     actions_opened: int
     fixes_reported: int
     actions_verified: int
@@ -148,7 +160,11 @@ def _figures(
         facilities_failed=len(failed),
         facilities_not_inspected=facilities - len(inspected),
         themes=_themes(forms, tally),
-        vetoes=[Count(item, _item_text(forms, item), n) for item, n in tally.vetoes.most_common()],
+        vetoes=[
+            Veto(item, text.vi, n, text)
+            for item, n in tally.vetoes.most_common()
+            for text in [_named(_item_text(forms, item), item)]
+        ],
         **actions,
     )
 
@@ -182,19 +198,34 @@ def _tally_inspections(
 
 
 def _themes(forms: FormRegistry, tally: _Tally) -> list[Theme]:
-    titles = {s.id: s.title.vi for c in forms.all() for s in c.sections}
-    return [
-        Theme(section, titles.get(section, section), n, len(tally.theme_sites[section]))
-        for section, n in tally.theme_checks.most_common()
-    ]
+    themes = []
+    for section, n in tally.theme_checks.most_common():
+        text = _named(_section_title(forms, section), section)
+        themes.append(Theme(section, text.vi, n, len(tally.theme_sites[section]), text))
+    return themes
 
 
-def _item_text(forms: FormRegistry, item_id: str) -> str:
+def _section_title(forms: FormRegistry, section_id: str) -> Text | None:
+    """A theme's title in both languages: its section's in the newest checklist having it."""
+    for checklist in reversed(forms.all()):
+        for section in checklist.sections:
+            if section.id == section_id:
+                return section.title
+    return None
+
+
+def _item_text(forms: FormRegistry, item_id: str) -> Text | None:
+    """An item's text in both languages, from the newest checklist having it."""
     for checklist in reversed(forms.all()):
         for item in checklist.items():
             if item.id == item_id:
-                return item.text.vi
-    return item_id
+                return item.text
+    return None
+
+
+def _named(text: Text | None, fallback: str) -> Text:
+    """A text in both languages; an id no checklist knows stands for itself in both."""
+    return text or Text(vi=fallback, en=fallback)
 
 
 def _actions(

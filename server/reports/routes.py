@@ -1,5 +1,5 @@
-"""Period reports (báo cáo định kỳ): the figures as JSON for the screen and as an XLSX
-workbook, one sheet per table, for sending upward."""
+"""Period reports (báo cáo định kỳ): the figures as JSON for the screen, and as an XLSX
+workbook (one sheet per table) and a PDF (the same tables with charts) for sending upward."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from server.auth.middleware import AuthedRequest, require_role
 from server.clock import today
 from server.deps import Db, Forms
 from server.errors import AppError, ErrorCode
+from server.minutes.words import Lang
 from server.openapi import api
-from server.reports import trends
+from server.reports import document, trends
 from server.reports.period import Period, Report, build
 from server.reports.workbook import report_workbook
 from server.spreadsheets import XLSX, download_headers
@@ -91,4 +92,31 @@ class ReportController(Controller):
             buffer.getvalue(),
             media_type=XLSX,
             headers=download_headers(name),
+        )
+
+    @get(
+        "/period.pdf",
+        **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
+        sync_to_thread=True,
+        media_type="application/pdf",
+        summary="Period report as PDF",
+        description="The period report as an A4 document: the workbook's tables (the headline"
+        " figures beside the period before, facilities by kind and ownership, failed checks by"
+        " theme, veto events) with bar charts of the results, the themes and the corrective"
+        " actions. Vietnamese unless lang=en.",
+    )
+    def period_pdf(
+        self,
+        request: AuthedRequest,
+        db: Db,
+        forms: Forms,
+        start: Start,
+        end: End,
+        lang: Annotated[Lang, QueryParameter(description="vi (default) or en")] = "vi",
+    ) -> Response[bytes]:
+        report = build(db, request.user, forms, _period(start, end))
+        return Response(
+            document.render_pdf(report, lang, today()),
+            media_type="application/pdf",
+            headers=download_headers(f"bao-cao-{start.isoformat()}-{end.isoformat()}.pdf"),
         )

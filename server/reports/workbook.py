@@ -1,5 +1,6 @@
 """The period report as an XLSX workbook: one sheet per table, Vietnamese headers, numbers
-typed, texts always text (``server.spreadsheets``)."""
+typed, texts always text (``server.spreadsheets``); the words are the report's
+(``server.reports.words``), as the PDF's and the screen's are."""
 
 from __future__ import annotations
 
@@ -8,70 +9,45 @@ from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from server.minutes.words import SHARED
-from server.reports.period import Figures, Report
+from server.reports.period import Report
+from server.reports.words import SUMMARY, figure, kind, ownership, period_label, words
 from server.spreadsheets import Column, Value, write_sheet
-
-OWNERSHIPS = {"public": "Công lập", "private": "Tư thục", "people_founded": "Dân lập"}
 
 
 def report_workbook(report: Report) -> Any:
     workbook = Workbook(write_only=True)
     current, previous = report.current, report.previous
+    w = words("vi")
     _sheet(
         workbook,
         "Tổng hợp",
-        [Column("Chỉ tiêu", width=44), Column(_label(current), "integer", 22),
-         Column(_label(previous), "integer", 22)],
-        [[label, getattr(current, key), getattr(previous, key)] for key, label in SUMMARY],
+        [Column(w("report.indicator"), width=44),
+         Column(period_label(current.period), "integer", 22),
+         Column(period_label(previous.period), "integer", 22)],
+        [[w(f"report.{key}"), figure(current, key), figure(previous, key)] for key in SUMMARY],
     )  # fmt: skip
     _sheet(
         workbook,
         "Loại hình",
-        [Column("Loại hình", width=24), Column("Loại sở hữu", width=16),
-         Column("Số cơ sở", "integer", 12)],
-        [[_kind(kind), OWNERSHIPS.get(owner, owner), c.count]
-         for c in report.by_kind_and_ownership for kind, owner in [c.key.split("/")]],
+        [Column(w("report.kind"), width=24), Column(w("report.ownership"), width=16),
+         Column(w("report.facilities"), "integer", 12)],
+        [[kind(w, k), ownership(w, owner), c.count]
+         for c in report.by_kind_and_ownership for k, owner in [c.key.split("/")]],
     )  # fmt: skip
     _sheet(
         workbook,
         "Theo chủ đề",
-        [Column("Chủ đề", width=40), Column("Tiêu chí không đạt", "integer", 18),
-         Column("Số cơ sở", "integer", 12)],
+        [Column(w("report.theme"), width=40), Column(w("report.failedChecks"), "integer", 18),
+         Column(w("report.facilities"), "integer", 12)],
         [[t.title, t.failed_checks, t.facilities] for t in current.themes],
     )  # fmt: skip
     _sheet(
         workbook,
         "Sự việc loại trừ",
-        [Column("Sự việc", width=60), Column("Số lần", "integer", 10)],
+        [Column(w("report.veto"), width=60), Column(w("report.times"), "integer", 10)],
         [[v.label, v.count] for v in current.vetoes],
     )
     return workbook
-
-
-SUMMARY = (
-    ("facilities", "Số cơ sở"),
-    ("inspections", "Số lượt kiểm tra"),
-    ("facilities_inspected", "Số cơ sở được kiểm tra"),
-    ("facilities_passed", "Số cơ sở đạt"),
-    ("facilities_failed", "Số cơ sở không đạt"),
-    ("facilities_not_inspected", "Số cơ sở chưa được kiểm tra"),
-    ("actions_opened", "Yêu cầu khắc phục đã đưa ra"),
-    ("fixes_reported", "Yêu cầu cơ sở báo đã khắc phục"),
-    ("actions_verified", "Yêu cầu đã xác nhận khắc phục"),
-    ("actions_overdue_at_end", "Yêu cầu quá hạn cuối kỳ"),
-)
-
-
-def _kind(kind: str) -> str:
-    """A facility kind in the app's words (the minutes share them with pwa/js/i18n.js)."""
-    words = SHARED.get(f"kind.{kind}")
-    return words[0] if words else kind
-
-
-def _label(figures: Figures) -> str:
-    start, end = figures.period.start, figures.period.end
-    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
 
 
 def _sheet(workbook: Any, title: str, columns: Sequence[Column], rows: list[list[Value]]) -> None:

@@ -444,7 +444,7 @@ def fill_checklist(
             elif kind == "number":
                 root.locator(ANSWER_INPUT).fill("25")
             elif kind == "date":
-                root.locator(ANSWER_INPUT).fill("2025-11-20")
+                root.locator(ANSWER_INPUT).fill("20/11/2025")
             elif kind == "text":
                 root.locator("textarea").fill("Ghi nhận tại buổi kiểm tra.")
             elif kind == "signature":

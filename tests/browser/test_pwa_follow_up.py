@@ -5,7 +5,7 @@ them."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,11 @@ import httpx
 import pytest
 
 from tests.browser.conftest import (
+    CONTEXT_OPTIONS,
     Server,
+    eventually,
     fill_checklist,
+    inspections,
     install_idb_helper,
     sign_in,
     start_inspection,
@@ -59,9 +62,14 @@ def test_failed_checks_become_actions_with_the_inspectors_words(
     requirement = section.get_by_label(f"Yêu cầu khắc phục: {first}")
     assert requirement.input_value() == f"Khắc phục để đạt tiêu chí: {first}"
     requirement.fill("Lắp camera ở lối vào trong vòng 10 ngày")
-    due = (date.today() + timedelta(days=10)).isoformat()
-    section.get_by_label(f"Hạn khắc phục: {first}").fill(due)
-    default_due = section.get_by_label(f"Hạn khắc phục: {second}").input_value()
+    # Dates read and are typed dd/mm/yyyy whatever the browser's locale; kept as ISO.
+    due_day = date.today() + timedelta(days=10)
+    due = due_day.isoformat()
+    first_due = section.get_by_label(f"Hạn khắc phục: {first}")
+    first_due.fill(due_day.strftime("%d%m%Y"))
+    assert first_due.input_value() == due_day.strftime("%d/%m/%Y")
+    shown_default = section.get_by_label(f"Hạn khắc phục: {second}").input_value()
+    default_due = datetime.strptime(shown_default, "%d/%m/%Y").date().isoformat()
     assert default_due > date.today().isoformat()
 
     SCREENS.mkdir(exist_ok=True)
@@ -136,3 +144,44 @@ def test_a_received_inspection_is_corrected_from_the_phone_as_its_amendment(
     ).json()["items"]
     states = {a["item_id"]: a["state"] for a in actions}
     assert states == {first_id: "withdrawn", second_id: "open"}
+
+
+def test_due_dates_read_dd_mm_yyyy_in_an_english_browser(browser: Any, server: Server) -> None:
+    """The browser's own date control would show mm/dd/yyyy in an en-US browser; the app's
+    date field reads and takes dd/mm/yyyy there too, marks what is not a day, and keeps
+    only real days."""
+    context = browser.new_context(base_url=server.url, **{**CONTEXT_OPTIONS, "locale": "en-US"})
+    context.set_default_timeout(15000)
+    try:
+        install_idb_helper(context)
+        page = context.new_page()
+        sign_in(page)
+        context.set_offline(True)
+        start_inspection(page, AFTER_HOURS)
+        ((item_id, question),) = failing_checks(page, 1)
+        page.locator(f"#item-{item_id} .opt-fail").click()
+        due = page.get_by_role("region", name="Yêu cầu khắc phục").get_by_label(
+            f"Hạn khắc phục: {question}"
+        )
+        shown = due.input_value()
+        assert datetime.strptime(shown, "%d/%m/%Y").date() > date.today()
+
+        target = date.today() + timedelta(days=40)
+        due.fill("")
+        due.press_sequentially(target.strftime("%d%m%Y"))  # slashes come by themselves
+        assert due.input_value() == target.strftime("%d/%m/%Y")
+        assert due.get_attribute("aria-invalid") == "false"
+        eventually(
+            page,
+            "due => window.__idb('inspections').then(list => list.some(i =>"
+            " Object.values(i.actions || {}).some(a => a.due === due)))",
+            arg=target.isoformat(),
+        )
+
+        due.fill("31/02/2027")  # no such day: marked, and the kept due is unchanged
+        assert due.get_attribute("aria-invalid") == "true"
+        page.wait_for_timeout(300)
+        dues = [a["due"] for i in inspections(page) for a in (i.get("actions") or {}).values()]
+        assert target.isoformat() in dues and "2027-02-31" not in dues
+    finally:
+        context.close()

@@ -371,7 +371,7 @@ def test_an_inspector_opens_the_site_from_the_facility_page(
     # An open action: verify or move the due date; reopening is for a reported fix.
     page.get_by_role("button", name="Xác nhận đã khắc phục").wait_for()
     page.locator(".decisions summary", has_text="Đổi hạn").click()
-    page.get_by_label("Hạn mới").fill("2027-01-15")
+    page.get_by_label("Hạn mới").fill("15/01/2027")
     page.get_by_role("button", name="Đổi hạn").click()
     page.get_by_text("Hãy ghi lý do.").wait_for()
     page.get_by_label("Lý do đổi hạn").fill("Chờ kinh phí sửa chữa")

@@ -21,10 +21,13 @@ sys.path.insert(0, str(PWA / "tools"))
 import stamp  # noqa: E402
 
 from server.actions.schemas import ActionEventKind, ActionState  # noqa: E402
+from server.auth.store import UserProblemCode  # noqa: E402
 from server.compliance.store import Sort  # noqa: E402
+from server.facilities.csv_import import ImportProblemCode  # noqa: E402
 from server.facilities.schemas import Ownership  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
 from server.push.notices import TYPES_BY_ROLE  # noqa: E402
+from server.reports.words import SUMMARY as REPORT_SUMMARY  # noqa: E402
 
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
 
@@ -130,6 +133,13 @@ def test_every_key_used_exists() -> None:
         "push.type": sorted({kind for kinds in TYPES_BY_ROLE.values() for kind in kinds}),
         "ownership": list(get_args(Ownership)),
         "province.sort": list(get_args(Sort)),
+        "admin.userProblem": list(get_args(UserProblemCode)),
+        "admin.importProblem": list(get_args(ImportProblemCode)),
+        "admin.keptReason": ["conflict", "rejected"],
+        "plan.state": ["done", "pending", "late", "draft", "queued", "attention"],
+        "report": list(REPORT_SUMMARY),
+        "report.ownership": list(get_args(Ownership)),
+        "report.pick": ["year", "half", "schoolYear", "custom"],
     }  # fmt: skip
     assert prefixes <= set(families), prefixes - set(families)
     for family, values in families.items():

@@ -160,8 +160,8 @@ def test_the_active_tab_is_always_marked(context: Any, page: Any, server: Server
     page.locator(".view-facilities").wait_for()
     assert current_tab(page) == "Cơ sở"
     labels = page.locator("nav a .label")
-    assert all(box["height"] < 24 for box in (labels.nth(i).bounding_box() for i in range(4)))
-    assert page.locator("nav svg").count() == 4
+    assert all(box["height"] < 24 for box in (labels.nth(i).bounding_box() for i in range(5)))
+    assert page.locator("nav svg").count() == 5
     page.get_by_role("link", name="Hộp thư đi").click()
     page.locator(".view-outbox").wait_for()
     assert current_tab(page) == "Hộp thư đi"
@@ -253,8 +253,8 @@ def test_signed_out_offline_keeps_the_accounts_work_and_only_its(
     page.get_by_label("Tên đăng nhập").fill(other[0])
     page.get_by_label("Mật khẩu").fill(other[1])
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.locator(".view-facilities").wait_for()
-    page.locator("nav").get_by_role("link", name="Phiếu nháp").click()
+    page.locator("nav").get_by_role("link", name="Quản trị").click()
+    page.get_by_role("link", name="Phiếu nháp").click()
     page.locator(".view-drafts").wait_for()
     assert page.locator("ul.drafts a.card").count() == 0
     page.goto(f"/#/inspection/{iid}")

@@ -46,7 +46,7 @@ def test_two_bad_rows_import_nothing_and_are_both_reported(db: sqlite_utils.Data
     )
     with pytest.raises(ImportRejected) as caught:
         import_csv(db, bad)
-    problems = {p.line: " ".join(p.reasons) for p in caught.value.problems}
+    problems = {p.line: " ".join(r.message for r in p.reasons) for p in caught.value.problems}
     assert set(problems) == {5, 7}
     assert "kind 'kindergarten'" in problems[5]
     assert "province_code '99'" in problems[7]

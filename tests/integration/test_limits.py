@@ -14,7 +14,9 @@ from tests.conftest import World, make_settings
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path, sync_max_records=7, photo_max_bytes=123456)
+    return make_settings(
+        tmp_path, sync_max_records=7, photo_max_bytes=123456, password_min_length=14
+    )
 
 
 def test_limits_come_from_the_settings_for_anyone_signed_in(
@@ -33,4 +35,5 @@ def test_limits_come_from_the_settings_for_anyone_signed_in(
             "action_due_veto_days": 7,
             "action_due_mandatory_days": 15,
             "action_due_other_days": 30,
+            "password_min_length": 14,
         }

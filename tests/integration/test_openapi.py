@@ -130,6 +130,7 @@ def test_request_bodies_refuse_unknown_fields_and_say_so(spec: dict[str, Any]) -
         "DueChange",
         "FixReport",
         "LoginRequest",
+        "PlanChange",
         "PlanIn",
         "PreferencesIn",
         "Reopening",

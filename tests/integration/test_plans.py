@@ -101,3 +101,80 @@ def test_who_may_plan_and_what_is_refused(client: Client, world: World) -> None:
         client.get(f"/api/plans/{created['id']}", headers=world.auth("dept_79")).status_code == 403
     )
     assert client.get("/api/plans", headers=world.auth("dept_79")).json() == []
+
+
+def change(client: Client, world: World, who: str, plan_id: int, body: dict[str, Any]) -> Any:
+    return client.patch(f"/api/plans/{plan_id}", json=body, headers=world.auth(who))
+
+
+def window(days: int, length: int = 5) -> dict[str, str]:
+    return {"start": str(TODAY + timedelta(days=days)),
+            "end": str(TODAY + timedelta(days=days + length))}  # fmt: skip
+
+
+def test_a_plan_is_changed_in_one_audited_write_and_a_done_visit_stays(
+    client: Client, world: World, settings: Settings
+) -> None:
+    plan = make(client, world, "dept_08", plan_body()).json()
+    [done] = sync(client, world, "insp_08", [visit("A1")])
+    teams = [team("insp-08"), {**team("insp-08001"), "name": "Đoàn 2"}]
+    response = change(client, world, "dept_08", plan["id"], {
+        "name": "Kiểm tra liên ngành (sửa)", "teams": teams,
+        "add": [{"facility_code": "A2", "team": 1, **window(5)}],
+    })  # fmt: skip
+    assert response.status_code == 200, response.text
+    changed = response.json()
+    assert changed["name"] == "Kiểm tra liên ngành (sửa)"
+    assert [t["name"] for t in changed["teams"]] == ["Đoàn 1", "Đoàn 2"]
+    by_site = {v["facility_code"]: v for v in changed["visits"]}
+    assert (by_site["A1"]["state"], by_site["A1"]["inspection_id"]) == ("done", done["id"])
+    assert (by_site["A2"]["team"], by_site["A2"]["team_index"]) == ("Đoàn 2", 1)
+    assert by_site["A2"]["start"] == window(5)["start"]
+    mine = client.get("/api/plans/visits/mine", headers=world.auth("insp_08001")).json()
+    assert [v["facility_code"] for v in mine] == ["A2"]
+
+    a1, a2 = by_site["A1"]["id"], by_site["A2"]["id"]
+    for body in ({"remove": [a1]}, {"change": [{"id": a1, **window(9)}]}):
+        refused = change(client, world, "dept_08", plan["id"], {"name": "X", **body})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "plan.visit_done")
+    moved = change(client, world, "dept_08", plan["id"], {"change": [{"id": a2, "team": 0,
+                                                                      **window(9)}]})  # fmt: skip
+    assert moved.json()["name"] == "Kiểm tra liên ngành (sửa)"  # the refused ones changed nothing
+    a2_now = next(v for v in moved.json()["visits"] if v["id"] == a2)
+    assert (a2_now["team"], a2_now["team_index"], a2_now["end"]) == ("Đoàn 1", 0, window(9)["end"])
+    dropped = change(client, world, "dept_08", plan["id"], {"teams": teams[:1]})
+    assert [t["name"] for t in dropped.json()["teams"]] == ["Đoàn 1"]  # team 2 had no visit
+    removed = change(client, world, "dept_08", plan["id"], {"remove": [a2]}).json()
+    assert [v["facility_code"] for v in removed["visits"]] == ["A1"]
+    assert db_rows(
+        settings,
+        "SELECT action FROM audit_log WHERE subject = ? ORDER BY id",
+        [f"plan:{plan['id']}"],
+    ) == [("plan_created",), *[("plan_changed",)] * 4]
+
+
+def test_what_a_change_refuses_names_its_field(client: Client, world: World) -> None:
+    plan = make(client, world, "dept_08", plan_body()).json()
+    a1 = plan["visits"][0]["id"]
+    for who, status in (("insp_08", 403), ("fac_a1", 403), ("dept_79", 403)):
+        assert change(client, world, who, plan["id"], {"name": "X"}).status_code == status
+    assert change(client, world, "dept_08", 999999, {"name": "X"}).status_code == 404
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"end": str(TODAY - timedelta(days=30))}, "$.end"),
+        ({"add": [{"facility_code": "A2", "team": 0, "start": str(TODAY),
+                   "end": str(TODAY - timedelta(days=1))}]}, "$.add[0].end"),
+        ({"add": [{"facility_code": "A1", "team": 0, **window(1)}]}, "$.add[0].facility_code"),
+        ({"add": [{"facility_code": "B1", "team": 0, **window(1)}]}, "$.add[0].facility_code"),
+        ({"change": [{"id": a1, "team": 4}]}, "$.change[0].team"),
+        ({"remove": [a1 + 1000]}, "$.remove[0]"),
+        ({"teams": [team("no-such-user")]}, "$.teams[0].members[1].username"),
+    ]  # fmt: skip
+    for body, field in cases:
+        refused = change(client, world, "dept_08", plan["id"], body).json()["error"]
+        assert refused["code"] in ("plan.invalid", "user.not_found"), body
+        assert refused["details"][0]["field"] == field, body
+    unknown = change(client, world, "dept_08", plan["id"], {"nmae": "typo"})
+    assert unknown.status_code == 400
+    admin = change(client, world, "admin", plan["id"], {"pick": {
+        "team": 0, "status": [], **window(2)}}).json()  # fmt: skip
+    assert sorted(v["facility_code"] for v in admin["visits"]) == ["A1", "A2"]

@@ -50,12 +50,12 @@ def _cli(
 
 
 class Server:
-    def __init__(self, data_dir: Path, command: str = "serve") -> None:
+    def __init__(self, data_dir: Path, command: str = "serve", **env: str) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", command, "--port", str(self.port)],
-            env=_env(data_dir),
+            env=_env(data_dir, **env),
             cwd=REPO_ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -110,6 +110,7 @@ def test_help_lists_the_commands(data_dir: Path) -> None:
         "create-user",
         "revoke-sessions",
         "forms-schema",
+        "restore",
     ):
         assert command in result.stdout
 

@@ -331,3 +331,64 @@ def test_a_device_whose_session_expired_receives_nothing(
     sync(client, world, "insp_08", [visit()])
     assert deliver(settings).total() == 0
     assert receiver.delivered("fac_a1") == []
+
+
+def test_inspectors_are_told_of_their_visits_and_departments_of_late_ones(
+    client: Client, world: World, receiver: Receiver, settings: Settings
+) -> None:
+    for who in ("insp_08", "insp_08001", "dept_08", "dept_79"):
+        subscribe(client, world, who, receiver)
+    today = date.today()
+    span = {"start": str(today - timedelta(days=9)), "end": str(today - timedelta(days=1))}
+    member = {"name": "Thanh tra", "agency": "Sở Y tế", "role": "lead", "username": "insp-08"}
+    body = {
+        "name": "Liên ngành", "start": span["start"], "end": str(today + timedelta(days=30)),
+        "agencies": ["Sở Y tế"], "teams": [{"name": "Đoàn 1", "members": [member]}],
+        "visits": [{"facility_code": "A1", "team": 0, **span}],
+    }  # fmt: skip
+    plan = client.post("/api/plans", json=body, headers=world.auth("dept_08")).json()
+    [a1] = plan["visits"]
+    later = {"start": str(today), "end": str(today + timedelta(days=7))}
+    changed = client.patch(
+        f"/api/plans/{plan['id']}",
+        json={"add": [{"facility_code": "A2", "team": 0, **later}]},
+        headers=world.auth("dept_08"),
+    )
+    assert changed.status_code == 200, changed.text
+    deliver(settings)
+    assigned, added = receiver.delivered("insp_08")
+    assert assigned["title"] == "Lịch kiểm tra mới"
+    assert assigned["body"] == f"Trường Mầm non A1 (A1), từ {span['start']} đến {span['end']}."
+    assert assigned["url"] == f"/#/visit/{a1['id']}"
+    assert added["body"].startswith("Trường Mầm non A2 (A2)")
+    assert receiver.delivered("insp_08001") == []  # not in the team
+
+    db = connect_settings(settings)
+    try:
+        first = schedule.run(db, today)
+        second = schedule.run(db, today)
+    finally:
+        db.conn.close()
+    assert (first.late_visits, second.late_visits) == (1, 0)  # A1's window is over
+    deliver(settings)
+    [late] = receiver.delivered("dept_08")
+    assert late["title"] == "Lượt kiểm tra trễ hạn"
+    assert late["body"] == f"Trường Mầm non A1 (A1): chưa được kiểm tra, hạn {span['end']} đã qua."
+    assert late["url"] == f"/#/plan/{plan['id']}"
+    assert receiver.delivered("dept_79") == []
+
+    # The window moved: the inspector is told; late again, a department that muted the
+    # type is not.
+    client.put("/api/push/preferences", json={"muted": ["visit_late"]},
+               headers=world.auth("dept_08"))  # fmt: skip
+    moved = {"id": a1["id"], "end": str(today - timedelta(days=2))}
+    client.patch(f"/api/plans/{plan['id']}", json={"change": [moved]},
+                 headers=world.auth("dept_08"))  # fmt: skip
+    db = connect_settings(settings)
+    try:
+        assert schedule.run(db, today).late_visits == 0  # muted
+    finally:
+        db.conn.close()
+    deliver(settings)
+    assert titles(receiver, "insp_08")[-1] == "Lịch kiểm tra thay đổi"
+    assert len(receiver.delivered("dept_08")) == 1

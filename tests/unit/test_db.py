@@ -68,3 +68,46 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
         db.execute("INSERT INTO meta (key, value) VALUES ('a', 'b')")
         raise RuntimeError("boom")
     assert db.execute("SELECT count(*) FROM meta").fetchone()[0] == 0
+
+
+def test_checkpoints_are_left_to_litestream_while_it_replicates(tmp_path: Path) -> None:
+    from server.db import connect_settings
+    from tests.conftest import make_settings
+
+    alone = connect_settings(make_settings(tmp_path))
+    assert alone.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # SQLite's own
+    replicated = make_settings(tmp_path, replica_url=(tmp_path / "replica").as_uri())
+    db = connect_settings(replicated)
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+
+
+def test_a_database_of_another_schema_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    from server.db import DatabaseUnsound
+
+    db = connect(tmp_path / "a.sqlite3")
+    newer = [*MIGRATIONS, Migration(MIGRATIONS[-1].version + 1, "newer", lambda d: None)]
+    migrate(db, newer)
+    with pytest.raises(DatabaseUnsound, match="newer"):
+        migrate(db)
+    db.execute("UPDATE schema_migrations SET name = 'renamed' WHERE version = 1")
+    db.execute("DELETE FROM schema_migrations WHERE version > 1")
+    db.conn.commit()
+    with pytest.raises(DatabaseUnsound, match="1 'renamed'"):
+        migrate(db)
+    assert db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+
+
+def test_integrity_check_passes_a_sound_database_and_refuses_another_file(
+    tmp_path: Path,
+) -> None:
+    from server.db import DatabaseUnsound, check_integrity
+
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db)
+    db.conn.close()
+    check_integrity(tmp_path / "a.sqlite3")
+    (tmp_path / "b.sqlite3").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(DatabaseUnsound, match="integrity_check"):
+        check_integrity(tmp_path / "b.sqlite3")

@@ -9,7 +9,8 @@ import { append, h, replace, uid, uuid4 } from "../dom.js";
 import { t, tx } from "../i18n.js";
 import { fixPending, retryFix } from "../outbox.js";
 import { reduce, storeImage } from "../photos.js";
-import { cachedAction, cachedSite, day, fetchAction, fixesFor, keepAction, moment } from "../sites.js";
+import { day, dateInput, dateValue, moment } from "../dates.js";
+import { cachedAction, cachedSite, fetchAction, fixesFor, keepAction } from "../sites.js";
 import * as store from "../store.js";
 import { actionPills, Thumbs } from "./site.js";
 
@@ -162,7 +163,7 @@ class Decisions {
     this.screen = screen;
     this.note = field("textarea", t("action.verifyNote"));
     this.reason = field("textarea", t("action.reopenReason"));
-    this.due = field("input", t("action.newDue"), { type: "date" });
+    this.due = dayField(t("action.newDue"));
     this.dueReason = field("textarea", t("action.dueReason"));
     this.message = h("p", { class: "decision-status", role: "status" });
     this.verify = form(t("action.verify"), [this.note.wrap], () => this.send("verify", { ...(this.note.el.value.trim() ? { note: this.note.el.value.trim() } : {}) }, [this.note]));
@@ -183,9 +184,10 @@ class Decisions {
   }
 
   moveDue() {
-    if (!this.due.el.value) return this.say(t("action.needDue"));
+    const due = dateValue(this.due.el);
+    if (!due) return this.say(t("action.needDue"));
     if (!this.dueReason.el.value.trim()) return this.say(t("action.needReason"));
-    return this.send("due", { due: this.due.el.value, reason: this.dueReason.el.value.trim() }, [this.due, this.dueReason]);
+    return this.send("due", { due, reason: this.dueReason.el.value.trim() }, [this.due, this.dueReason]);
   }
 
   /** @param {string} text */
@@ -218,6 +220,13 @@ class Decisions {
 function field(tag, label, props = {}) {
   const id = uid("f");
   const el = /** @type {K extends "input" ? HTMLInputElement : HTMLTextAreaElement} */ (h(tag, { id, ...props }));
+  return { el, wrap: h("div", { class: "form-field" }, h("label", { for: id, text: label }), el) };
+}
+
+/** A labelled date, typed dd/mm/yyyy (dates.js). @param {string} label */
+function dayField(label) {
+  const id = uid("f");
+  const el = dateInput({ id });
   return { el, wrap: h("div", { class: "form-field" }, h("label", { for: id, text: label }), el) };
 }
 

@@ -2,6 +2,7 @@
 // check and veto event, what must be done and by when, pre-filled from the check and the
 // default delay, kept in the draft as it is typed, sent with the record on completion.
 
+import { dateInput, dateValue } from "../dates.js";
 import { h, replace, uid } from "../dom.js";
 import { t, tx } from "../i18n.js";
 import { defaultDue, defaultRequirement, vietnamDay } from "../follow-up.js";
@@ -52,9 +53,12 @@ export function followUpSection(screen, o) {
       value: choice?.requirement || defaultRequirement(item),
       disabled: screen.readonly,
     });
-    const due = h("input", { id: dueId, type: "date", min: today, value: choice?.due || defaultDue(item, today, o.days), disabled: screen.readonly });
+    const due = dateInput({ id: dueId, min: today, value: choice?.due || defaultDue(item, today, o.days), disabled: screen.readonly });
     text.addEventListener("input", () => keep(item, { requirement: text.value }));
-    due.addEventListener("change", () => due.value && keep(item, { due: due.value }));
+    due.addEventListener("input", () => {
+      const iso = dateValue(due);
+      if (iso) keep(item, { due: iso });
+    });
     return h(
       "li",
       { class: "card", "data-action-for": item.id },

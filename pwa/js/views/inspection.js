@@ -171,7 +171,6 @@ class ChecklistScreen {
     if (value === undefined) delete this.answers[itemId];
     else this.answers[itemId] = value;
     this.cursor = itemId;
-    // The write first, so the screen's own work below overlaps it.
     const written = this.track(
       store.setAnswer(this.id, itemId, value).then((result) => {
         // Read by bench/pwa_perf.py: from the tap's change event to the committed write.
@@ -179,7 +178,12 @@ class ChecklistScreen {
         return result;
       }),
     );
-    this.update();
+    // The screen follows the commit: the write's callbacks need the main thread, and a slow
+    // phone would otherwise spend it rescoring before the answer is safe.
+    written.then(
+      () => this.update(),
+      () => this.update(),
+    );
     const row = this.rows.get(itemId);
     if (row && FAILED.has(/** @type {string} */ (value))) row.tools.openExtra();
     if (row?.item.kind === "location" && value) this.track(this.saveDraft((i) => (i.location = /** @type {any} */ (value))));

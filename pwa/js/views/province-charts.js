@@ -3,7 +3,7 @@
 // corrective actions opened and verified (with how many are overdue now). Each chart has
 // its table one tap away, the same figures in words.
 
-import { monthBars, rowBars } from "../chart.js";
+import { barChart, monthBars } from "../chart.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 
@@ -58,7 +58,7 @@ function shares(series, name, title, worstFirst = false) {
   const caption = drawn.length < rows.length ? `${title} (${t("province.chart.lowest", { n: drawn.length, total: rows.length })})` : title;
   return figure(
     caption,
-    rowBars(drawn.map((r) => ({ label: r.name, value: r.pct, text: `${r.pct}% (${r.passed}/${r.all})` })), 100, `${caption}. ${words}`),
+    barChart(drawn.map((r) => ({ label: r.name, values: [r.pct] })), [title], `${caption}. ${words}`, (n) => `${n}%`, 100),
     [t("province.chart.name"), t("province.chart.passed"), t("province.chart.inspections"), t("province.chart.share")],
     rows.map((r) => [r.name, r.passed, r.all, `${r.pct}%`]),
   );
@@ -93,7 +93,7 @@ export function charts(trends, overdueNow) {
     shares(trends.by_commune, (s) => s.label, t("province.chart.byCommune"), true),
     figure(
       failedTitle,
-      rowBars(trends.most_failed.map((/** @type {any} */ c) => ({ label: c.text, value: c.failed, text: String(c.failed) })), Math.max(1, ...trends.most_failed.map((/** @type {any} */ c) => c.failed)), `${failedTitle}. ${trends.most_failed.map((/** @type {any} */ c) => `${c.text}: ${c.failed}`).join("; ")}`),
+      barChart(trends.most_failed.map((/** @type {any} */ c) => ({ label: c.text, values: [c.failed] })), [failedTitle], `${failedTitle}. ${trends.most_failed.map((/** @type {any} */ c) => `${c.text}: ${c.failed}`).join("; ")}`, String),
       [t("province.chart.check"), t("province.chart.times"), t("province.chart.sites")],
       trends.most_failed.map((/** @type {any} */ c) => [c.text, c.failed, c.facilities]),
     ),

@@ -9,7 +9,7 @@ import { append, h, replace } from "../dom.js";
 import { number, reasonText } from "../explain.js";
 import { t, tx, when } from "../i18n.js";
 import { exportList, FILTERS, filtersOf, keptRead, listPage, queryOf } from "../province.js";
-import { day } from "../sites.js";
+import { day } from "../dates.js";
 import * as store from "../store.js";
 import { charts } from "./province-charts.js";
 import { filterForm } from "./province-filters.js";

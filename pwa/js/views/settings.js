@@ -2,7 +2,7 @@
 // received), data refresh, account.
 
 import { request } from "../api.js";
-import { append, h, uid } from "../dom.js";
+import { append, h, saveBlob, uid } from "../dom.js";
 import { lang, setLang, t } from "../i18n.js";
 import { exportPending } from "../inspections.js";
 import { currentSubscription, disablePush, enablePush, loadPreferences, pushSupported, savePreferences, TYPES_BY_ROLE, updatePushLanguage } from "../push.js";
@@ -72,13 +72,8 @@ function exportControls() {
   button.addEventListener("click", async () => {
     const data = await exportPending();
     const blob = new Blob([JSON.stringify(data, null, 1)], { type: "application/json" });
-    const url = URL.createObjectURL(blob);
     const stamp = data.exported_at.replace(/[:.]/g, "-");
-    const a = h("a", { href: url, download: `kiem-tra-chua-gui-${stamp}.json`, class: "visually-hidden" });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    saveBlob(blob, `kiem-tra-chua-gui-${stamp}.json`);
     status.textContent = t("settings.exported", { n: data.inspections.length });
   });
   return { help, button, status };

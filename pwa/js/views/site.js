@@ -6,11 +6,12 @@
 // #/site/<code>/action/<id> and #/site/<code>/fix/<id> are an action's screens (action.js).
 
 import { headline, number, reasonText } from "../explain.js";
-import { append, h, replace } from "../dom.js";
+import { append, h, replace, saveBlob } from "../dom.js";
 import { t, tx } from "../i18n.js";
 import { fixPending } from "../outbox.js";
 import { scoreChart } from "../chart.js";
-import { cachedSite, day, download, fetchSite, fixesFor, moment, ordered, photoBlob } from "../sites.js";
+import { day, moment } from "../dates.js";
+import { cachedSite, download, fetchSite, fixesFor, ordered, photoBlob } from "../sites.js";
 
 /** @typedef {import("../sites.js").SiteData} SiteData */
 /** @typedef {import("../store.js").FixReport} FixReport */
@@ -300,9 +301,7 @@ class SiteScreen {
           this.status.textContent = t("site.minutesFailed", { code: got.code });
           return;
         }
-        const url = URL.createObjectURL(got.blob);
-        h("a", { href: url, download: `bien-ban-${id}.pdf` }).click();
-        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        saveBlob(got.blob, `bien-ban-${id}.pdf`);
       },
     });
   }

@@ -1,6 +1,7 @@
 // Answers typed in: a text, a number (within the item's bounds) or a date. Every keystroke
 // is an answer, written at once like a tap.
 
+import { dateInput, dateValue } from "../../dates.js";
 import { h, uid } from "../../dom.js";
 import { tx } from "../../i18n.js";
 
@@ -34,8 +35,10 @@ export function inputField(f) {
       f.answer(n === undefined || Number.isNaN(n) ? undefined : n);
     });
   } else {
-    input = h("input", { id: inputId, type: "date", value: typeof value === "string" ? value : "", disabled });
-    input.addEventListener("change", () => f.answer(input.value || undefined));
+    const date = dateInput({ id: inputId, value: typeof value === "string" ? value : "", disabled });
+    // Half-typed is no answer yet; the field marks itself invalid until it is a day.
+    date.addEventListener("input", () => f.answer(dateValue(date) || undefined));
+    input = date;
   }
   return h(
     "div",
