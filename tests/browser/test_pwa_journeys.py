@@ -489,10 +489,11 @@ def test_conditions_show_and_hide_items(context: Any, page: Any) -> None:
     start_inspection(page, PRESCHOOL)
     photo = page.locator("#item-hotline_111_poster_photo")
     assert photo.is_hidden()
+    # The screen follows the answer's commit (a few ms after the tap): wait for it.
     page.locator("#item-hotline_111_poster .opt-pass").click()
-    assert photo.is_visible()
+    photo.wait_for(state="visible", timeout=5000)
     page.locator("#item-hotline_111_poster .opt-fail").click()
-    assert photo.is_hidden()
+    photo.wait_for(state="hidden", timeout=5000)
 
 
 def test_export_holds_everything_not_yet_received(context: Any, page: Any) -> None:
