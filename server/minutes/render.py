@@ -29,12 +29,13 @@ THUMBNAIL_PIXELS = 480
 
 
 @cache
-def _template() -> jinja2.Template:
+def template(package: str, name: str) -> jinja2.Template:
+    """A print template shipped in ``package`` (the minutes', the period report's), loaded
+    once, escaping everything and refusing undefined names."""
     env = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
     )
-    text = resources.files("server.minutes").joinpath("template.html").read_text("utf-8")
-    return env.from_string(text)
+    return env.from_string(resources.files(package).joinpath(name).read_text("utf-8"))
 
 
 @cache
@@ -80,7 +81,7 @@ def store_pictures(photos_dir: Path) -> Pictures:
 
 
 def html(minutes: Minutes) -> str:
-    return _template().render(m=minutes, t=minutes.words)
+    return template("server.minutes", "template.html").render(m=minutes, t=minutes.words)
 
 
 def render_pdf(source: Source, lang: Lang, pictures: Pictures) -> bytes:

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from importlib import resources
 
-import jinja2
 from markupsafe import Markup
 
-from server.minutes.render import data_only_fetcher
+from server.minutes.render import data_only_fetcher, template
 from server.minutes.words import Lang, Words
 from server.reports import charts
 from server.reports.period import Report
@@ -98,17 +96,8 @@ def _summary_row(w: Words, report: Report, key: str) -> tuple[str, str, str, str
     return (w(f"report.{key}"), w.count(now), w.count(before), sign + w.count(abs(change)))
 
 
-@cache
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
-    )
-    text = resources.files("server.reports").joinpath("report.html").read_text("utf-8")
-    return env.from_string(text)
-
-
 def html(document: Document) -> str:
-    return _template().render(d=document, t=document.words)
+    return template("server.reports", "report.html").render(d=document, t=document.words)
 
 
 def render_pdf(report: Report, lang: Lang, made: date) -> bytes:
