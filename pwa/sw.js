@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "51f258f3b2b20ddb";
+const VERSION = "21780f247de80b0f";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

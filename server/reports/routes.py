@@ -79,14 +79,21 @@ class ReportController(Controller):
         sync_to_thread=True,
         media_type=XLSX,
         summary="Period report as XLSX",
-        description="The period report as a workbook, one sheet per table, in Vietnamese.",
+        description="The period report as a workbook, one sheet per table, Vietnamese unless"
+        " lang=en.",
     )
     def period_xlsx(
-        self, request: AuthedRequest, db: Db, forms: Forms, start: Start, end: End
+        self,
+        request: AuthedRequest,
+        db: Db,
+        forms: Forms,
+        start: Start,
+        end: End,
+        lang: Annotated[Lang, QueryParameter(description="vi (default) or en")] = "vi",
     ) -> Response[bytes]:
         report = build(db, request.user, forms, _period(start, end))
         buffer = io.BytesIO()
-        report_workbook(report).save(buffer)
+        report_workbook(report, lang).save(buffer)
         name = f"bao-cao-{start.isoformat()}-{end.isoformat()}.xlsx"
         return Response(
             buffer.getvalue(),

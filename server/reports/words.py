@@ -55,6 +55,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **REPORT,
     "page": ("Trang", "Page"),
     "made": ("Lập ngày {date}", "Made on {date}"),
+    "sheet.themes": ("Theo chủ đề", "By theme"),
 }
 
 SUMMARY = (

@@ -151,6 +151,19 @@ def test_the_workbook_holds_the_same_numbers(client: Client, world: World) -> No
         [t["title"], t["failed_checks"], t["facilities"]] for t in report["current"]["themes"]
     ]
 
+    english = client.get(
+        "/api/reports/period.xlsx", params={**params, "lang": "en"}, headers=world.auth("admin")
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(english.content))
+    assert workbook.sheetnames == ["Summary", "Kind", "By theme", "Veto events"]
+    summary = {row[0].value: row[1].value for row in workbook["Summary"].iter_rows(min_row=2)}
+    assert summary["Inspections"] == 1
+    assert summary["Facilities failed"] == 1
+    themes = [[c.value for c in row] for row in workbook["By theme"].iter_rows(min_row=2)]
+    assert themes == [
+        [t["text"]["en"], t["failed_checks"], t["facilities"]] for t in report["current"]["themes"]
+    ]
+
 
 def test_bad_periods_and_roles(client: Client, world: World) -> None:
     headers = world.auth("admin")

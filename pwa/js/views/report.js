@@ -258,8 +258,8 @@ function table(caption, head, rows, texts = 1) {
 }
 
 /**
- * Buttons that fetch the report as XLSX and PDF (with the token) and save them; the PDF in
- * the language of the screen.
+ * Buttons that fetch the report as XLSX and PDF (with the token) and save them, both in the
+ * language of the screen.
  * @param {{start: string, end: string}} period @param {HTMLElement} status
  */
 function downloads(period, status) {
@@ -272,7 +272,7 @@ function downloads(period, status) {
       text,
       onclick: async () => {
         const name = `bao-cao-${period.start}-${period.end}.${ext}`;
-        const got = await download(`/api/reports/period.${ext}?${query}${ext === "pdf" && lang() === "en" ? "&lang=en" : ""}`);
+        const got = await download(`/api/reports/period.${ext}?${query}${lang() === "en" ? "&lang=en" : ""}`);
         if (!got.blob) {
           status.textContent = t("report.downloadFailed", { code: got.code });
           return;
