@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "21780f247de80b0f";
+const VERSION = "491e5e8d8f543b2c";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

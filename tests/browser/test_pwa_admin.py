@@ -242,6 +242,44 @@ def test_one_kept_aside_record_is_dismissed_and_another_accepted(page: Any, serv
         db.close()
     assert resolutions == {"rejected": "dismissed: Gửi nhầm mã cơ sở", "conflict": "accepted"}
     assert {"kept_aside_dismissed", "kept_aside_accepted"} <= actions
+
+    # Resolved records leave the list, and come back with the box ticked, saying how.
+    page.get_by_role("link", name="Phiếu bị giữ lại").click()
+    expect(page.get_by_text("Không có phiếu nào bị giữ lại.")).to_be_visible(timeout=WAIT)
+    page.get_by_label("Hiện cả phiếu đã xử lý").check()
+    expect(page.get_by_text("2 phiếu bị giữ lại")).to_be_visible(timeout=WAIT)
+    cards = page.get_by_role("listitem")
+    expect(cards.filter(has_text=unknown)).to_contain_text("Đã bỏ qua")
+    expect(cards.filter(has_text=known)).to_contain_text("Đã nhận")
+    shoot(page, "admin-kept-all")
+    page.reload()
+    expect(page.get_by_label("Hiện cả phiếu đã xử lý")).to_be_checked(timeout=WAIT)
+    expect(page.get_by_text("2 phiếu bị giữ lại")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Xem thêm")).to_be_hidden()
+    assert page.errors == []
+
+
+def test_many_kept_aside_records_come_a_page_at_a_time(page: Any, server: Server) -> None:
+    inspector = auth(server, LOGINS["inspector"])
+    when = datetime.now(UTC) - timedelta(hours=1)
+    rng = random.Random(5)
+    for _ in range(2):
+        records = [
+            {**synthetic.record(PRESCHOOL, "TQ-KHONG-CO", rng, completed_at=when),
+             "id": str(uuid.uuid4())}
+            for _ in range(26)
+        ]  # fmt: skip
+        r = httpx.post(
+            f"{server.url}/api/sync/inspections", json={"records": records}, headers=inspector
+        )
+        assert {x["outcome"] for x in r.json()["results"]} == {"rejected"}
+    open_admin(page, "Phiếu bị giữ lại")
+    expect(page.get_by_text("52 phiếu chờ xử lý")).to_be_visible(timeout=WAIT)
+    cards = page.get_by_role("listitem").filter(has_text="Máy chủ không nhận")
+    expect(cards).to_have_count(50)
+    page.get_by_role("button", name="Xem thêm").click()
+    expect(cards).to_have_count(52, timeout=WAIT)
+    expect(page.get_by_role("button", name="Xem thêm")).to_be_hidden()
     assert page.errors == []
 
 
