@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "491e5e8d8f543b2c";
+const VERSION = "ded718930d73e799";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

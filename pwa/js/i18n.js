@@ -506,7 +506,11 @@ export const CATALOGUE = {
   "admin.province": { vi: "Tỉnh/thành", en: "Province" },
   "admin.chooseProvince": { vi: "Chọn tỉnh/thành", en: "Choose a province" },
   "admin.agency": { vi: "Cơ quan", en: "Agency" },
-  "admin.communes": { vi: "Xã được giao: {codes}", en: "Assigned communes: {codes}" },
+  "admin.communesLegend": { vi: "Xã, phường phụ trách", en: "Communes covered" },
+  "admin.communesHelp": { vi: "Chỉ với thanh tra. Không chọn xã nào: cả tỉnh/thành.", en: "Inspectors only. None ticked: the whole province." },
+  "admin.communesFilter": { vi: "Tìm xã, phường", en: "Find a commune" },
+  "admin.communesAll": { vi: "Cả tỉnh/thành", en: "The whole province" },
+  "admin.communesChosen": { vi: "Đã chọn {n} xã, phường", en: "{n} communes ticked" },
   "admin.facilityCode": { vi: "Mã cơ sở", en: "Facility code" },
   "admin.password": { vi: "Mật khẩu ban đầu", en: "Initial password" },
   "admin.passwordHelp": {

@@ -1,11 +1,12 @@
 // One account (#/admin/user/new or #/admin/user/<id>): its name, role and scope (a province
-// for department and inspector accounts, a facility code for a facility's), the initial
+// for department and inspector accounts, and for an inspector the communes they cover if not
+// the whole province; a facility code for a facility's), the initial
 // password of a new one (shown to copy), and for an existing one disable/enable and "sign
 // out everywhere". The server checks everything; its problems appear beside their field.
 
 import { agencies } from "../agencies.js";
 import { request } from "../api.js";
-import { append, h, replace, uid } from "../dom.js";
+import { append, fold, h, replace, uid } from "../dom.js";
 import { has, lang, t } from "../i18n.js";
 import { limits } from "../limits.js";
 import { back, failure } from "./admin.js";
@@ -41,7 +42,9 @@ export async function render(root, ctx, id) {
   }
   const showScope = () => scopeFor(fields, creating ? fields.role.control.value : user.role);
   fields.role.control.addEventListener("change", showScope);
+  fields.province_code.control.addEventListener("change", () => fillCommunes(fields.commune_codes, fields.province_code.control.value));
   showScope();
+  fillCommunes(fields.commune_codes, fields.province_code.control.value);
   append(root, h("h1", { text: creating ? t("admin.newUser") : t("admin.editUser", { name: user.username }) }), form, status);
   const actions = creating ? null : accountActions(ctx, () => user, (u) => (user = u), status);
   if (actions) append(root, actions);
@@ -90,8 +93,8 @@ function buildFields(creating, provinces, agencyList, user) {
       "province_code",
       t("admin.province"),
       h("select", null, h("option", { value: "", text: t("admin.chooseProvince") }), provinces.map((p) => h("option", { value: p.code, text: `${lang() === "en" ? p.name_en : p.name} (${p.code})`, selected: p.code === user?.province_code }))),
-      user?.commune_codes?.length ? t("admin.communes", { codes: user.commune_codes.join(", ") }) : undefined,
     ),
+    commune_codes: communePicker(user?.commune_codes || []),
     agency: field("agency", t("admin.agency"), agency),
     facility_code: field("facility_code", t("admin.facilityCode"), h("input", { type: "text", autocapitalize: "characters", value: user?.facility_code || "" })),
   };
@@ -99,18 +102,76 @@ function buildFields(creating, provinces, agencyList, user) {
   return fields;
 }
 
+/**
+ * An inspector's communes: ticked from the chosen province's list, narrowed by typing; none
+ * ticked means the whole province. The typing box stands for the group as its control, so a
+ * problem of the server's is shown and announced there.
+ * @param {string[]} chosen @returns {Field}
+ */
+function communePicker(chosen) {
+  const filter = h("input", { type: "search", id: uid("commune-filter"), autocomplete: "off", placeholder: t("admin.communesFilter") });
+  const list = h("div", { class: "options communes", dataset: { chosen: chosen.join(",") } });
+  const count = h("p", { class: "muted", role: "status" });
+  const problem = h("p", { class: "problem", id: uid("commune_codes-problem"), hidden: true });
+  const help = h("p", { class: "muted", id: uid("commune_codes-help"), text: t("admin.communesHelp") });
+  filter.setAttribute("aria-describedby", help.id);
+  filter.addEventListener("input", () => {
+    const words = fold(filter.value);
+    for (const label of list.children) /** @type {HTMLElement} */ (label).hidden = !fold(label.textContent || "").includes(words);
+  });
+  list.addEventListener("change", () => (count.textContent = communeCount(list)));
+  const wrap = h(
+    "fieldset",
+    { class: "item communes-field", dataset: { field: "commune_codes" } },
+    h("legend", { text: t("admin.communesLegend") }),
+    help,
+    h("label", { for: filter.id, text: t("admin.communesFilter") }),
+    filter,
+    list,
+    count,
+    problem,
+  );
+  return { wrap, control: filter, problem };
+}
+
+/** Lists the province's communes, keeping ticked those chosen before that are in it.
+ * @param {Field} picker @param {string} province */
+async function fillCommunes(picker, province) {
+  const list = /** @type {HTMLElement} */ (picker.wrap.querySelector(".communes"));
+  const chosen = new Set([...checkedCommunes(picker), ...(list.dataset.chosen || "").split(",").filter(Boolean)]);
+  list.dataset.chosen = "";
+  const got = province ? await request(`/api/units/communes?province=${encodeURIComponent(province)}`) : null;
+  /** @type {{code: string, name: string}[]} */
+  const communes = got?.ok ? got.data : [];
+  replace(list, communes.map((c) => h("label", { class: "opt" }, h("input", { type: "checkbox", value: c.code, checked: chosen.has(c.code) }), h("span", { text: c.name }))));
+  /** @type {HTMLElement} */ (picker.wrap.querySelector("p[role=status]")).textContent = communeCount(list);
+}
+
+/** @param {Field} picker @returns {string[]} */
+function checkedCommunes(picker) {
+  return [...picker.wrap.querySelectorAll(".communes input:checked")].map((box) => /** @type {HTMLInputElement} */ (box).value);
+}
+
+/** @param {HTMLElement} list */
+function communeCount(list) {
+  const n = list.querySelectorAll("input:checked").length;
+  return n ? t("admin.communesChosen", { n }) : t("admin.communesAll");
+}
+
 /** Show only the scope fields of the role. @param {Record<string, Field>} fields @param {string} role */
 function scopeFor(fields, role) {
   fields.province_code.wrap.hidden = !(role === "department" || role === "inspector");
+  fields.commune_codes.wrap.hidden = role !== "inspector";
   fields.agency.wrap.hidden = role !== "department";
   fields.facility_code.wrap.hidden = role !== "facility";
 }
 
 /** The scope fields that belong to the role, as the server takes them. @param {Record<string, Field>} fields @param {string} role */
 function scopeBody(fields, role) {
-  /** @type {Record<string, string>} */
+  /** @type {Record<string, string | string[]>} */
   const body = {};
   if (role === "department" || role === "inspector") body.province_code = fields.province_code.control.value;
+  if (role === "inspector") body.commune_codes = checkedCommunes(fields.commune_codes);
   if (role === "department") body.agency = fields.agency.control.value.trim();
   if (role === "facility") body.facility_code = fields.facility_code.control.value.trim();
   return body;
