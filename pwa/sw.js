@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "ded718930d73e799";
+const VERSION = "fcb91bc6212e7472";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -78,6 +78,8 @@ export const CATALOGUE = {
   },
   "facilities.noMatch": { vi: "Không tìm thấy cơ sở phù hợp.", en: "No facility matches." },
   "facilities.updated": { vi: "Cập nhật danh sách: {time}", en: "List updated: {time}" },
+  "facilities.visitDue": { vi: "Lịch kiểm tra: hạn {date}", en: "Scheduled visit: by {date}" },
+  "facilities.visitLate": { vi: "Lịch kiểm tra trễ hạn ({date})", en: "Scheduled visit late ({date})" },
 
   "kind.preschool": { vi: "Mầm non", en: "Preschool" },
   "kind.independent_childcare": { vi: "Nhóm trẻ độc lập", en: "Independent childcare" },

@@ -28,6 +28,8 @@ from tests.browser.test_pwa_journeys import complete
 from tests.browser.test_pwa_quality import _axe, _fits, _small_targets
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
+WAIT = 30_000  # ms: the machine is shared
 
 SCREENS = Path(__file__).parent / "screens"
 OFFICER = ("so-giaoduc", "so-giaoduc-demo-2025")
@@ -246,3 +248,31 @@ def test_an_admin_chooses_the_plans_province_first(page: Any, server: Server) ->
     picker.get_by_label("Xã Hàm Yên", exact=True).wait_for()  # the province's communes
     page.reload()  # what was typed is kept on the phone until the plan is made
     assert page.get_by_label("Tên kế hoạch").input_value() == "Kế hoạch của quản trị"
+
+
+def test_the_inspectors_assigned_sites_come_first_in_the_facility_list(
+    page: Any, server: Server
+) -> None:
+    listed = httpx.get(
+        f"{server.url}/api/compliance/facilities",
+        params={"status": "non_compliant", "kind": "preschool", "per_page": 3},
+        headers={"Authorization": f"Bearer {server.token(OFFICER)}"},
+    ).json()["items"]
+    codes = {row["facility"]["code"] for row in listed}
+    assert len(codes) == 3
+    plan = api_plan(server, codes)
+    late, *soon = sorted(plan["visits"], key=lambda v: v["end"])
+    install_idb_helper(page.context)
+    sign_in(page)
+    page.get_by_role("heading", name="Chọn cơ sở").wait_for()
+    cards = page.locator(".view-facilities li a.card")
+    expect(cards.first).to_contain_text(late["facility_code"], timeout=WAIT)
+    end = date.fromisoformat(late["end"]).strftime("%d/%m/%Y")
+    expect(cards.first.get_by_text(f"Lịch kiểm tra trễ hạn ({end})")).to_be_visible()
+    for i, visit in enumerate(soon, start=1):  # the same window: overdue, then by name
+        due = date.fromisoformat(visit["end"]).strftime("%d/%m/%Y")
+        expect(cards.nth(i).get_by_text(f"Lịch kiểm tra: hạn {due}")).to_be_visible()
+    firsts = {cards.nth(i).inner_text().split("\n")[1].split(" · ")[0] for i in range(len(codes))}
+    assert firsts == codes
+    assert "Lịch kiểm tra" not in cards.nth(len(codes)).inner_text()
+    page.screenshot(path=str(SCREENS / "plans-facilities-assigned.png"))  # the first screen

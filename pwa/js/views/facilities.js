@@ -2,11 +2,15 @@
 // by name or code without needing accents, filtered by commune and kind, each with its
 // latest known status: an inspection completed on this phone since the server's status was
 // fetched shows as "Chờ gửi" until sent, then with the server's result (its receipt), then
-// the server's status once refreshed; all without reloading. Overdue sites come first.
+// the server's status once refreshed; all without reloading. Sites with a visit assigned to
+// this inspector and not yet made come first (soonest window end first, marked with it),
+// then overdue sites, then the rest by name.
 
 import { append, fold, h, replace, uid } from "../dom.js";
 import { refreshStatuses } from "../data.js";
+import { day } from "../dates.js";
 import { t, when } from "../i18n.js";
+import { cachedSchedule, inspectionsByVisit, shownState } from "../plans.js";
 import * as store from "../store.js";
 
 /** @typedef {import("../data.js").Facility} Facility */
@@ -42,6 +46,25 @@ export function statusBadge(status, local) {
   return h("span", { class: "pill status-unknown", text: t("status.unknown") });
 }
 
+/**
+ * The visits assigned to this account still to make (not done, not sent from this phone),
+ * the one ending soonest per facility.
+ * @param {import("../plans.js").Schedule|undefined} schedule
+ * @returns {Promise<Map<string, import("../plans.js").Visit>>}
+ */
+async function visitsToMake(schedule) {
+  const local = await inspectionsByVisit();
+  /** @type {Map<string, import("../plans.js").Visit>} */
+  const by = new Map();
+  for (const v of schedule?.visits || []) {
+    const state = shownState(v, local.get(v.id));
+    if (state !== "pending" && state !== "late" && state !== "draft") continue;
+    const seen = by.get(v.facility_code);
+    if (!seen || v.end < seen.end) by.set(v.facility_code, v);
+  }
+  return by;
+}
+
 /** Latest completed inspection on this phone per facility. */
 export async function latestLocal() {
   /** @type {import("../store.js").Inspection[]} */
@@ -74,8 +97,9 @@ function fillChoices(select, options, wanted) {
  * One facility of the list, linking to its page.
  * @param {Facility} f @param {Status|undefined} status
  * @param {import("../store.js").Inspection|undefined} local
+ * @param {import("../plans.js").Visit|undefined} visit an assigned visit still to make
  */
-function facilityCard(f, status, local) {
+function facilityCard(f, status, local, visit) {
   return h(
     "li",
     null,
@@ -85,6 +109,7 @@ function facilityCard(f, status, local) {
       h("span", { class: "title", text: f.name }),
       h("span", { class: "meta", text: `${f.code} · ${f.commune_name} · ${t(`kind.${f.kind}`)}` }),
       statusBadge(status, local),
+      visit ? h("span", { class: `pill visit-${visit.state}`, text: t(visit.state === "late" ? "facilities.visitLate" : "facilities.visitDue", { date: day(visit.end) }) }) : null,
     ),
   );
 }
@@ -141,12 +166,21 @@ export async function render(root, ctx) {
   let statuses = new Map();
   /** @type {Map<string, any>} */
   let local = new Map();
+  /** @type {Map<string, import("../plans.js").Visit>} */
+  let visits = new Map();
+  /** When the schedule shown was fetched: a newer one re-sorts the list. */
+  let scheduleAt = "";
 
   async function load() {
     facilities = await store.all("facilities");
     statuses = new Map((/** @type {Status[]} */ (await store.all("statuses"))).map((s) => [s.code, s]));
+    const schedule = await cachedSchedule();
+    scheduleAt = schedule?.at || "";
+    visits = await visitsToMake(schedule);
+    const due = (/** @type {Facility} */ f) => visits.get(f.code)?.end || "9999-12-31";
+    const byDue = (/** @type {Facility} */ a, /** @type {Facility} */ b) => (due(a) < due(b) ? -1 : due(a) > due(b) ? 1 : 0);
     const overdue = (/** @type {Facility} */ f) => (statuses.get(f.code)?.status === "overdue" ? 0 : 1);
-    facilities.sort((a, b) => overdue(a) - overdue(b) || a.name.localeCompare(b.name, "vi"));
+    facilities.sort((a, b) => byDue(a, b) || overdue(a) - overdue(b) || a.name.localeCompare(b.name, "vi"));
     local = await latestLocal();
     const communes = new Map(facilities.map((f) => [f.commune_code, f.commune_name]));
     fillChoices(commune, [...communes].sort((a, b) => a[1].localeCompare(b[1], "vi")), filters.commune);
@@ -161,7 +195,7 @@ export async function render(root, ctx) {
     filters.commune = commune.value;
     filters.kind = kind.value;
     const matches = matching(facilities);
-    replace(list, matches.slice(0, limit).map((f) => facilityCard(f, statuses.get(f.code), local.get(f.code))));
+    replace(list, matches.slice(0, limit).map((f) => facilityCard(f, statuses.get(f.code), local.get(f.code), visits.get(f.code))));
     more.hidden = matches.length <= limit;
     count.textContent = countText(facilities.length, matches.length, limit);
   }
@@ -183,6 +217,11 @@ export async function render(root, ctx) {
   return {
     onChange: (/** @type {string[]} */ stores) => {
       if (stores.some((s) => s === "facilities" || s === "statuses" || s === "inspections")) load();
+      else if (stores.includes("meta")) {
+        cachedSchedule().then((s) => {
+          if ((s?.at || "") !== scheduleAt) load();
+        });
+      }
     },
     // Records were sent: the server's status of their sites changed.
     onSync: () => {
