@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "fcb91bc6212e7472";
+const VERSION = "04b72e81fccfe069";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -694,8 +694,8 @@ export const CATALOGUE = {
   "province.exportOffline": { vi: "Cần có mạng để tải tệp.", en: "Downloading needs a connection." },
   "province.pictures": { vi: "Biểu đồ", en: "Charts" },
   "province.picturesScope": {
-    vi: "Toàn bộ phạm vi của bạn, 12 tháng gần nhất (dữ liệu lúc {time}).",
-    en: "Your whole scope, the last 12 months (data as of {time}).",
+    vi: "Các cơ sở theo nơi, loại hình, loại sở hữu và bảng kiểm đang chọn (không theo tình trạng hay từ tìm), 12 tháng gần nhất (dữ liệu lúc {time}).",
+    en: "The sites of the place, kind, ownership and checklist chosen (not of the status or search), the last 12 months (data as of {time}).",
   },
   "province.asTable": { vi: "Xem dạng bảng", en: "Show as a table" },
   "province.chart.monthly": { vi: "Kết quả kiểm tra theo tháng", en: "Inspection results by month" },

@@ -13,6 +13,8 @@ export const FILTERS = /** @type {const} */ (["status", "province", "commune", "
 
 const KEPT = "province:lists";
 const KEEP = 8; // answers kept: the last few filter combinations, first pages and more
+/** The filters the charts follow: which sites, not their present state or the order. */
+const TREND_FILTERS = /** @type {const} */ (["province", "commune", "kind", "ownership", "checklist"]);
 
 /** The filters in the hash's query. @param {string} hash @returns {Filters} */
 export function filtersOf(hash) {
@@ -39,18 +41,39 @@ export function queryOf(filters) {
  * @returns {Promise<{data: any, at: string, kept: boolean}|undefined>}
  */
 export async function listPage(filters, page, perPage) {
-  const key = `${queryOf(filters)}#${page}`;
-  const kept = /** @type {{key: string, data: any, at: string}[]} */ ((await store.getMeta(KEPT)) || []);
+  const sep = queryOf(filters) ? "&" : "";
+  return keptAmong(`/api/compliance/facilities?${queryOf(filters)}${sep}page=${page}&per_page=${perPage}`, KEPT, `${queryOf(filters)}#${page}`);
+}
+
+/**
+ * The charts' figures for the sites the filters pick, kept like the list's pages.
+ * @param {Filters} filters @returns {Promise<{data: any, at: string, kept: boolean}|undefined>}
+ */
+export function trendsFor(filters) {
+  /** @type {Filters} */
+  const narrowed = {};
+  for (const name of TREND_FILTERS) if (filters[name]) narrowed[name] = filters[name];
+  const query = queryOf(narrowed);
+  return keptAmong(`/api/reports/trends?months=12${query ? `&${query}` : ""}`, "province:trends", query);
+}
+
+/**
+ * One of several answers kept under one name: the server's when online (kept, newest
+ * first, the last KEEP), else the one kept for this key.
+ * @param {string} path @param {string} name @param {string} key
+ * @returns {Promise<{data: any, at: string, kept: boolean}|undefined>}
+ */
+async function keptAmong(path, name, key) {
+  const kept = /** @type {{key: string, data: any, at: string}[]} */ ((await store.getMeta(name)) || []);
   if (navigator.onLine) {
-    const sep = queryOf(filters) ? "&" : "";
-    const answer = await request(`/api/compliance/facilities?${queryOf(filters)}${sep}page=${page}&per_page=${perPage}`);
+    const answer = await request(path);
     if (answer.ok && answer.data) {
       const entry = { key, data: answer.data, at: new Date().toISOString() };
-      await store.setMeta(KEPT, [entry, ...kept.filter((e) => e.key !== key)].slice(0, KEEP));
+      await store.setMeta(name, [entry, ...(Array.isArray(kept) ? kept : []).filter((e) => e.key !== key)].slice(0, KEEP));
       return { ...entry, kept: false };
     }
   }
-  const entry = kept.find((e) => e.key === key);
+  const entry = Array.isArray(kept) ? kept.find((e) => e.key === key) : undefined;
   return entry ? { ...entry, kept: true } : undefined;
 }
 

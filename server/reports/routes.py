@@ -14,6 +14,8 @@ from server.auth.middleware import AuthedRequest, require_role
 from server.clock import today
 from server.deps import Db, Forms
 from server.errors import AppError, ErrorCode
+from server.facilities.schemas import Ownership
+from server.forms.schema import FacilityKind
 from server.minutes.words import Lang
 from server.openapi import api
 from server.reports import document, trends
@@ -60,9 +62,11 @@ class ReportController(Controller):
         **api(ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE),
         sync_to_thread=True,
         summary="Trends for the department screen",
-        description="Over the caller's scope and the last ``months`` months: inspections"
-        " passed and failed month by month, overall, by facility kind and by commune; the"
-        " ten checks failed most often; corrective actions opened and verified by month.",
+        description="Over the caller's scope, narrowed by the optional province, commune,"
+        " kind, ownership and checklist (as the department list takes them), and the last"
+        " ``months`` months: inspections passed and failed month by month, overall, by"
+        " facility kind and by commune; the ten checks failed most often; corrective actions"
+        " opened and verified by month.",
     )
     def get_trends(
         self,
@@ -70,8 +74,16 @@ class ReportController(Controller):
         db: Db,
         forms: Forms,
         months: Annotated[int, QueryParameter(ge=1, le=36, description="How many months")] = 12,
+        province: Annotated[str | None, QueryParameter(description="Province code")] = None,
+        commune: Annotated[str | None, QueryParameter(description="Commune code")] = None,
+        kind: Annotated[FacilityKind | None, QueryParameter(description="Facility kind")] = None,
+        ownership: Annotated[Ownership | None, QueryParameter(description="Ownership")] = None,
+        checklist: Annotated[
+            str | None, QueryParameter(description="Checklist id: its inspections and actions")
+        ] = None,
     ) -> trends.Trends:
-        return trends.build(db, request.user, forms, trends.months_back(today(), months))
+        narrowing = trends.Narrowing(province, commune, kind, ownership, checklist)
+        return trends.build(db, request.user, forms, trends.months_back(today(), months), narrowing)
 
     @get(
         "/period.xlsx",

@@ -1,7 +1,8 @@
 """What the department screen draws: compliance month by month (by kind and by commune),
 the checks failed most often, and corrective actions month by month, over the caller's
-scope. Counted as the period report counts (docs/reports.md): inspections completed in the
-month and not amended; a result per inspection. A read model: nothing here writes."""
+scope narrowed by the screen's filters (place, kind, ownership, checklist). Counted as the
+period report counts (docs/reports.md): inspections completed in the month and not
+amended; a result per inspection. A read model: nothing here writes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from datetime import date
 import msgspec
 import sqlite_utils
 
+from server.actions.store import OVERDUE
 from server.auth.principal import Principal
+from server.clock import today
 from server.forms.registry import FormRegistry
 from server.inspections.scoring import StoredOutcome
 
@@ -50,6 +53,32 @@ class Trends(msgspec.Struct):
     by_commune: list[Series]
     most_failed: list[FailedCheck]
     actions: list[ActionMonth]
+    overdue_now: int
+    """Corrective actions open past their due date today."""
+
+
+class Narrowing(msgspec.Struct, frozen=True):
+    """The department screen's filters that the charts follow: facilities by province,
+    commune, kind and ownership; inspections and corrective actions by checklist. (A status
+    or a search picks sites by their present state, which has no history to draw.)"""
+
+    province: str | None = None
+    commune: str | None = None
+    kind: str | None = None
+    ownership: str | None = None
+    checklist: str | None = None
+
+    def sql(self, facility: str, form_id: str) -> tuple[str, list[str]]:
+        """Conditions on a facility alias and a checklist column, with their arguments."""
+        wanted = {
+            f"{facility}.province_code": self.province,
+            f"{facility}.commune_code": self.commune,
+            f"{facility}.kind": self.kind,
+            f"{facility}.ownership": self.ownership,
+            form_id: self.checklist,
+        }
+        chosen = {column: value for column, value in wanted.items() if value}
+        return "".join(f" AND {column} = ?" for column in chosen), list(chosen.values())
 
 
 _outcome = msgspec.json.Decoder(StoredOutcome)
@@ -66,9 +95,15 @@ def months_back(last: date, count: int) -> list[str]:
 
 
 def build(
-    db: sqlite_utils.Database, who: Principal, forms: FormRegistry, months: list[str]
+    db: sqlite_utils.Database,
+    who: Principal,
+    forms: FormRegistry,
+    months: list[str],
+    narrowing: Narrowing | None = None,
 ) -> Trends:
+    narrowing = narrowing or Narrowing()
     scope, args = who.facility_filter("f")
+    narrower, narrower_args = narrowing.sql("f", "i.form_id")
     # Local month: completed_at is UTC; Viet Nam is 7 hours ahead all year.
     local_month = "substr(datetime(i.completed_at, '+7 hours'), 1, 7)"
     rows = db.execute(
@@ -76,8 +111,8 @@ def build(
         " CASE WHEN i.result = 'failed' THEN i.summary END"
         " FROM inspections i JOIN facilities f ON f.code = i.facility_code"
         " JOIN communes c ON c.code = f.commune_code"
-        f" WHERE {scope} AND i.superseded_by IS NULL AND {local_month} >= ?",
-        [*args, months[0]],
+        f" WHERE {scope}{narrower} AND i.superseded_by IS NULL AND {local_month} >= ?",
+        [*args, *narrower_args, months[0]],
     )
     overall: Counter[tuple[str, str]] = Counter()
     kinds: defaultdict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
@@ -109,7 +144,8 @@ def build(
             FailedCheck(item, texts.get(item, item), n, len(failed_sites[item]))
             for item, n in failed_checks.most_common(10)
         ],
-        actions=_actions(db, scope, args, months),
+        actions=_actions(db, scope, args, months, narrowing.sql("f", "a.form_id")),
+        overdue_now=_overdue_now(db, scope, args, narrowing.sql("f", "a.form_id")),
     )
 
 
@@ -118,15 +154,20 @@ def _counts(counts: Counter[tuple[str, str]], months: list[str]) -> list[MonthCo
 
 
 def _actions(
-    db: sqlite_utils.Database, scope: str, args: list[str], months: list[str]
+    db: sqlite_utils.Database,
+    scope: str,
+    args: list[str],
+    months: list[str],
+    narrowed: tuple[str, list[str]],
 ) -> list[ActionMonth]:
+    narrower, narrower_args = narrowed
     local_month = "substr(datetime({}, '+7 hours'), 1, 7)"
     opened = dict(
         db.execute(
             f"SELECT {local_month.format('a.opened_at')} AS m, count(*) FROM actions a"
-            f" JOIN facilities f ON f.code = a.facility_code WHERE {scope} AND m >= ?"
+            f" JOIN facilities f ON f.code = a.facility_code WHERE {scope}{narrower} AND m >= ?"
             " GROUP BY m",
-            [*args, months[0]],
+            [*args, *narrower_args, months[0]],
         ).fetchall()
     )
     verified = dict(
@@ -134,9 +175,22 @@ def _actions(
             f"SELECT {local_month.format('e.at')} AS m, count(DISTINCT e.action_id)"
             " FROM action_events e JOIN actions a ON a.id = e.action_id"
             " JOIN facilities f ON f.code = a.facility_code"
-            f" WHERE {scope} AND e.event IN ('verified', 'verified_by_inspection') AND m >= ?"
+            f" WHERE {scope}{narrower}"
+            " AND e.event IN ('verified', 'verified_by_inspection') AND m >= ?"
             " GROUP BY m",
-            [*args, months[0]],
+            [*args, *narrower_args, months[0]],
         ).fetchall()
     )
     return [ActionMonth(m, opened.get(m, 0), verified.get(m, 0)) for m in months]
+
+
+def _overdue_now(
+    db: sqlite_utils.Database, scope: str, args: list[str], narrowed: tuple[str, list[str]]
+) -> int:
+    narrower, narrower_args = narrowed
+    row = db.execute(
+        f"SELECT count(*) FROM (SELECT * FROM actions WHERE {OVERDUE}) a"
+        f" JOIN facilities f ON f.code = a.facility_code WHERE {scope}{narrower}",
+        [today().isoformat(), *args, *narrower_args],
+    ).fetchone()
+    return int(row[0])

@@ -20,6 +20,7 @@ import pytest
 from tests.browser.conftest import LOGINS, Server, eventually, install_idb_helper, sign_in
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
 
 OFFICER = LOGINS["department"]
 LIST = "/api/compliance/facilities"
@@ -231,6 +232,51 @@ def test_the_list_stays_readable_offline(context: Any, page: Any, server: Server
     page.locator("details.charts > summary").click()
     assert page.get_by_role("figure", name="Kết quả kiểm tra theo tháng").is_visible()
     assert page.get_by_role("img", name=re.compile("^Kết quả kiểm tra theo tháng")).is_visible()
+
+
+def test_the_charts_follow_the_place_and_kind_chosen(
+    context: Any, page: Any, server: Server
+) -> None:
+    headers = {"Authorization": f"Bearer {server.token(OFFICER)}"}
+    whole = httpx.get(f"{server.url}/api/reports/trends", headers=headers).json()
+    busiest = max(
+        whole["by_commune"], key=lambda s: sum(m["passed"] + m["failed"] for m in s["months"])
+    )
+    narrowed = httpx.get(
+        f"{server.url}/api/reports/trends",
+        params={"commune": busiest["key"], "kind": "preschool"},
+        headers=headers,
+    ).json()
+    install_idb_helper(context)
+    sign_in(page, OFFICER)
+    page.locator(LOADED).wait_for(timeout=30000)
+    page.locator("details.charts > summary").click()
+    by_commune = page.get_by_role("figure", name="Tỷ lệ đạt theo xã, phường")
+    assert by_commune.locator("tbody tr").count() == len(whole["by_commune"])
+
+    page.get_by_label("Xã, phường", exact=True).select_option(busiest["key"])
+    page.get_by_label("Loại hình", exact=True).select_option("preschool")
+    rows = by_commune.locator("tbody tr")
+    expect(rows).to_have_count(1, timeout=30000)
+    assert busiest["label"] in str(rows.first.text_content())  # the table is folded
+    monthly = page.get_by_role("figure", name="Kết quả kiểm tra theo tháng").locator("tbody tr")
+    shown = {
+        cells[0]: (int(cells[1]), int(cells[2]))
+        for cells in (r.locator("th, td").all_text_contents() for r in monthly.all())
+    }
+    wanted = {m["month"]: (m["passed"], m["failed"]) for m in narrowed["overall"]}
+    assert shown.items() <= wanted.items() and sum(map(sum, shown.values())) == sum(
+        map(sum, wanted.values())
+    )
+    overdue = f"Hiện có {narrowed['overdue_now']} yêu cầu khắc phục quá hạn."
+    assert page.get_by_text(overdue).is_visible()
+
+    context.set_offline(True)  # the same charts, kept on the phone
+    page.reload()
+    page.locator("details.charts > summary").click()
+    expect(by_commune.locator("tbody tr")).to_have_count(1, timeout=30000)
+    assert page.get_by_text(overdue).is_visible()
+    assert page.errors == []
 
 
 LAYOUT_SHIFT = """

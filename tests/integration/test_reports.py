@@ -208,6 +208,35 @@ def test_trends_count_each_month_kind_commune_and_the_most_failed_checks(
     other = client.get("/api/reports/trends", headers=world.auth("dept_79")).json()
     assert sum(m["failed"] + m["passed"] for m in other["overall"]) == 0
 
+    # The charts follow the screen's filters: one commune, then a kind with no inspections.
+    def narrowed(**filters: str) -> dict[str, Any]:
+        got = client.get(
+            "/api/reports/trends", params={"months": 3, **filters}, headers=world.auth("dept_08")
+        )
+        assert got.status_code == 200, got.text
+        return dict(got.json())
+
+    one = narrowed(commune="08002")
+    assert one["overall"][-1] == {"month": this_month, "passed": 0, "failed": 1}
+    assert [s["key"] for s in one["by_commune"]] == ["08002"]
+    assert 0 < sum(m["opened"] for m in one["actions"]) < sum(m["opened"] for m in body["actions"])
+    assert narrowed(checklist=wrong["form_id"])["overall"] == body["overall"]
+    overdue = client.get(
+        "/api/actions",
+        params={"overdue": "true", "commune": "08002"},
+        headers=world.auth("dept_08"),
+    ).json()["total"]
+    assert one["overdue_now"] == overdue
+    for empty in (narrowed(kind="primary"), narrowed(checklist="no-such-checklist")):
+        assert sum(m["failed"] + m["passed"] for m in empty["overall"]) == 0
+        assert sum(m["opened"] for m in empty["actions"]) == empty["overdue_now"] == 0
+    assert (
+        client.get(
+            "/api/reports/trends", params={"kind": "castle"}, headers=world.auth("dept_08")
+        ).status_code
+        == 400
+    )
+
 
 def report_pdf(client: Client, world: World, who: str, params: dict[str, str]) -> list[str]:
     response = client.get("/api/reports/period.pdf", params=params, headers=world.auth(who))

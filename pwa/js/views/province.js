@@ -8,7 +8,7 @@ import { getSession } from "../api.js";
 import { append, h, replace } from "../dom.js";
 import { number, reasonText } from "../explain.js";
 import { t, tx, when } from "../i18n.js";
-import { exportList, FILTERS, filtersOf, keptRead, listPage, queryOf } from "../province.js";
+import { exportList, FILTERS, filtersOf, keptRead, listPage, queryOf, trendsFor } from "../province.js";
 import { day } from "../dates.js";
 import * as store from "../store.js";
 import { charts } from "./province-charts.js";
@@ -41,6 +41,7 @@ class ProvinceScreen {
     this.filters = filters;
     this.page = 1;
     this.seq = 0;
+    this.pictureSeq = 0;
     /** @type {any[]} */
     this.items = [];
     this.asOf = h("p", { class: "muted as-of", text: "\u00a0" });
@@ -134,6 +135,7 @@ class ProvinceScreen {
     this.clear.hidden = !FILTERS.some((name) => name !== "sort" && name !== "order" && this.filters[name]);
     if (provinceChanged) this.drawFilters();
     this.load(1);
+    this.loadPictures();
   }
 
   /** Every site again, in the order chosen. */
@@ -200,13 +202,16 @@ class ProvinceScreen {
     this.exportNote.textContent = problem ? t("province.exportFailed", { code: problem }) : t("province.exported");
   }
 
+  /** The charts of the sites the filters pick (a status or a search aside). */
   async loadPictures() {
-    const [trends, overdue] = await Promise.all([keptRead("/api/reports/trends?months=12", "province:trends"), keptRead("/api/actions?overdue=true&per_page=1", "province:overdue")]);
+    const seq = ++this.pictureSeq;
+    const trends = await trendsFor(this.filters);
+    if (seq !== this.pictureSeq) return; // the filters changed meanwhile
     if (!trends) {
       replace(this.pictures, h("p", { class: "muted", text: t("compliance.unavailable") }));
       return;
     }
-    replace(this.pictures, h("p", { class: "muted", text: t("province.picturesScope", { time: when(trends.at) }) }), charts(trends.data, overdue ? overdue.data.total : null));
+    replace(this.pictures, h("p", { class: "muted", text: t("province.picturesScope", { time: when(trends.at) }) }), charts(trends.data, trends.data.overdue_now ?? null));
   }
 }
 
