@@ -27,6 +27,7 @@ LONGEST_DAYS = 3 * 366
 
 Start = Annotated[date, QueryParameter(description="First day (YYYY-MM-DD), in Viet Nam")]
 End = Annotated[date, QueryParameter(description="Last day, included")]
+InLang = Annotated[Lang, QueryParameter(description="vi (default) or en")]
 
 
 def _period(start: date, end: date) -> Period:
@@ -101,7 +102,7 @@ class ReportController(Controller):
         forms: Forms,
         start: Start,
         end: End,
-        lang: Annotated[Lang, QueryParameter(description="vi (default) or en")] = "vi",
+        lang: InLang = "vi",
     ) -> Response[bytes]:
         report = build(db, request.user, forms, _period(start, end))
         buffer = io.BytesIO()
@@ -131,7 +132,7 @@ class ReportController(Controller):
         forms: Forms,
         start: Start,
         end: End,
-        lang: Annotated[Lang, QueryParameter(description="vi (default) or en")] = "vi",
+        lang: InLang = "vi",
     ) -> Response[bytes]:
         report = build(db, request.user, forms, _period(start, end))
         return Response(
