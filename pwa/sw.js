@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "04b72e81fccfe069";
+const VERSION = "da2367a038415e73";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -64,18 +64,22 @@ export function trendsFor(filters) {
  * @returns {Promise<{data: any, at: string, kept: boolean}|undefined>}
  */
 async function keptAmong(path, name, key) {
-  const kept = /** @type {{key: string, data: any, at: string}[]} */ ((await store.getMeta(name)) || []);
   if (navigator.onLine) {
     const answer = await request(path);
     if (answer.ok && answer.data) {
       const entry = { key, data: answer.data, at: new Date().toISOString() };
-      await store.setMeta(name, [entry, ...(Array.isArray(kept) ? kept : []).filter((e) => e.key !== key)].slice(0, KEEP));
+      // Several answers (the list's and the charts' for the filters before and after a
+      // change) arrive together: each adds itself to what is kept at that moment.
+      await store.updateMeta(name, (/** @type {KeptAnswer[]|undefined} */ kept) => [entry, ...(Array.isArray(kept) ? kept : []).filter((e) => e.key !== key)].slice(0, KEEP));
       return { ...entry, kept: false };
     }
   }
+  const kept = /** @type {KeptAnswer[]|undefined} */ (await store.getMeta(name));
   const entry = Array.isArray(kept) ? kept.find((e) => e.key === key) : undefined;
   return entry ? { ...entry, kept: true } : undefined;
 }
+
+/** @typedef {{key: string, data: any, at: string}} KeptAnswer */
 
 /**
  * A read kept on the phone: the server's answer when online, else the last one.

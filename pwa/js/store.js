@@ -191,6 +191,21 @@ export function setMeta(key, value) {
   return put("meta", { key, value });
 }
 
+/**
+ * Change one meta value inside a single transaction (read, modify, write), so answers
+ * arriving together each keep their part instead of the last one writing over the rest.
+ * @template T @param {string} key @param {(value: T|undefined) => T} fn @returns {Promise<T>}
+ */
+export function updateMeta(key, fn) {
+  return tx("meta", "readwrite", async (t) => {
+    const s = t.objectStore("meta");
+    const row = /** @type {{value: T}|undefined} */ (await done(s.get(key)));
+    const value = fn(row ? row.value : undefined);
+    await done(s.put({ key, value }));
+    return value;
+  });
+}
+
 // --- inspections --------------------------------------------------------------------------
 
 /** @param {string} id @returns {Promise<Inspection|undefined>} */
