@@ -83,13 +83,16 @@ async function run() {
     }
     report.waiting = await pendingCount();
     const now = new Date().toISOString();
-    const previous = (await store.getMeta("sync")) || {};
-    await store.setMeta("sync", {
-      ...previous,
-      last_attempt_at: now,
-      last_ok_at: report.auth || report.transient ? previous.last_ok_at || null : now,
-      last_problem: report.auth ? "auth" : report.forbidden ? "forbidden" : report.transient ? "transient" : null,
-      forbidden: report.forbidden || null,
+    // One transaction: the page and the service worker may both finish a round.
+    await store.updateMeta("sync", (/** @type {any} */ kept) => {
+      const previous = kept || {};
+      return {
+        ...previous,
+        last_attempt_at: now,
+        last_ok_at: report.auth || report.transient ? previous.last_ok_at || null : now,
+        last_problem: report.auth ? "auth" : report.forbidden ? "forbidden" : report.transient ? "transient" : null,
+        forbidden: report.forbidden || null,
+      };
     });
     return report;
   } finally {
