@@ -1,8 +1,8 @@
 """The owner of ``actions``, ``action_events`` and ``action_photos``.
 
 An action row holds the current state; every change appends an event, so the history is
-never rewritten. Reads join ``facilities`` (and its communes) only to filter by the caller's
-scope and to name the site, as the compliance read model does; they never write there.
+never rewritten. The caller's scope and the site's name come from
+``server.facilities.store``.
 Call the writing functions inside the caller's transaction.
 """
 
@@ -18,6 +18,7 @@ import sqlite_utils
 from server.auth.principal import Principal
 from server.db import page_offset
 from server.errors import AppError, ErrorCode
+from server.facilities import store as facilities
 from server.paging import Page
 
 UNRESOLVED = ("open", "fix_reported")
@@ -171,17 +172,15 @@ def event_with_client_id(db: sqlite_utils.Database, client_id: str) -> int | Non
     return None if row is None else int(row[0])
 
 
-_SELECT = (
-    "SELECT a.*, f.name AS facility_name, f.province_code, f.commune_code, f.kind AS"
-    " facility_kind, c.name AS commune_name FROM actions a"
-    " JOIN facilities f ON f.code = a.facility_code"
-    " JOIN communes c ON c.code = f.commune_code"
-)
+def _named(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with their site's name, kind and place added."""
+    sites = facilities.labels(db, {row["facility_code"] for row in rows})
+    return [{**row, **sites[row["facility_code"]]} for row in rows if row["facility_code"] in sites]
 
 
 def get(db: sqlite_utils.Database, who: Principal, action_id: int) -> dict[str, Any]:
     """One action, for whoever may see its facility."""
-    rows = list(db.query(f"{_SELECT} WHERE a.id = ?", [action_id]))
+    rows = _named(db, list(db.query("SELECT * FROM actions WHERE id = ?", [action_id])))
     if not rows:
         raise AppError(ErrorCode.ACTION_NOT_FOUND)
     row = rows[0]
@@ -214,24 +213,25 @@ class ActionQuery:
 
 
 def _conditions(who: Principal, query: ActionQuery) -> tuple[str, list[Any]]:
-    scope, args = who.facility_filter("f")
-    where = [scope]
+    where: list[str] = []
+    args: list[Any] = []
+    sites = facilities.codes_in(who, commune=query.commune, kind=query.kind)
+    if sites is not None:
+        where.append(f"facility_code IN ({sites[0]})")
+        args.extend(sites[1])
     for column, value in (
-        ("a.facility_code", query.facility),
-        ("a.state", query.state),
-        ("f.commune_code", query.commune),
-        ("f.kind", query.kind),
-        ("a.form_id", query.form_id),
-        ("a.item_id", query.item),
+        ("facility_code", query.facility),
+        ("state", query.state),
+        ("form_id", query.form_id),
+        ("item_id", query.item),
     ):
         if value:
             where.append(f"{column} = ?")
             args.append(value)
     if query.overdue is not None:
-        overdue = "(a.state = 'open' AND a.due_date < ?)"
-        where.append(overdue if query.overdue else f"NOT {overdue}")
+        where.append(f"({OVERDUE})" if query.overdue else f"NOT ({OVERDUE})")
         args.append(query.today)
-    return " AND ".join(where), args
+    return " AND ".join(where) or "1 = 1", args
 
 
 def list_actions(
@@ -240,20 +240,16 @@ def list_actions(
     """Unresolved first, overdue and soonest due first among them, then the rest newest
     first."""
     where, args = _conditions(who, query)
-    total = db.execute(
-        "SELECT count(*) FROM actions a JOIN facilities f ON f.code = a.facility_code"
-        f" WHERE {where}",
-        args,
-    ).fetchone()[0]
+    total = db.execute(f"SELECT count(*) FROM actions WHERE {where}", args).fetchone()[0]
     rows = list(
         db.query(
-            f"{_SELECT} WHERE {where} ORDER BY a.state NOT IN ('open', 'fix_reported'),"
-            " CASE WHEN a.state IN ('open', 'fix_reported') THEN a.due_date END,"
-            " a.updated_at DESC, a.id LIMIT ? OFFSET ?",
+            f"SELECT * FROM actions WHERE {where} ORDER BY state NOT IN ('open', 'fix_reported'),"
+            " CASE WHEN state IN ('open', 'fix_reported') THEN due_date END,"
+            " updated_at DESC, id LIMIT ? OFFSET ?",
             [*args, query.per_page, page_offset(query.page, query.per_page)],
         )
     )
-    return Page(rows, int(total), query.page, query.per_page)
+    return Page(_named(db, rows), int(total), query.page, query.per_page)
 
 
 @dataclass(frozen=True)

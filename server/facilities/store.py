@@ -169,6 +169,41 @@ def any_in_scope(db: sqlite_utils.Database, who: Principal, codes: Collection[st
     return row is not None
 
 
+def codes_in(
+    who: Principal, *, commune: str | None = None, kind: str | None = None
+) -> tuple[str, list[Any]] | None:
+    """A subquery for ``facility_code IN (…)``: the codes of the facilities ``who`` may see
+    in this commune and of this kind; None when that is every facility (no filter needed)."""
+    where, args = facility_conditions(who, commune=commune, kind=kind)
+    if where == ["1 = 1"]:
+        return None
+    return f"SELECT f.code FROM facilities f WHERE {' AND '.join(where)}", args
+
+
+def codes_of_province(province_code: str) -> tuple[str, list[Any]]:
+    """A subquery for ``facility_code IN (…)``: the codes of a province's facilities."""
+    return "SELECT code FROM facilities WHERE province_code = ?", [province_code]
+
+
+def labels(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, dict[str, Any]]:
+    """What a list shows of each facility, by code: ``facility_name``, ``facility_kind``,
+    ``province_code``, ``commune_code`` and ``commune_name`` (unknown codes are left out)."""
+    found: dict[str, dict[str, Any]] = {}
+    unique = sorted(set(codes))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        rows = db.query(
+            "SELECT f.code, f.name AS facility_name, f.kind AS facility_kind, f.province_code,"
+            " f.commune_code, c.name AS commune_name FROM facilities f"
+            " JOIN communes c ON c.code = f.commune_code"
+            f" WHERE f.code IN ({', '.join('?' for _ in chunk)})",
+            chunk,
+        )
+        for row in rows:
+            found[row.pop("code")] = row
+    return found
+
+
 def provinces(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT code, name, name_en FROM provinces ORDER BY code"))
 

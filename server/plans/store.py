@@ -1,7 +1,7 @@
 """The owner of ``plans``, ``plan_teams``, ``plan_team_users`` and ``plan_visits``.
 
-Reads join ``facilities`` and ``communes`` only to name the sites. Writing functions run
-inside the caller's transaction.
+The sites' names come from ``server.facilities.store``. Writing functions run inside the
+caller's transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import msgspec
 import sqlite_utils
 
 from server.errors import AppError, ErrorCode
+from server.facilities import store as facilities
 from server.plans.schemas import PlanMember, PlanTeam
 
 _members = msgspec.json.Decoder(list[PlanMember])
@@ -214,30 +215,53 @@ def teams(db: sqlite_utils.Database, plan_id: int) -> list[PlanTeam]:
 
 
 _VISITS = (
-    "SELECT v.id, v.plan_id, p.name AS plan_name, v.facility_code, f.name AS facility_name,"
-    " f.kind AS facility_kind, c.name AS commune_name, t.name AS team, t.members,"
+    "SELECT v.id, v.plan_id, p.name AS plan_name, v.facility_code, t.name AS team, t.members,"
     " (SELECT count(*) FROM plan_teams o WHERE o.plan_id = v.plan_id AND o.id < v.team_id)"
     " AS team_index,"
     " v.window_start, v.window_end, v.inspection_id FROM plan_visits v"
     " JOIN plans p ON p.id = v.plan_id JOIN plan_teams t ON t.id = v.team_id"
-    " JOIN facilities f ON f.code = v.facility_code JOIN communes c ON c.code = f.commune_code"
 )
 
 
+def _named(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The visits with their site's name, kind and commune added (a site unknown to the
+    registry drops out, as a join would drop it)."""
+    sites = facilities.labels(db, {row["facility_code"] for row in rows})
+    return [
+        {
+            **row,
+            "facility_name": site["facility_name"],
+            "facility_kind": site["facility_kind"],
+            "commune_name": site["commune_name"],
+        }
+        for row in rows
+        if (site := sites.get(row["facility_code"])) is not None
+    ]
+
+
 def visits(db: sqlite_utils.Database, plan_id: int) -> list[dict[str, Any]]:
-    return list(
-        db.query(f"{_VISITS} WHERE v.plan_id = ? ORDER BY v.window_start, f.name", [plan_id])
-    )
+    rows = _named(db, list(db.query(f"{_VISITS} WHERE v.plan_id = ?", [plan_id])))
+    return sorted(rows, key=lambda row: (row["window_start"], row["facility_name"]))
 
 
 def visits_of(db: sqlite_utils.Database, user_id: int) -> list[dict[str, Any]]:
     """The visits of every team the user is a member of, soonest first."""
-    return list(
-        db.query(
-            f"{_VISITS} JOIN plan_team_users u ON u.team_id = v.team_id WHERE u.user_id = ?"
-            " ORDER BY v.inspection_id IS NOT NULL, v.window_start, f.name",
-            [user_id],
-        )
+    rows = _named(
+        db,
+        list(
+            db.query(
+                f"{_VISITS} JOIN plan_team_users u ON u.team_id = v.team_id WHERE u.user_id = ?",
+                [user_id],
+            )
+        ),
+    )
+    return sorted(
+        rows,
+        key=lambda row: (
+            row["inspection_id"] is not None,
+            row["window_start"],
+            row["facility_name"],
+        ),
     )
 
 
