@@ -281,6 +281,20 @@ def counts(
     return found
 
 
+def overdue_in(
+    db: sqlite_utils.Database, facility_codes: tuple[str, list[Any]], today: str
+) -> tuple[int, int]:
+    """How many actions are overdue, and at how many sites, among the facilities a
+    subquery (SQL and its arguments) selects."""
+    sql, args = facility_codes
+    count, sites = db.execute(
+        f"SELECT count(*), count(DISTINCT facility_code) FROM actions WHERE {OVERDUE}"
+        f" AND facility_code IN ({sql})",
+        [today, *args],
+    ).fetchone()
+    return int(count), int(sites)
+
+
 def facility_codes_for_photo(db: sqlite_utils.Database, sha256: str) -> set[str]:
     """The facilities whose actions hold a photo (a fix reported with it)."""
     rows = db.execute(

@@ -17,6 +17,7 @@ import msgspec
 import sqlite_utils
 
 from server.clock import utcnow
+from server.facilities import store as facilities
 
 NoticeType = Literal[
     "result",
@@ -201,12 +202,10 @@ def site_url(facility_code: str) -> str:
 
 def site_label(db: sqlite_utils.Database, facility_code: str) -> tuple[str, str]:
     """A facility's "name (code)" and province."""
-    row = db.execute(
-        "SELECT name, province_code FROM facilities WHERE code = ?", [facility_code]
-    ).fetchone()
-    if row is None:
+    site = facilities.labels(db, [facility_code]).get(facility_code)
+    if site is None:
         return facility_code, ""
-    return f"{row[0]} ({facility_code})", str(row[1])
+    return f"{site['facility_name']} ({facility_code})", str(site["province_code"])
 
 
 def enqueue(db: sqlite_utils.Database, notice: Notice, audience: Audience) -> int:

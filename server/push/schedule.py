@@ -11,7 +11,9 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
+from server.actions import store as actions
 from server.db import transaction
+from server.facilities import store as facilities
 from server.plans import store as plans
 from server.push.notices import Audience, Notice, NoticeType, enqueue, site_label, site_url
 
@@ -73,12 +75,9 @@ def _digests(db: sqlite_utils.Database, today: date) -> int:
     ).fetchall()
     written = 0
     for user_id, province in users:
-        count, sites = db.execute(
-            "SELECT count(*), count(DISTINCT a.facility_code) FROM actions a JOIN facilities f"
-            " ON f.code = a.facility_code WHERE f.province_code = ? AND a.state = 'open'"
-            " AND a.due_date < ?",
-            [province, today.isoformat()],
-        ).fetchone()
+        count, sites = actions.overdue_in(
+            db, facilities.codes_of_province(province), today.isoformat()
+        )
         if not count:
             continue
         notice = Notice(
