@@ -4,7 +4,8 @@ result and reasons, the team, then one column per item of that version.
 
 Rows are read from one cursor and turned into cells one at a time, so memory stays flat
 whatever the number of inspections. The query joins ``inspections`` with ``facilities`` and
-the units only to read and filter by scope, as the compliance read model does.
+the units only to read and filter by scope, as the compliance read model does: this is a
+read model too, and it only reads.
 """
 
 from __future__ import annotations

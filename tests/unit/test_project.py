@@ -78,3 +78,136 @@ def test_readme_commands_table_lists_every_cli_command_and_no_other() -> None:
     assert commands, "no commands found in server/cli.py"
     assert sorted(commands - listed) == [], "commands missing from README's table"
     assert sorted(listed - commands) == [], "README's table lists commands that do not exist"
+
+
+SERVER = REPO_ROOT / "server"
+
+OWNERS = {
+    **dict.fromkeys(("facilities", "communes", "provinces"), "facilities/store.py"),
+    **dict.fromkeys(("users", "user_communes", "sessions"), "auth/store.py"),
+    **dict.fromkeys(("inspections", "current_inspections", "kept_aside"), "inspections/store.py"),
+    **dict.fromkeys(("actions", "action_events", "action_photos"), "actions/store.py"),
+    **dict.fromkeys(("plans", "plan_teams", "plan_visits", "plan_team_users"), "plans/store.py"),
+    **dict.fromkeys(
+        ("push_subscriptions", "push_muted", "push_outbox", "push_attempts"), "push/store.py"
+    ),
+    **dict.fromkeys(("photos", "inspection_photos"), "photos/store.py"),
+    "audit_log": "audit/store.py",
+    "form_versions": "forms/registry.py",
+    "meta": "demo.py",
+    "schema_migrations": "migrations.py",
+}
+"""Each table's one owning module, relative to server/."""
+
+READ_MODELS = {"compliance/store.py", "reports/period.py", "reports/trends.py", "exports/table.py"}
+"""Modules that only read, joining several owners' tables because the join is what makes
+their lists fast (each says so in its docstring)."""
+
+NOT_YET_MOVED = {
+    ("actions/store.py", "users"): "action history names its authors",
+    ("audit/store.py", "users"): "the audit list names its actors",
+    ("auth/store.py", "communes"): "user scope checks",
+    ("auth/store.py", "provinces"): "user scope checks",
+    ("cli.py", "inspections"): "a command's count",
+    ("demo.py", "users"): "the demo's accounts",
+    ("facilities/csv_import.py", "communes"): "import checks",
+    ("facilities/csv_import.py", "provinces"): "import checks",
+    ("inspections/store.py", "users"): "inspectors' names; inspections/ is being reworked",
+    ("photos/replica.py", "photos"): "the replica's photo list",
+    ("plans/changes.py", "plan_visits"): "visit changes",
+    ("push/events.py", "actions"): "notices of actions",
+    ("push/events.py", "plan_visits"): "notices of visits",
+    ("push/notices.py", "push_muted"): "enqueue",
+    ("push/notices.py", "push_outbox"): "enqueue",
+    ("push/notices.py", "push_subscriptions"): "enqueue",
+    ("push/notices.py", "sessions"): "enqueue",
+    ("push/notices.py", "users"): "enqueue",
+    ("push/schedule.py", "actions"): "actions due",
+    ("push/schedule.py", "push_subscriptions"): "subscribed users",
+    ("push/schedule.py", "users"): "subscribed users",
+    ("push/sender.py", "push_attempts"): "the sender's outbox",
+    ("push/sender.py", "push_outbox"): "the sender's outbox",
+    ("push/sender.py", "push_subscriptions"): "the sender's outbox",
+}
+"""SQL still outside its table's owner (issue 14, to be moved): shrink, never grow."""
+
+_SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|DELETE\s+FROM)\s+(\w+)")
+
+
+def _sql_outside_owners() -> set[tuple[str, str]]:
+    found = set()
+    for path in SERVER.rglob("*.py"):
+        module = path.relative_to(SERVER).as_posix()
+        if module in READ_MODELS:
+            continue
+        for table in _SQL_TABLE.findall(path.read_text(encoding="utf-8")):
+            owner = OWNERS.get(table)
+            if owner is not None and owner != module and module != "migrations.py":
+                found.add((module, table))
+    return found
+
+
+def test_every_table_is_touched_by_sql_only_in_its_owner() -> None:
+    outside = _sql_outside_owners()
+    assert sorted(outside - set(NOT_YET_MOVED)) == [], "SQL on a table outside its owner"
+    assert sorted(set(NOT_YET_MOVED) - outside) == [], "moved: drop it from NOT_YET_MOVED"
+
+
+def test_read_models_say_so_in_their_docstring() -> None:
+    import ast
+
+    for module in READ_MODELS:
+        docstring = ast.get_docstring(ast.parse((SERVER / module).read_text(encoding="utf-8")))
+        words = " ".join((docstring or "").lower().split())
+        assert "read model" in words, module
+        assert "only reads" in words or "nothing here writes" in words, module
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each module of ``server`` and the ``server`` modules it imports."""
+    import ast
+
+    modules = {
+        ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in SERVER.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                    base = f"{parent}.{base}" if base else parent
+                targets.add(base)
+                targets.update(f"{base}.{alias.name}" for alias in node.names)
+        graph[name] = {target for target in targets if target in modules and target != name}
+    return graph
+
+
+def test_server_imports_have_no_cycle() -> None:
+    graph = _imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError("import cycle: " + " -> ".join([*path, module]))
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+def test_no_route_module_imports_another() -> None:
+    graph = _imports()
+    routes = {name for name in graph if name.endswith(".routes")}
+    crossing = sorted((name, target) for name in routes for target in graph[name] & routes)
+    assert crossing == [], "route modules importing route modules"
