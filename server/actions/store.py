@@ -303,3 +303,18 @@ def facility_codes_for_photo(db: sqlite_utils.Database, sha256: str) -> set[str]
         [sha256],
     )
     return {row[0] for row in rows}
+
+
+def opened_count(db: sqlite_utils.Database, inspection_id: str) -> tuple[int, str | None]:
+    """How many actions an inspection opened, and the earliest due date among them."""
+    count, earliest = db.execute(
+        "SELECT count(*), min(due_date) FROM actions WHERE opened_by_inspection = ?",
+        [inspection_id],
+    ).fetchone()
+    return int(count), earliest
+
+
+def facility_of(db: sqlite_utils.Database, action_id: int) -> str:
+    """The code of the facility an action is for."""
+    row = db.execute("SELECT facility_code FROM actions WHERE id = ?", [action_id]).fetchone()
+    return str(row[0])

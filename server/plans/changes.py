@@ -94,12 +94,8 @@ def _teams(
         if n < len(ids):
             store.update_team(db, ids[n], team, users)
             newcomers = set(users) - before[ids[n]]
-            pending = db.execute(
-                "SELECT id FROM plan_visits WHERE team_id = ? AND inspection_id IS NULL",
-                [ids[n]],
-            )
-            for (visit_id,) in pending:
-                told.add(told.assigned, newcomers, int(visit_id))
+            for visit_id in store.pending_visits_of_team(db, ids[n]):
+                told.add(told.assigned, newcomers, visit_id)
         else:
             ids.append(store.add_team(db, plan_id, team, users))
     return ids, before
@@ -174,8 +170,7 @@ def _add(
     check_visits(db, province, picked, count, "pick")
     new = store.add_visits(db, plan_id, teams, [*listed, *picked])
     for visit_id in new:
-        team_id = db.execute("SELECT team_id FROM plan_visits WHERE id = ?", [visit_id]).fetchone()
-        told.add(told.assigned, store.team_users(db, int(team_id[0])), visit_id)
+        told.add(told.assigned, store.team_users(db, store.team_of_visit(db, visit_id)), visit_id)
     return len(new)
 
 
@@ -186,9 +181,7 @@ def _drop_unused_teams(
     if data.teams is None:
         return
     for n, team_id in enumerate(teams[len(data.teams) :], start=len(data.teams)):
-        used = db.execute(
-            "SELECT count(*) FROM plan_visits WHERE team_id = ?", [team_id]
-        ).fetchone()[0]
+        used = store.visit_count_of_team(db, team_id)
         if used:
             raise invalid(f"team {n} still has {used} visits; move them first", "teams")
         store.drop_team(db, team_id)

@@ -282,3 +282,33 @@ def progress(db: sqlite_utils.Database, plan_id: int, today: str) -> tuple[int, 
         [today, today, plan_id],
     ).fetchone()
     return int(done or 0), int(pending or 0), int(late or 0)
+
+
+def pending_visits_of_team(db: sqlite_utils.Database, team_id: int) -> list[int]:
+    """The team's visits not yet done."""
+    rows = db.execute(
+        "SELECT id FROM plan_visits WHERE team_id = ? AND inspection_id IS NULL", [team_id]
+    )
+    return [int(row[0]) for row in rows]
+
+
+def team_of_visit(db: sqlite_utils.Database, visit_id: int) -> int:
+    return int(db.execute("SELECT team_id FROM plan_visits WHERE id = ?", [visit_id]).fetchone()[0])
+
+
+def visit_count_of_team(db: sqlite_utils.Database, team_id: int) -> int:
+    return int(
+        db.execute("SELECT count(*) FROM plan_visits WHERE team_id = ?", [team_id]).fetchone()[0]
+    )
+
+
+def soonest_visit(db: sqlite_utils.Database, visit_ids: Sequence[int]) -> tuple[int, str, str, str]:
+    """Of these visits, the one whose window starts first: its id, facility code, window
+    start and end."""
+    marks = ",".join("?" * len(visit_ids))
+    visit_id, code, start, end = db.execute(
+        "SELECT id, facility_code, window_start, window_end FROM plan_visits"
+        f" WHERE id IN ({marks}) ORDER BY window_start, id LIMIT 1",
+        list(visit_ids),
+    ).fetchone()
+    return int(visit_id), str(code), str(start), str(end)

@@ -8,6 +8,8 @@ from typing import Literal
 
 import sqlite_utils
 
+from server.actions import store as actions
+from server.plans import store as plans
 from server.push.notices import (
     Audience,
     Notice,
@@ -70,10 +72,7 @@ def inspection_stored(
 def _actions_opened(
     db: sqlite_utils.Database, inspection_id: str, facility_code: str, site: str
 ) -> None:
-    count, earliest = db.execute(
-        "SELECT count(*), min(due_date) FROM actions WHERE opened_by_inspection = ?",
-        [inspection_id],
-    ).fetchone()
+    count, earliest = actions.opened_count(db, inspection_id)
     if not count:
         return
     enqueue(
@@ -90,9 +89,7 @@ def _actions_opened(
 
 def _action_site(db: sqlite_utils.Database, action_id: int) -> tuple[str, str, str]:
     """An action's facility code, "name (code)" and province."""
-    code = str(
-        db.execute("SELECT facility_code FROM actions WHERE id = ?", [action_id]).fetchone()[0]
-    )
+    code = actions.facility_of(db, action_id)
     site, province = site_label(db, code)
     return code, site, province
 
@@ -147,12 +144,7 @@ def visits_for(
     for user_id, ids in sorted(visits_by_user.items()):
         if not ids:
             continue
-        marks = ",".join("?" * len(ids))
-        visit_id, code, start, end = db.execute(
-            "SELECT id, facility_code, window_start, window_end FROM plan_visits"
-            f" WHERE id IN ({marks}) ORDER BY window_start, id LIMIT 1",
-            list(ids),
-        ).fetchone()
+        visit_id, code, start, end = plans.soonest_visit(db, ids)
         site, _ = site_label(db, code)
         one = len(ids) == 1
         notice = Notice(
