@@ -31,6 +31,7 @@ from pywebpush import WebPusher
 
 from server.clock import iso_utc
 from server.db import transaction
+from server.push import store
 from server.push.keys import VapidKeys
 
 log = logging.getLogger(__name__)
@@ -162,30 +163,14 @@ class Sender:
         moment = self.now()
         now, lease = iso_utc(moment), iso_utc(moment + timedelta(seconds=self.lease_seconds))
         with transaction(db):
-            rows = db.execute(
-                "SELECT o.id, o.attempts, o.subscription_id, s.endpoint, s.p256dh, s.auth,"
-                " o.payload FROM push_outbox o"
-                " JOIN push_subscriptions s ON s.id = o.subscription_id"
-                " WHERE (o.state = 'pending' AND o.next_attempt_at <= ?)"
-                " OR (o.state = 'sending' AND o.lease_until <= ?) ORDER BY o.id LIMIT ?",
-                [now, now, limit],
-            ).fetchall()
-            db.conn.executemany(
-                "UPDATE push_outbox SET state = 'sending', lease_until = ? WHERE id = ?",
-                [(lease, row[0]) for row in rows],
-            )
-            claimed = [Delivery(*row) for row in rows]
+            claimed = [Delivery(*row) for row in store.lease_due(db, now, lease, limit)]
             if claimed:
                 self._mark(db, claimed[0], now)
         return claimed
 
     def _mark(self, db: sqlite_utils.Database, delivery: Delivery, now: str) -> None:
         """Record an attempt before it is made (inside the caller's transaction)."""
-        db.execute("UPDATE push_outbox SET attempts = attempts + 1 WHERE id = ?", [delivery.id])
-        cursor = db.execute(
-            "INSERT INTO push_attempts (outbox_id, started_at) VALUES (?, ?)", [delivery.id, now]
-        )
-        delivery.attempt_id = int(cursor.lastrowid or 0)
+        delivery.attempt_id = store.start_attempt(db, delivery.id, now)
         delivery.attempts += 1
 
     def backoff(self, attempts: int, wait: float | None) -> float:
@@ -203,10 +188,7 @@ class Sender:
         in the same transaction; returns the outcome (sent, retried, failed, gone)."""
         now = iso_utc(self.now())
         with transaction(db):
-            db.execute(
-                "UPDATE push_attempts SET finished_at = ?, status = ?, error = ? WHERE id = ?",
-                [now, answer.status, answer.error, delivery.attempt_id],
-            )
+            store.end_attempt(db, delivery.attempt_id, now, answer.status, answer.error)
             outcome = self._outcome(db, delivery, answer, now)
             if then is not None and not (
                 outcome == "gone" and then.subscription_id == delivery.subscription_id
@@ -219,31 +201,19 @@ class Sender:
     ) -> str:
         status = answer.status
         if status is not None and 200 <= status < 300:
-            db.execute(
-                "UPDATE push_outbox SET state = 'sent', sent_at = ?, last_status = ?,"
-                " lease_until = NULL WHERE id = ?",
-                [now, status, delivery.id],
-            )
+            store.settle(db, delivery.id, "sent", status, sent_at=now)
             return "sent"
         if status in (404, 410):
-            db.execute("DELETE FROM push_subscriptions WHERE id = ?", [delivery.subscription_id])
+            store.drop_subscription(db, delivery.subscription_id)
             return "gone"
         transient = status is None or status == 429 or status >= 500
         if transient and delivery.attempts < self.max_attempts:
             later = datetime.fromisoformat(now) + timedelta(
                 seconds=self.backoff(delivery.attempts, answer.retry_after)
             )
-            db.execute(
-                "UPDATE push_outbox SET state = 'pending', next_attempt_at = ?,"
-                " last_status = ?, lease_until = NULL WHERE id = ?",
-                [iso_utc(later), status, delivery.id],
-            )
+            store.settle(db, delivery.id, "pending", status, next_attempt_at=iso_utc(later))
             return "retried"
-        db.execute(
-            "UPDATE push_outbox SET state = 'failed', last_status = ?, lease_until = NULL"
-            " WHERE id = ?",
-            [status, delivery.id],
-        )
+        store.settle(db, delivery.id, "failed", status)
         log.warning("push notice %s given up: %s %s", delivery.id, status, answer.error)
         return "failed"
 

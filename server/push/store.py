@@ -4,6 +4,7 @@ notice types they muted."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -110,3 +111,69 @@ def set_muted(db: sqlite_utils.Database, who: Principal, types: Iterable[str]) -
             "INSERT INTO push_muted (user_id, type) VALUES (?, ?)",
             [(who.user_id, kind) for kind in sorted(set(types))],
         )
+
+
+def lease_due(
+    db: sqlite_utils.Database, now: str, lease_until: str, limit: int
+) -> list[tuple[Any, ...]]:
+    """Lease up to ``limit`` notices due at ``now`` (new, to retry, or whose sender's lease
+    ran out): each one's id, attempts, subscription id, endpoint, p256dh, auth and payload.
+    Call inside the caller's transaction."""
+    rows = db.execute(
+        "SELECT o.id, o.attempts, o.subscription_id, s.endpoint, s.p256dh, s.auth,"
+        " o.payload FROM push_outbox o"
+        " JOIN push_subscriptions s ON s.id = o.subscription_id"
+        " WHERE (o.state = 'pending' AND o.next_attempt_at <= ?)"
+        " OR (o.state = 'sending' AND o.lease_until <= ?) ORDER BY o.id LIMIT ?",
+        [now, now, limit],
+    ).fetchall()
+    db.conn.executemany(
+        "UPDATE push_outbox SET state = 'sending', lease_until = ? WHERE id = ?",
+        [(lease_until, row[0]) for row in rows],
+    )
+    return [tuple(row) for row in rows]
+
+
+def start_attempt(db: sqlite_utils.Database, outbox_id: int, now: str) -> int:
+    """Count an attempt on a notice before it is made; returns the attempt's id."""
+    db.execute("UPDATE push_outbox SET attempts = attempts + 1 WHERE id = ?", [outbox_id])
+    cursor = db.execute(
+        "INSERT INTO push_attempts (outbox_id, started_at) VALUES (?, ?)", [outbox_id, now]
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def end_attempt(
+    db: sqlite_utils.Database, attempt_id: int, now: str, status: int | None, error: str | None
+) -> None:
+    db.execute(
+        "UPDATE push_attempts SET finished_at = ?, status = ?, error = ? WHERE id = ?",
+        [now, status, error, attempt_id],
+    )
+
+
+def settle(
+    db: sqlite_utils.Database,
+    outbox_id: int,
+    state: Literal["sent", "pending", "failed"],
+    status: int | None,
+    *,
+    sent_at: str | None = None,
+    next_attempt_at: str | None = None,
+) -> None:
+    """A notice's lease ends: sent (at ``sent_at``), pending again (until
+    ``next_attempt_at``) or failed for good."""
+    columns: dict[str, object] = {"state": state, "last_status": status, "lease_until": None}
+    if sent_at is not None:
+        columns["sent_at"] = sent_at
+    if next_attempt_at is not None:
+        columns["next_attempt_at"] = next_attempt_at
+    db.execute(
+        f"UPDATE push_outbox SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+        [*columns.values(), outbox_id],
+    )
+
+
+def drop_subscription(db: sqlite_utils.Database, subscription_id: int) -> None:
+    """A device the push service says is gone (its notices go with it)."""
+    db.execute("DELETE FROM push_subscriptions WHERE id = ?", [subscription_id])
