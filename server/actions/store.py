@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from server.auth import store as users
 from server.auth.principal import Principal
 from server.db import page_offset
 from server.errors import AppError, ErrorCode
@@ -189,13 +190,11 @@ def get(db: sqlite_utils.Database, who: Principal, action_id: int) -> dict[str, 
 
 
 def history(db: sqlite_utils.Database, action_id: int) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            "SELECT e.*, u.display_name AS by_name FROM action_events e"
-            " LEFT JOIN users u ON u.id = e.user_id WHERE e.action_id = ? ORDER BY e.id",
-            [action_id],
-        )
+    rows = list(
+        db.query("SELECT * FROM action_events WHERE action_id = ? ORDER BY id", [action_id])
     )
+    names = users.display_names(db, {row["user_id"] for row in rows if row["user_id"]})
+    return [{**row, "by_name": names.get(row["user_id"])} for row in rows]
 
 
 @dataclass(frozen=True)

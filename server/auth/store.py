@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -492,3 +493,17 @@ def update_user(
 
 def _or(value: Any, current: Any) -> Any:
     return current if value is None else value
+
+
+def display_names(db: sqlite_utils.Database, user_ids: Collection[int]) -> dict[int, str]:
+    """Each user's display name, by id (unknown ids are left out)."""
+    found: dict[int, str] = {}
+    unique = sorted(set(user_ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for user_id, name in db.execute(
+            f"SELECT id, display_name FROM users WHERE id IN ({marks})", chunk
+        ):
+            found[int(user_id)] = name
+    return found

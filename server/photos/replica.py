@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from server.db import connect_settings
-from server.photos.store import photo_path, write_durably
+from server.photos.store import all_hashes, photo_path, write_durably
 from server.push.keys import KEY_FILE
 from server.settings import Settings
 
@@ -59,7 +59,7 @@ def sweep(settings: Settings) -> int:
         return 0
     db = connect_settings(settings)
     try:
-        hashes = [row[0] for row in db.execute("SELECT sha256 FROM photos")]
+        hashes = all_hashes(db)
     finally:
         db.conn.close()
     copied = sum(copy_photo(settings.photos_dir, replica_dir, sha256) for sha256 in hashes)

@@ -158,3 +158,8 @@ def load_for(
     """A photo's bytes and type, for whoever may see it (see ``visible_type``)."""
     media_type = visible_type(db, who, sha256)
     return photo_path(photos_dir, sha256).read_bytes(), media_type
+
+
+def all_hashes(db: sqlite_utils.Database) -> list[str]:
+    """The SHA-256 of every stored photo."""
+    return [str(row[0]) for row in db.execute("SELECT sha256 FROM photos")]
