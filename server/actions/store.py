@@ -317,3 +317,30 @@ def facility_of(db: sqlite_utils.Database, action_id: int) -> str:
     """The code of the facility an action is for."""
     row = db.execute("SELECT facility_code FROM actions WHERE id = ?", [action_id]).fetchone()
     return str(row[0])
+
+
+def open_due(
+    db: sqlite_utils.Database,
+    facility_codes: str,
+    *,
+    after: str | None = None,
+    through: str | None = None,
+    before: str | None = None,
+) -> list[tuple[int, str, str]]:
+    """Open actions due after, through or before these dates (YYYY-MM-DD), at the
+    facilities a subquery (without arguments) selects: id, facility code and due date."""
+    where = ["state = 'open'", f"facility_code IN ({facility_codes})"]
+    args: list[str] = []
+    for bound, test in (
+        (after, "due_date > ?"),
+        (through, "due_date <= ?"),
+        (before, "due_date < ?"),
+    ):
+        if bound is not None:
+            where.append(test)
+            args.append(bound)
+    rows = db.execute(
+        f"SELECT id, facility_code, due_date FROM actions WHERE {' AND '.join(where)} ORDER BY id",
+        args,
+    )
+    return [(int(action_id), str(code), str(due)) for action_id, code, due in rows]

@@ -507,3 +507,19 @@ def display_names(db: sqlite_utils.Database, user_ids: Collection[int]) -> dict[
         ):
             found[int(user_id)] = name
     return found
+
+
+def facility_codes_of(user_ids: str) -> str:
+    """A subquery for ``code IN (…)``: the facilities of the facility users a subquery
+    (without arguments) selects."""
+    return f"SELECT facility_code FROM users WHERE role = 'facility' AND id IN ({user_ids})"
+
+
+def departments_among(db: sqlite_utils.Database, user_ids: str) -> list[tuple[int, str]]:
+    """The enabled department users, with their province, among those a subquery (without
+    arguments) selects, by id."""
+    rows = db.execute(
+        "SELECT id, province_code FROM users WHERE role = 'department' AND disabled = 0"
+        f" AND id IN ({user_ids}) ORDER BY id"
+    )
+    return [(int(user_id), str(province)) for user_id, province in rows]

@@ -12,19 +12,16 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from server.actions import store as actions
+from server.auth import store as users
 from server.db import transaction
 from server.facilities import store as facilities
 from server.plans import store as plans
+from server.push import store as push
 from server.push.notices import Audience, Notice, NoticeType, enqueue, site_label, site_url
 
 DUE_SOON_DAYS = 3
 OVERDUE_URL = "/#/province?overdue_actions=true&sort=due"
 """The daily digest opens the province screen on the sites with overdue actions."""
-
-_SUBSCRIBED_FACILITY = (
-    "EXISTS (SELECT 1 FROM push_subscriptions s JOIN users u ON u.id = s.user_id"
-    " WHERE u.role = 'facility' AND u.facility_code = a.facility_code)"
-)
 
 
 @dataclass
@@ -47,16 +44,13 @@ def run(db: sqlite_utils.Database, today: date) -> Scheduled:
 
 
 def _per_action(db: sqlite_utils.Database, today: date, *, soon: bool) -> int:
+    # only facilities with a device to tell: the outbox would take nothing for the others
+    subscribed = users.facility_codes_of(push.subscriber_ids())
     if soon:
-        window = "a.due_date > ? AND a.due_date <= ?"
-        bounds = [today.isoformat(), (today + timedelta(days=DUE_SOON_DAYS)).isoformat()]
+        later = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+        rows = actions.open_due(db, subscribed, after=today.isoformat(), through=later)
     else:
-        window, bounds = "a.due_date < ?", [today.isoformat()]
-    rows = db.execute(
-        f"SELECT a.id, a.facility_code, a.due_date FROM actions a WHERE a.state = 'open'"
-        f" AND {window} AND {_SUBSCRIBED_FACILITY} ORDER BY a.id",
-        bounds,
-    ).fetchall()
+        rows = actions.open_due(db, subscribed, before=today.isoformat())
     kind: NoticeType = "action_due_soon" if soon else "action_overdue"
     written = 0
     for action_id, code, due in rows:
@@ -69,12 +63,8 @@ def _per_action(db: sqlite_utils.Database, today: date, *, soon: bool) -> int:
 
 
 def _digests(db: sqlite_utils.Database, today: date) -> int:
-    users = db.execute(
-        "SELECT DISTINCT u.id, u.province_code FROM users u JOIN push_subscriptions s"
-        " ON s.user_id = u.id WHERE u.role = 'department' AND u.disabled = 0 ORDER BY u.id"
-    ).fetchall()
     written = 0
-    for user_id, province in users:
+    for user_id, province in users.departments_among(db, push.subscriber_ids()):
         count, sites = actions.overdue_in(
             db, facilities.codes_of_province(province), today.isoformat()
         )

@@ -177,3 +177,8 @@ def settle(
 def drop_subscription(db: sqlite_utils.Database, subscription_id: int) -> None:
     """A device the push service says is gone (its notices go with it)."""
     db.execute("DELETE FROM push_subscriptions WHERE id = ?", [subscription_id])
+
+
+def subscriber_ids() -> str:
+    """A subquery for ``id IN (…)``: the users with at least one device subscribed."""
+    return "SELECT user_id FROM push_subscriptions"
