@@ -523,3 +523,20 @@ def departments_among(db: sqlite_utils.Database, user_ids: str) -> list[tuple[in
         f" AND id IN ({user_ids}) ORDER BY id"
     )
     return [(int(user_id), str(province)) for user_id, province in rows]
+
+
+_AUDIENCE_COLUMNS = frozenset({"role", "facility_code", "province_code", "id"})
+
+
+def enabled_ids(**match: object) -> tuple[str, list[Any]]:
+    """A subquery for ``id IN (…)``, and its arguments: the enabled users whose columns
+    (role, facility_code, province_code, id) equal these values (None matches none)."""
+    assert set(match) <= _AUDIENCE_COLUMNS, match
+    where = ["disabled = 0", *(f"{column} = ?" for column in match)]
+    return f"SELECT id FROM users WHERE {' AND '.join(where)}", list(match.values())
+
+
+def live_session_ids(now: str) -> tuple[str, list[Any]]:
+    """A subquery for ``id IN (…)``, and its arguments: sessions neither revoked nor
+    expired at ``now``."""
+    return "SELECT id FROM sessions WHERE revoked_at IS NULL AND expires_at > ?", [now]

@@ -13,11 +13,11 @@ from server.plans import store as plans
 from server.push.notices import (
     Audience,
     Notice,
-    NoticeType,
     enqueue,
     site_label,
     site_url,
 )
+from server.push.types import NoticeType
 
 OUTBOX_URL = "/#/outbox"
 SCHEDULE_URL = "/#/schedule"

@@ -16,40 +16,13 @@ from typing import Literal
 import msgspec
 import sqlite_utils
 
+from server.auth import store as users
 from server.clock import utcnow
 from server.facilities import store as facilities
+from server.push import store as push
+from server.push.types import NoticeType
 
-NoticeType = Literal[
-    "result",
-    "actions_opened",
-    "action_due_soon",
-    "action_overdue",
-    "fix_verified",
-    "fix_reopened",
-    "site_noncompliant",
-    "fix_waiting",
-    "overdue_digest",
-    "kept_aside",
-    "visit_assigned",
-    "visit_changed",
-    "visit_late",
-]
 Lang = Literal["vi", "en"]
-
-TYPES_BY_ROLE: dict[str, tuple[NoticeType, ...]] = {
-    "facility": (
-        "result",
-        "actions_opened",
-        "action_due_soon",
-        "action_overdue",
-        "fix_verified",
-        "fix_reopened",
-    ),
-    "department": ("site_noncompliant", "fix_waiting", "overdue_digest", "visit_late"),
-    "inspector": ("kept_aside", "visit_assigned", "visit_changed"),
-    "admin": ("kept_aside",),
-}
-"""The notices each role can receive (and mute)."""
 
 # (title, body) per notice type and variant, per language; {placeholders} filled from
 # the notice's params.
@@ -155,12 +128,13 @@ class Audience:
     province_code: str | None = None
     user_id: int | None = None
 
-    def where(self) -> tuple[str, list[object]]:
+    def users(self) -> tuple[str, list[object]]:
+        """A subquery over the enabled users this audience names, and its arguments."""
         if self.facility_code is not None:
-            return "u.role = 'facility' AND u.facility_code = ?", [self.facility_code]
+            return users.enabled_ids(role="facility", facility_code=self.facility_code)
         if self.province_code is not None:
-            return "u.role = 'department' AND u.province_code = ?", [self.province_code]
-        return "u.id = ?", [self.user_id]
+            return users.enabled_ids(role="department", province_code=self.province_code)
+        return users.enabled_ids(id=self.user_id)
 
 
 @dataclass(frozen=True)
@@ -212,31 +186,13 @@ def enqueue(db: sqlite_utils.Database, notice: Notice, audience: Audience) -> in
     """Write the notice once per device of each recipient who has not muted its type and
     whose session on it is still valid; returns how many rows were new. Call inside the
     event's transaction."""
-    where, params = audience.where()
     now = utcnow()
-    rows = db.execute(
-        "SELECT s.id, s.user_id, s.lang FROM push_subscriptions s JOIN users u ON u.id = s.user_id"
-        f" WHERE u.disabled = 0 AND {where} AND NOT EXISTS (SELECT 1 FROM push_muted m"
-        " WHERE m.user_id = u.id AND m.type = ?) AND (s.session_id IS NULL OR EXISTS"
-        " (SELECT 1 FROM sessions x WHERE x.id = s.session_id AND x.revoked_at IS NULL"
-        " AND x.expires_at > ?)) ORDER BY s.id",
-        [*params, notice.type, now],
-    ).fetchall()
+    devices = push.devices_for(db, audience.users(), users.live_session_ids(now), notice.type)
     written = 0
-    for subscription_id, user_id, lang in rows:
+    for subscription_id, user_id, lang in devices:
         payload = msgspec.json.encode(render(notice, "en" if lang == "en" else "vi")).decode()
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO push_outbox (subscription_id, user_id, type, dedupe_key,"
-            " payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                subscription_id,
-                user_id,
-                notice.type,
-                f"{notice.key}@{subscription_id}",
-                payload,
-                now,
-                now,
-            ],
-        )
-        written += cursor.rowcount
+        written += push.add_to_outbox(
+            db, subscription_id, user_id, notice.type, f"{notice.key}@{subscription_id}",
+            payload, now,
+        )  # fmt: skip
     return written

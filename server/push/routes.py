@@ -13,8 +13,8 @@ from server.errors import ErrorCode
 from server.openapi import BODY, api
 from server.push import store
 from server.push.keys import VapidKeys
-from server.push.notices import TYPES_BY_ROLE
 from server.push.schemas import NoticeChoice, Preferences, PreferencesIn, PushKey, SubscriptionIn
+from server.push.types import TYPES_BY_ROLE
 
 _SUBSCRIBE = (*BODY, ErrorCode.PUSH_ENDPOINT_INSECURE, ErrorCode.PUSH_SUBSCRIPTION_INVALID)
 

@@ -17,7 +17,8 @@ from server.db import transaction
 from server.facilities import store as facilities
 from server.plans import store as plans
 from server.push import store as push
-from server.push.notices import Audience, Notice, NoticeType, enqueue, site_label, site_url
+from server.push.notices import Audience, Notice, enqueue, site_label, site_url
+from server.push.types import NoticeType
 
 DUE_SOON_DAYS = 3
 OVERDUE_URL = "/#/province?overdue_actions=true&sort=due"

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from server.push.notices import NoticeType
+from server.push.types import NoticeType
 
 
 class PushKey(msgspec.Struct):

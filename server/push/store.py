@@ -1,5 +1,6 @@
-"""The owner of ``push_subscriptions`` and ``push_muted``: a user's devices and the
-notice types they muted."""
+"""The owner of ``push_subscriptions``, ``push_muted``, ``push_outbox`` and
+``push_attempts``: a user's devices, the notice types they muted, the notices waiting to be
+sent and each attempt to send one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from server.clock import utcnow
 from server.db import transaction
 from server.errors import AppError, ErrorCode
 from server.push.keys import b64url_decode
-from server.push.notices import TYPES_BY_ROLE
+from server.push.types import TYPES_BY_ROLE
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 """The only hosts a push endpoint may reach over plain http: a test's own receiver."""
@@ -182,3 +183,40 @@ def drop_subscription(db: sqlite_utils.Database, subscription_id: int) -> None:
 def subscriber_ids() -> str:
     """A subquery for ``id IN (…)``: the users with at least one device subscribed."""
     return "SELECT user_id FROM push_subscriptions"
+
+
+def devices_for(
+    db: sqlite_utils.Database,
+    user_ids: tuple[str, list[Any]],
+    live_sessions: tuple[str, list[Any]],
+    notice_type: str,
+) -> list[tuple[int, int, str]]:
+    """The devices (id, user id, language) of the users a subquery selects that have not
+    muted this type of notice, subscribed outside a session or in one a subquery selects."""
+    users_sql, users_args = user_ids
+    sessions_sql, sessions_args = live_sessions
+    rows = db.execute(
+        f"SELECT s.id, s.user_id, s.lang FROM push_subscriptions s WHERE s.user_id IN ({users_sql})"
+        " AND NOT EXISTS (SELECT 1 FROM push_muted m WHERE m.user_id = s.user_id AND m.type = ?)"
+        f" AND (s.session_id IS NULL OR s.session_id IN ({sessions_sql})) ORDER BY s.id",
+        [*users_args, notice_type, *sessions_args],
+    )
+    return [(int(row[0]), int(row[1]), str(row[2])) for row in rows]
+
+
+def add_to_outbox(
+    db: sqlite_utils.Database,
+    subscription_id: int,
+    user_id: int,
+    notice_type: str,
+    key: str,
+    payload: str,
+    now: str,
+) -> int:
+    """Queue a notice for a device; 0 when its key is queued already, else 1."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO push_outbox (subscription_id, user_id, type, dedupe_key,"
+        " payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [subscription_id, user_id, notice_type, key, payload, now, now],
+    )
+    return int(cursor.rowcount)

@@ -26,7 +26,7 @@ from server.compliance.store import Sort  # noqa: E402
 from server.facilities.csv_import import ImportProblemCode  # noqa: E402
 from server.facilities.schemas import Ownership  # noqa: E402
 from server.inspections.problems import PROBLEM_CODES  # noqa: E402
-from server.push.notices import TYPES_BY_ROLE  # noqa: E402
+from server.push.types import TYPES_BY_ROLE  # noqa: E402
 from server.reports.words import SUMMARY as REPORT_SUMMARY  # noqa: E402
 
 JS = sorted((PWA / "js").rglob("*.js")) + [PWA / "sw.js"]
