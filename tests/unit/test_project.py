@@ -119,7 +119,7 @@ _SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|DELETE\s+FROM)\s+(\w+)")
 
 
 def _sql_outside_owners() -> set[tuple[str, str]]:
-    found = set()
+    found: set[tuple[str, str]] = set()
     for path in SERVER.rglob("*.py"):
         module = path.relative_to(SERVER).as_posix()
         if module in READ_MODELS:
@@ -206,7 +206,7 @@ LONG_FUNCTIONS_ALLOWED = {
 def _python_function_lengths() -> dict[str, int]:
     import ast
 
-    found = {}
+    found: dict[str, int] = {}
     for path in SERVER.rglob("*.py"):
         if path.name == "migrations.py":
             continue
@@ -228,7 +228,7 @@ def _js_function_lengths() -> dict[str, int]:
     opening = re.compile(
         r"function\b[^{;]*\)\s*\{|=>\s*\{|^\s*(?:async\s+)?(\w+)\s*\([^;{]*\)\s*\{", re.M
     )
-    found = {}
+    found: dict[str, int] = {}
     for path in (REPO_ROOT / "pwa" / "js").rglob("*.js"):
         text = _without_strings_and_comments(path.read_text(encoding="utf-8"))
         for match in opening.finditer(text):
