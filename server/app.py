@@ -134,6 +134,11 @@ def prepare_database(settings: Settings) -> FormRegistry:
         db.conn.close()
 
 
+def app_from_env() -> Litestar:
+    """The app of a worker process started by ``serve --workers N``."""
+    return create_app(Settings.from_env())
+
+
 def create_app(settings: Settings) -> Litestar:
     forms = prepare_database(settings)
     pool = ConnectionPool(settings)

@@ -41,7 +41,7 @@ class _Background(Protocol):
     def stop(self) -> None: ...
 
 
-def _serve(settings: Settings) -> int:
+def _serve(settings: Settings, workers: int = 1) -> int:
     import uvicorn
 
     from server.app import create_app
@@ -49,37 +49,66 @@ def _serve(settings: Settings) -> int:
 
     if settings.database_path.exists():
         check_integrity(settings.database_path, quick=True)  # never serve a damaged copy
-    app = create_app(settings)
-    workers: list[_Background] = []
-    if settings.replica_url:
-        from server.replication import Replicator
-
-        workers.append(Replicator(settings))
-    if settings.files_replica_dir is not None:
-        from server.photos.replica import Sweeper
-
-        workers.append(Sweeper(settings))
-    if settings.push_worker:
-        from server.push.worker import PushWorker
-
-        workers.append(PushWorker(settings))
-    for worker in workers:
+    app = create_app(settings)  # prepares the database once, before any worker starts
+    background = _background(settings)
+    for worker in background:
         worker.start()
     print(f"Serving on http://{settings.host}:{settings.port}  (database {settings.database_path})")
     if settings.replica_url:
         print(f"Replicating to {settings.replica_url}")
     try:
-        uvicorn.run(
-            app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
-        )
+        if workers > 1:
+            _run_processes(settings, workers)
+        else:
+            uvicorn.run(
+                app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
+            )
     finally:
-        for worker in reversed(workers):
+        for worker in reversed(background):
             worker.stop()
     return 0
 
 
+def _background(settings: Settings) -> list[_Background]:
+    """Replication, the files sweep and push: one of each, in this process, however many
+    HTTP workers there are."""
+    background: list[_Background] = []
+    if settings.replica_url:
+        from server.replication import Replicator
+
+        background.append(Replicator(settings))
+    if settings.files_replica_dir is not None:
+        from server.photos.replica import Sweeper
+
+        background.append(Sweeper(settings))
+    if settings.push_worker:
+        from server.push.worker import PushWorker
+
+        background.append(PushWorker(settings))
+    return background
+
+
+def _run_processes(settings: Settings, workers: int) -> None:
+    """Several HTTP worker processes on one port. They share the database through SQLite's
+    own locking (BEGIN IMMEDIATE waits up to the busy timeout for another process)."""
+    import os
+
+    import uvicorn
+
+    for name in ("host", "port", "forms_dir"):  # the workers read their settings afresh
+        os.environ[Settings.env_name(name)] = str(getattr(settings, name))
+    uvicorn.run(
+        "server.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    return _serve(_settings(args))
+    return _serve(_settings(args), args.workers)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -302,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("serve", help="run the HTTP server")
     listen(p)
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.set_defaults(func=cmd_serve)
 
     p = commands.add_parser("demo", help="create or reuse a demo database, print logins, serve")

@@ -9,7 +9,9 @@ Every record of a batch ends in exactly one known state (ODK Central's submissio
 - ``rejected``: invalid; every problem is named (with its item) and the payload kept aside;
 - ``retry``: a transient failure (the database stayed locked); nothing was written.
 
-A batch is one transaction with a savepoint per record, so an acknowledged batch costs one
+Decoding, hashing, validation and scoring happen before the write lock; inside it, only
+what depends on what is stored (duplicates, conflicts, amendments) and the writes. A batch
+is one transaction with a savepoint per record, so an acknowledged batch costs one
 disk sync, and one bad record never undoes the others.
 """
 
@@ -19,7 +21,7 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -117,13 +119,16 @@ def ingest(
 ) -> list[RecordResult]:
     """Take a batch; return one result per record, in the order they were sent."""
     parsed = [_parse(raw) for raw in raws]
+    # Decoding, hashing, validation and scoring read only committed data and the
+    # checklists: done before the write lock, so other writers wait only for the inserts.
+    prepared = [_prepare(db, forms, who, item, rules) for item in parsed]
     results: list[RecordResult | None] = [None] * len(parsed)
     try:
         with transaction(db):
             for index in _processing_order(parsed):
                 db.execute("SAVEPOINT record")
                 try:
-                    results[index] = _ingest_one(db, forms, who, parsed[index], rules)
+                    results[index] = _ingest_one(db, forms, who, prepared[index])
                 except sqlite3.Error:
                     log.exception("intake of record %s failed", parsed[index].id)
                     db.execute("ROLLBACK TO record")
@@ -142,36 +147,68 @@ def _retry(record_id: str | None) -> RecordResult:
     return RecordResult(record_id, "retry", error=RecordError(error.code, error.default_message))
 
 
-def _ingest_one(
+@dataclass
+class _Prepared:
+    """A record as far as it can be taken without the write lock."""
+
+    item: _Parsed
+    digest: str
+    canonical: bytes = b""
+    out_of_scope: Detail | None = None
+    checklist: Checklist | None = None
+    visible: set[str] = field(default_factory=set)
+    problems: list[Detail] = field(default_factory=list)
+    result: scoring.ScoreResult | None = None
+
+
+def _prepare(
     db: sqlite_utils.Database,
     forms: FormRegistry,
     who: Principal,
     item: _Parsed,
     rules: IntakeRules,
-) -> RecordResult:
+) -> _Prepared:
     record = item.record
     if record is None:
-        detail = Detail(None, "malformed", item.decode_error or "not an inspection record")
-        return _keep_aside(db, who, item, content_hash(item.raw), "rejected", [detail])
-
+        return _Prepared(item, content_hash(item.raw))
     canonical = _canonical.encode(record)  # hashed and stored: encoded once
-    digest = hashlib.sha256(canonical).hexdigest()
+    prepared = _Prepared(item, hashlib.sha256(canonical).hexdigest(), canonical)
+    facility = facilities.find_ref(db, record.facility_code)
+    prepared.out_of_scope = _scope_problem(who, record, facility)
+    if prepared.out_of_scope is not None:
+        return prepared
+    checklist, visible, problems = _validate(forms, record, facility, rules)
+    prepared.checklist, prepared.visible, prepared.problems = checklist, visible, problems
+    if checklist is not None and not problems:
+        prepared.result = scoring.score(checklist, record.answers, visible)
+    return prepared
+
+
+def _ingest_one(
+    db: sqlite_utils.Database, forms: FormRegistry, who: Principal, prepared: _Prepared
+) -> RecordResult:
+    """Under the write lock: what depends on what is stored (duplicates, conflicts, the
+    inspection amended, possibly by an earlier record of this batch), then the writes."""
+    item, digest, record = prepared.item, prepared.digest, prepared.item.record
+    if record is None:
+        detail = Detail(None, "malformed", item.decode_error or "not an inspection record")
+        return _keep_aside(db, who, item, digest, "rejected", [detail])
     # Scope first: someone else's record for a facility outside the caller's area gets
     # neither its receipt (duplicate) nor a word about it (conflict).
-    facility = facilities.find_ref(db, record.facility_code)
-    out_of_scope = _scope_problem(who, record, facility)
-    if out_of_scope is not None:
-        return _keep_aside(db, who, item, digest, "rejected", [out_of_scope])
+    if prepared.out_of_scope is not None:
+        return _keep_aside(db, who, item, digest, "rejected", [prepared.out_of_scope])
     stored = store.find_stored(db, record.id)
     if stored is not None:
         if stored.content_hash == digest:
             return _duplicate(forms, record.id, stored)
         return _keep_aside(db, who, item, digest, "conflict", [])
 
-    checklist, visible, problems = _validate(db, forms, who, record, facility, rules)
-    if problems or checklist is None:
+    problems = prepared.problems
+    if record.supersedes:
+        problems = problems + _amendment_problems(db, who, record)
+    checklist, result = prepared.checklist, prepared.result
+    if problems or checklist is None or result is None:
         return _keep_aside(db, who, item, digest, "rejected", problems)
-    result = scoring.score(checklist, record.answers, visible)
     receipt = Receipt(
         record.id,
         utcnow(),
@@ -181,7 +218,9 @@ def _ingest_one(
         result.result,
         result.reasons,
     )
-    _store(db, who, record, checklist, visible, result, receipt, canonical.decode())
+    _store(
+        db, who, record, checklist, prepared.visible, result, receipt, prepared.canonical.decode()
+    )
     return RecordResult(record.id, "created", receipt=receipt)
 
 
@@ -292,9 +331,7 @@ def _scope_problem(
 
 
 def _validate(
-    db: sqlite_utils.Database,
     forms: FormRegistry,
-    who: Principal,
     record: InspectionRecord,
     facility: facilities.FacilityRef | None,
     rules: IntakeRules,
@@ -345,8 +382,6 @@ def _validate(
     problems += _team_problems(record)
     if checklist is not None and not any(p.code == "invalid_time" for p in problems):
         problems += _action_problems(checklist, record, visible)
-    if record.supersedes:
-        problems += _amendment_problems(db, who, record)
     return checklist, visible, problems
 
 

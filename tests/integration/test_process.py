@@ -50,11 +50,11 @@ def _cli(
 
 
 class Server:
-    def __init__(self, data_dir: Path, command: str = "serve", **env: str) -> None:
+    def __init__(self, data_dir: Path, command: str = "serve", *args: str, **env: str) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server", command, "--port", str(self.port)],
+            [sys.executable, "-m", "server", command, "--port", str(self.port), *args],
             env=_env(data_dir, **env),
             cwd=REPO_ROOT,
             stdout=subprocess.PIPE,
@@ -348,3 +348,54 @@ def test_cli_errors_name_the_code(data_dir: Path, admin_token: str) -> None:
     assert unknown.returncode == 1 and "user.not_found" in unknown.stderr
     revoked = _cli(data_dir, "revoke-sessions", "root")
     assert revoked.returncode == 0 and "revoked 0 session(s) of root" in revoked.stdout
+
+
+def test_two_worker_processes_store_a_batch_sent_through_both_exactly_once(
+    data_dir: Path,
+) -> None:
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server.demo import DEMO_LOGINS, demo_facilities
+    from server.forms.loader import load_file
+    from server.inspections import synthetic
+
+    assert _cli(data_dir, "demo", "--no-serve").returncode == 0
+    checklist = load_file(REPO_ROOT / "forms" / "preschool-safety.v1.yaml")
+    preschools = [str(f["code"]) for f in demo_facilities() if f["kind"] == "preschool"]
+    _, username, password = next(login for login in DEMO_LOGINS if login[0] == "inspector")
+    rng = random.Random(15)
+    batch = [synthetic.record(checklist, rng.choice(preschools), rng) for _ in range(10)]
+    server = Server(data_dir, "serve", "--workers", "2")
+    try:
+        children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+        commands = [Path(f"/proc/{c}/cmdline").read_bytes() for c in children.read_text().split()]
+        assert sum(b"spawn_main" in c for c in commands) == 2  # two workers (and a tracker)
+
+        token = httpx.post(
+            server.url + "/api/auth/login", json={"username": username, "password": password}
+        ).json()["token"]
+
+        def send(_: int) -> list[str]:
+            # A new connection each time, so the kernel spreads them over both workers.
+            response = httpx.post(
+                server.url + "/api/sync/inspections",
+                json={"records": batch},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
+            return [r["outcome"] for r in response.json()["results"]]
+
+        with ThreadPoolExecutor(6) as pool:
+            outcomes = [o for answer in pool.map(send, range(12)) for o in answer]
+    finally:
+        server.proc.send_signal(signal.SIGTERM)  # the supervisor stops its workers
+        server.proc.wait(timeout=30)
+    assert outcomes.count("created") == len(batch)
+    assert outcomes.count("duplicate") == 11 * len(batch)
+    db = sqlite3.connect(data_dir / "safeschool.sqlite3")
+    ids = [str(r["id"]) for r in batch]
+    marks = ", ".join("?" for _ in ids)
+    stored = db.execute(f"SELECT count(*) FROM inspections WHERE id IN ({marks})", ids)
+    assert stored.fetchone()[0] == len(batch)
+    db.close()

@@ -111,3 +111,28 @@ def test_integrity_check_passes_a_sound_database_and_refuses_another_file(
     (tmp_path / "b.sqlite3").write_bytes(b"not a database at all" * 100)
     with pytest.raises(DatabaseUnsound, match="integrity_check"):
         check_integrity(tmp_path / "b.sqlite3")
+
+
+def _plan(db: sqlite_utils.Database, sql: str) -> str:
+    return " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def test_actions_are_found_by_their_opening_inspection_through_an_index(
+    tmp_path: Path,
+) -> None:
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db, [m for m in MIGRATIONS if m.version < 10])
+    query = "SELECT count(*) FROM actions WHERE opened_by_inspection = 'x'"
+    assert "actions_by_opening_inspection" not in _plan(db, query)
+    assert migrate(db) == [10]
+    assert "USING COVERING INDEX actions_by_opening_inspection" in _plan(db, query)
+
+
+def test_the_actions_index_migration_accepts_one_made_by_hand(tmp_path: Path) -> None:
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db, [m for m in MIGRATIONS if m.version < 10])
+    db.execute("CREATE INDEX actions_by_opening_inspection ON actions (opened_by_inspection)")
+    db.conn.commit()
+    assert migrate(db) == [10]
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]
+    assert names.count("actions_by_opening_inspection") == 1
