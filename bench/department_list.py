@@ -6,6 +6,9 @@ computed independently by a slow, obviously-correct reference that reads only th
 inspections table (server.compliance.reference), for the whole country.
 
     python -m bench.department_list [--small] [--repeat 30]
+
+The first screen (the first page of 50) and the whole list (pages of 500) are each timed
+against the bare query of the same rows, in alternating rounds of one run.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from server.db import connect
 from server.forms.registry import FormRegistry
 
 PROVINCE = "79"
+LIST = "/api/compliance/facilities"
 
 # The same rows, straight from the tables: facilities of the province whose current
 # inspection failed (intake only stores checklists that apply to the facility's kind).
@@ -40,26 +44,44 @@ ORDER BY ci.completed_at DESC
 """
 
 
-def timed(action: Any, repeat: int) -> tuple[float, Any]:
-    """Median seconds of ``repeat`` runs (after one warm-up), and the last result."""
-    result = action()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = action()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples), result
+def alternating(actions: dict[str, Any], rounds: int) -> tuple[dict[str, float], dict[str, Any]]:
+    """Median seconds of each action over ``rounds`` rounds that run every action once in
+    turn (after one warm-up round), so a busy moment of the shared machine weighs on each
+    side alike; and each action's last result."""
+    results = {name: action() for name, action in actions.items()}
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(rounds):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            results[name] = action()
+            samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(times) for name, times in samples.items()}, results
 
 
 def fetch_all(http: httpx.Client, query: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     page = 1
     while True:
-        body = http.get(f"/api/compliance/facilities?{query}&per_page=500&page={page}").json()
+        body = http.get(f"{LIST}?{query}&per_page=500&page={page}").json()
         items += body["items"]
         if len(items) >= body["total"]:
             return items
         page += 1
+
+
+def http_bytes(url: str, headers: dict[str, str]) -> bytes:
+    """The whole non-compliant list's JSON as sent (pages of 500 joined), to report its
+    weight a row."""
+    body = b""
+    with httpx.Client(base_url=url, headers=headers, timeout=120) as http:
+        page, seen = 1, 0
+        while True:
+            response = http.get(f"{LIST}?status=non_compliant&per_page=500&page={page}")
+            body += response.content
+            seen += len(response.json()["items"])
+            if seen >= response.json()["total"]:
+                return body
+            page += 1
 
 
 def main() -> None:
@@ -73,33 +95,38 @@ def main() -> None:
     server = ServerProcess(settings)  # applies any new migration before we read directly
     try:
         headers = {"Authorization": f"Bearer {token(server.url, f'dept-{PROVINCE}')}"}
+        bare_db = sqlite3.connect(settings.database_path)
         with httpx.Client(base_url=server.url, headers=headers, timeout=120) as http:
-            page_seconds, page = timed(
-                lambda: http.get("/api/compliance/facilities?status=non_compliant").json(),
+            medians, results = alternating(
+                {
+                    "page": lambda: http.get(f"{LIST}?status=non_compliant").json(),
+                    "bare_page": lambda: bare_db.execute(
+                        BARE_SQL + " LIMIT 50", [PROVINCE]
+                    ).fetchall(),
+                    "all": lambda: fetch_all(http, "status=non_compliant"),
+                    "bare_all": lambda: bare_db.execute(BARE_SQL, [PROVINCE]).fetchall(),
+                },
                 args.repeat,
             )
-            all_seconds, listed = timed(
-                lambda: fetch_all(http, "status=non_compliant"), args.repeat
-            )
-        bare_db = sqlite3.connect(settings.database_path)
-        bare_page_seconds, bare_page = timed(
-            lambda: bare_db.execute(BARE_SQL + " LIMIT 50", [PROVINCE]).fetchall(), args.repeat
-        )
-        bare_all_seconds, bare_rows = timed(
-            lambda: bare_db.execute(BARE_SQL, [PROVINCE]).fetchall(), args.repeat
-        )
         bare_db.close()
+        page, listed, bare_page, bare_rows = (
+            results[k] for k in ("page", "all", "bare_page", "bare_all")
+        )
         assert {i["facility"]["code"] for i in listed} == {r[0] for r in bare_rows}, (
             "the API and the bare query disagree on which sites are non-compliant"
         )
         assert [i["facility"]["code"] for i in page["items"]] == [r[0] for r in bare_page], (
             "the first page differs from the bare query's first 50 rows"
         )
+        size = len(http_bytes(server.url, headers)) / max(len(listed), 1)
         print(f"scale: {scale.facilities} facilities, {scale.inspections} inspections")
-        print(f"province {PROVINCE}: {len(listed)} non-compliant sites; medians of {args.repeat}")
+        print(
+            f"province {PROVINCE}: {len(listed)} non-compliant sites, {size:.0f} bytes a row;"
+            f" medians of {args.repeat} alternating rounds"
+        )
         for label, ours, bare in (
-            ("first page (50 rows)", page_seconds, bare_page_seconds),
-            (f"whole list ({len(listed)} rows)", all_seconds, bare_all_seconds),
+            ("first screen (50 rows)", medians["page"], medians["bare_page"]),
+            (f"whole list ({len(listed)} rows)", medians["all"], medians["bare_all"]),
         ):
             print(
                 f"{label:<24} HTTP {ours * 1000:7.2f} ms   bare SQL {bare * 1000:6.2f} ms"

@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "b6aa272d2a14a95f";
+const VERSION = "ff0bd9f6e8f7bd11";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

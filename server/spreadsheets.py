@@ -72,7 +72,7 @@ def _csv_cell(value: Value) -> str:
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: Literal["text", "number", "integer", "datetime"] = "text"
+    kind: Literal["text", "number", "integer", "datetime", "date"] = "text"
     width: int = 18
 
 
@@ -121,6 +121,8 @@ def _cell(sheet: object, column: Column, value: Value) -> Any:
     cell = WriteOnlyCell(sheet, value=value)
     if column.kind == "datetime":
         cell.number_format = "dd/mm/yyyy hh:mm"
+    elif column.kind == "date":
+        cell.number_format = "dd/mm/yyyy"
     elif column.kind == "number":
         cell.number_format = "0.0"
     return cell

@@ -3,7 +3,7 @@ facilities with their status, and the same list as a streamed CSV file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
@@ -29,6 +29,7 @@ from server.errors import ErrorCode
 from server.facilities.schemas import Ownership, facility_out
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
+from server.inspections.scoring import Reason as ScoredReason
 from server.openapi import api
 from server.settings import Settings
 from server.spreadsheets import XLSX, Column, Value, csv_lines, download_headers, xlsx_chunks
@@ -118,6 +119,7 @@ CSV_COLUMNS = (
     "reasons",
     "open_actions",
     "overdue_actions",
+    "next_due",
 )
 
 
@@ -127,9 +129,10 @@ def vi_number(value: float | str) -> str:
     return text.replace(".", ",")
 
 
-def reason_vi(reason: store.ExplainedReason) -> str:
-    """One reason of a failed result in plain Vietnamese (docs/scoring.md)."""
-    items = ", ".join(check.text.vi for check in reason.items)
+def reason_vi(reason: ScoredReason, name: Callable[[str], str]) -> str:
+    """One reason of a failed result in plain Vietnamese (docs/scoring.md), its checks named
+    by ``name``."""
+    items = ", ".join(name(item_id) for item_id in reason.items)
     if reason.code == "veto":
         return f"Có sự việc loại trừ: {items}"
     if reason.code == "mandatory":
@@ -143,20 +146,25 @@ def reason_vi(reason: store.ExplainedReason) -> str:
     )
 
 
-def csv_cells(item: store.Listed) -> list[str]:
+def _explained(r: store.Reason, texts: store.Texts) -> tuple[str, str, str]:
+    """A failing inspection's checklist, failed mandatory checks and reasons in Vietnamese,
+    in the words of the version that was used."""
+    title = texts.checklist(r.form_id, r.form_version).title.vi
+
+    def name(item_id: str) -> str:
+        return texts.item_text(r.form_id, r.form_version, item_id).vi
+
+    return (
+        f"{title} v{r.form_version} ({r.score_display or '-'}, {r.completed_at[:10]})",
+        "; ".join(f"{item_id}: {name(item_id)}" for item_id in r.failed_mandatory),
+        f"{title}: " + "; ".join(reason_vi(reason, name) for reason in r.reasons),
+    )
+
+
+def csv_cells(item: store.Listed, texts: store.Texts) -> list[str]:
     """One CSV row; texts in Vietnamese, the language of the department reading it."""
     facility = item.facility
-    failing = "; ".join(
-        f"{r.title.vi} v{r.form_version} ({r.score_display or '-'}, {r.completed_at[:10]})"
-        for r in item.reasons
-    )
-    checks = "; ".join(
-        f"{check.item_id}: {check.text.vi}" for r in item.reasons for check in r.failed_mandatory
-    )
-    why = " | ".join(
-        f"{r.title.vi}: " + "; ".join(reason_vi(reason) for reason in r.reasons)
-        for r in item.reasons
-    )
+    explained = [_explained(r, texts) for r in item.reasons]
     return [
         facility["code"],
         facility["name"],
@@ -167,11 +175,12 @@ def csv_cells(item: store.Listed) -> list[str]:
         item.status,
         item.worst_score_display or "",
         item.last_completed_at or "",
-        failing,
-        checks,
-        why,
+        "; ".join(e[0] for e in explained),
+        "; ".join(e[1] for e in explained),
+        " | ".join(e[2] for e in explained),
         str(item.actions.open),
         str(item.actions.overdue),
+        item.actions.next_due or "",
     ]
 
 
@@ -190,13 +199,16 @@ XLSX_COLUMNS = (
     Column("Lý do không đạt", width=60),
     Column("Yêu cầu khắc phục chưa xong", "integer", 14),
     Column("Yêu cầu quá hạn", "integer", 12),
+    Column("Hạn khắc phục gần nhất", "date", 14),
 )
 """The CSV's columns in the same order, with Vietnamese headers and their types."""
 
 
-def xlsx_cells(item: store.Listed) -> list[Value]:
-    """One XLSX row: the CSV's texts, with the score, the date and the counts typed."""
-    row: dict[str, Value] = dict(zip(CSV_COLUMNS, csv_cells(item), strict=True))
+def xlsx_cells(item: store.Listed, texts: store.Texts) -> list[Value]:
+    """One XLSX row: the CSV's texts, with the score, the dates and the counts typed."""
+    row: dict[str, Value] = dict(zip(CSV_COLUMNS, csv_cells(item, texts), strict=True))
+    due = item.actions.next_due
+    row["next_due"] = datetime.fromisoformat(due) if due else None
     last = item.last_completed_at
     row["worst_score"] = None if item.worst_score is None else float(item.worst_score)
     row["last_inspected"] = (
@@ -223,9 +235,10 @@ def csv_stream(
     settings: Settings, who: Principal, forms: FormRegistry, query: store.ListQuery, now: str
 ) -> Iterator[str]:
     """The CSV, a chunk of rows at a time from one cursor."""
+    texts = store.Texts(forms)
     yield "\ufeff" + csv_lines([CSV_COLUMNS])
     for items in _rows(settings, who, forms, query, now):
-        yield csv_lines([csv_cells(item) for item in items])
+        yield csv_lines([csv_cells(item, texts) for item in items])
 
 
 class ComplianceController(Controller):
@@ -266,8 +279,10 @@ class ComplianceController(Controller):
         " the latest current inspection, name or the due date of the next corrective action,"
         " and paged, with how many facilities have each status under the other filters."
         " Non-compliant facilities carry"
-        " their reasons: each failing current inspection with its score and failed mandatory"
-        " checks. Departments, inspectors and admins.",
+        " their reasons: each failing current inspection with its score, the ids of its failed"
+        " mandatory checks and its reason codes; the checks' texts are in the checklist"
+        " version (GET /api/forms/{id}/{version}) and the facility's own compliance."
+        " Departments, inspectors and admins.",
     )
     def list_facilities(
         self,
@@ -334,8 +349,9 @@ class ComplianceController(Controller):
     ) -> Stream:
         now = utcnow()
         store.applicable_pairs(forms, filters.checklist)  # an unknown checklist fails here
+        texts = store.Texts(forms)
         batches = (
-            [xlsx_cells(item) for item in items]
+            [xlsx_cells(item, texts) for item in items]
             for items in _rows(settings, request.user, forms, filters, now)
         )
         return Stream(

@@ -42,6 +42,7 @@ from server.inspections.scoring import (
     StoredOutcome,
     reasons_of,
 )
+from server.inspections.scoring import Reason as ScoredReason
 from server.paging import Page
 
 Sort = Literal["status", "score", "date", "name", "due"]
@@ -154,18 +155,20 @@ class FacilityView:
 
 
 class Reason(msgspec.Struct):
-    """One failing current inspection: why a facility is non-compliant."""
+    """One failing current inspection: why a facility is non-compliant. Checks are named by
+    id only: their texts are in the checklist version (``GET /api/forms/{id}/{version}``),
+    which phones and browsers already hold, and they made the list ten times heavier."""
 
     inspection_id: str
     form_id: str
     form_version: int
-    title: Text
     score: float | None
     score_display: str | None
     completed_at: str
-    failed_mandatory: list[ReasonCheck]
-    reasons: list[ExplainedReason]
-    """Why this inspection failed, in order (docs/scoring.md)."""
+    failed_mandatory: list[str]
+    """The ids of the failed mandatory checks, in the checklist's order."""
+    reasons: list[ScoredReason]
+    """Why this inspection failed, in order (docs/scoring.md), items by id."""
 
 
 @dataclass
@@ -203,7 +206,7 @@ class ListQuery:
 # --- texts from the exact version used -----------------------------------------------------
 
 
-class _Texts:
+class Texts:
     """Item and section texts per (checklist, version), built once per request."""
 
     def __init__(self, forms: FormRegistry) -> None:
@@ -252,7 +255,7 @@ def facility_view(
     """Status, the current inspection of each applicable checklist, and the history."""
     facility = get_facility_for(db, who, code)
     applicable = forms.for_kind(facility["kind"])
-    texts = _Texts(forms)
+    texts = Texts(forms)
     current_rows = {
         row["form_id"]: row
         for row in db.query(
@@ -287,7 +290,7 @@ def facility_view(
     return FacilityView(facility, status, checklists, history)
 
 
-def _current(row: dict[str, Any], texts: _Texts, now: str) -> CurrentInspection:
+def _current(row: dict[str, Any], texts: Texts, now: str) -> CurrentInspection:
     summary = _summary_decoder.decode(row["summary"])
     form_id, version = row["form_id"], row["form_version"]
     checklist = texts.checklist(form_id, version)
@@ -326,7 +329,7 @@ def _ordered(summary: ScoreResult | StoredOutcome) -> list[FailedCheck]:
     return sorted(summary.failed_checks, key=lambda failed: not failed.mandatory)
 
 
-def _check_text(failed: FailedCheck, form_id: str, version: int, texts: _Texts) -> CheckText:
+def _check_text(failed: FailedCheck, form_id: str, version: int, texts: Texts) -> CheckText:
     item = texts.items(form_id, version).get(failed.item_id)
     return CheckText(
         item_id=failed.item_id,
@@ -584,7 +587,6 @@ def _add_details(
         kind: {c.id for c in forms.for_kind(kind) if checklist is None or c.id == checklist}
         for kind in {item.facility["kind"] for item in items}
     }
-    texts = _Texts(forms)
     worst: dict[str, float] = {}
     rows = db.execute(
         "SELECT c.facility_code, c.form_id, i.id, i.form_version, i.score, i.score_display,"
@@ -609,15 +611,10 @@ def _add_details(
                     inspection_id=insp_id,
                     form_id=form_id,
                     form_version=version,
-                    title=texts.checklist(form_id, version).title,
                     score=score,
                     score_display=display,
                     completed_at=completed_at,
-                    failed_mandatory=[
-                        ReasonCheck(f.item_id, texts.item_text(form_id, version, f.item_id))
-                        for f in failed
-                        if f.mandatory
-                    ],
-                    reasons=texts.explain(outcome, form_id, version),
+                    failed_mandatory=[f.item_id for f in failed if f.mandatory],
+                    reasons=reasons_of(outcome, forms.get(form_id, version)),
                 )
             )

@@ -65,8 +65,23 @@ def _item_column(item: Item) -> Column:
     return Column(item.id, "number" if item.kind == "number" else "text", 16)
 
 
+class _Member(msgspec.Struct):
+    name: str = ""
+    agency: str = ""
+    role: str = ""
+
+
+class _Record(msgspec.Struct):
+    """The parts of a stored record the export reads; msgspec skips the rest undecoded,
+    which a dict of the whole record would not."""
+
+    answers: dict[str, Any] = {}
+    team: list[_Member] | None = None
+    notes: dict[str, str] = {}
+
+
 _outcome = msgspec.json.Decoder(StoredOutcome)
-_record = msgspec.json.Decoder(dict[str, Any])
+_record = msgspec.json.Decoder(_Record)
 
 
 def rows(
@@ -103,14 +118,15 @@ def rows(
 def _row(row: Sequence[Any], checklist: Checklist, item_ids: list[str]) -> list[Value]:
     *head, summary, supersedes, superseded_by, payload = row
     record = _record.decode(payload)
-    answers = record.get("answers", {})
+    answers = record.answers
     return [
         *head,
-        _reasons(summary, checklist),
-        "; ".join(f"{m['name']} ({m['agency']}, {m['role']})" for m in record.get("team") or ()),
+        # Only a failed result has reasons: the others' summaries need no decoding.
+        _reasons(summary, checklist) if head[-1] == "failed" else "",
+        "; ".join(f"{m.name} ({m.agency}, {m.role})" for m in record.team or ()),
         supersedes,
         superseded_by,
-        "; ".join(f"{item}: {text}" for item, text in record.get("notes", {}).items()),
+        "; ".join(f"{item}: {text}" for item, text in record.notes.items()),
         # Answers are mostly short texts ("pass", "fail"…): those are taken as they are.
         *[a if a is None or type(a) is str else _answer(a) for a in map(answers.get, item_ids)],
     ]

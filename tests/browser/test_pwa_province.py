@@ -320,3 +320,26 @@ def test_nothing_jumps_while_it_loads(context: Any, page: Any, width: int) -> No
     page.screenshot(path=str(SCREENS / f"province-{width}.png"))
     page.locator("details.charts > summary").click()
     page.locator("details.charts").screenshot(path=str(SCREENS / f"province-charts-{width}.png"))
+
+
+def test_a_failing_site_says_why_in_its_checklists_words(page: Any, server: Server) -> None:
+    """The list names failed checks by id only; the card shows the checklist's title and the
+    checks' words from the versions on the phone, as they read on the facility screen."""
+    failing = api(server, status="non_compliant")["items"]
+    row = next(i for i in failing if any(r["failed_mandatory"] for r in i["reasons"]))
+    reason = next(r for r in row["reasons"] if r["failed_mandatory"])
+    assert "title" not in reason and isinstance(reason["failed_mandatory"][0], str)
+    form = httpx.get(
+        f"{server.url}/api/forms/{reason['form_id']}/{reason['form_version']}",
+        headers={"Authorization": f"Bearer {server.token(OFFICER)}"},
+    ).json()["definition"]
+    words = {i["id"]: i["text"]["vi"] for s in form["sections"] for i in s["items"]}
+    sign_in(page, OFFICER)
+    page.locator(LOADED).wait_for(timeout=30000)
+    page.get_by_label("Tìm theo tên hoặc mã", exact=True).fill(row["facility"]["code"])
+    card = page.locator(".province-list > li", has_text=row["facility"]["name"])
+    expect(card).to_contain_text(form["title"]["vi"], timeout=30000)
+    why = card.get_by_role("list", name="Lý do không đạt").first
+    expect(why).to_contain_text(
+        f"Tiêu chí bắt buộc không đạt: {words[reason['failed_mandatory'][0]]}"
+    )

@@ -89,3 +89,21 @@ def test_unknown_version_and_roles(client: Client, world: World) -> None:
     assert response.json()["error"]["code"] == "form.not_found"
     facility = client.get(f"{URL}.csv", params=QUERY, headers=world.auth("fac_a1"))
     assert facility.status_code == 403
+
+
+def test_team_notes_and_reasons_read_from_the_record(client: Client, world: World) -> None:
+    """The record's team and notes become their cells, a passed result has no reasons, and
+    a team starting like a formula is quoted."""
+    failed = record("A1", 3, gate_fence_secure="fail")
+    failed["notes"] = {"gate_fence_secure": "=HYPERLINK(1)"}
+    failed["team"] = [
+        {"name": "=Lê Văn A", "agency": "Sở Y tế", "role": "lead", "signature": "a" * 64},
+        {"name": "Trần Thị B", "agency": "UBND xã", "role": "member", "signature": "b" * 64},
+    ]
+    passed = record("A2", 2)
+    sync(client, world, "insp_08", [failed, passed])
+    first, second = read_csv(client, world, "admin")
+    assert first["team"] == "'=Lê Văn A (Sở Y tế, lead); Trần Thị B (UBND xã, member)"
+    assert first["notes"] == "gate_fence_secure: =HYPERLINK(1)"
+    assert first["reasons"].startswith("mandatory: gate_fence_secure")
+    assert second["result"] == "passed" and second["reasons"] == second["team"] == ""

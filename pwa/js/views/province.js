@@ -6,7 +6,7 @@
 
 import { getSession } from "../api.js";
 import { append, h, replace } from "../dom.js";
-import { number, reasonText } from "../explain.js";
+import { namesFrom, number, reasonText } from "../explain.js";
 import { t, tx, when } from "../i18n.js";
 import { exportList, FILTERS, filtersOf, keptRead, listPage, queryOf, trendsFor } from "../province.js";
 import { day } from "../dates.js";
@@ -107,10 +107,12 @@ class ProvinceScreen {
     this.drawForm();
   }
 
-  /** The checklists arrived on the phone (just signed in): offer them, unless the officer is
-   * in the middle of the form. */
+  /** The checklists arrived on the phone (just signed in): name the cards' checks and offer
+   * them as filters, unless the officer is in the middle of the form. */
   async refreshChecklists() {
     this.choices = { ...this.choices, checklists: await checklistChoices() };
+    const versions = await checklistVersions(); // the cards' checks named in their words now
+    replace(this.list, this.items.map((row) => card(row, versions)));
     const active = document.activeElement;
     const busy = (active instanceof HTMLInputElement || active instanceof HTMLSelectElement) && this.filterBox.contains(active);
     if (!busy) this.drawForm();
@@ -150,7 +152,7 @@ class ProvinceScreen {
   async load(page) {
     const seq = ++this.seq;
     this.more.disabled = true;
-    const got = await listPage(this.filters, page, PER_PAGE);
+    const [got, versions] = await Promise.all([listPage(this.filters, page, PER_PAGE), checklistVersions()]);
     if (seq !== this.seq) return; // filters changed meanwhile
     this.more.disabled = false;
     this.list.setAttribute("aria-busy", "false");
@@ -170,7 +172,7 @@ class ProvinceScreen {
     this.asOf.classList.toggle("note-offline", got.kept);
     this.total.textContent = got.data.total ? t("province.total", { shown: this.items.length, total: got.data.total }) : t("facilities.noMatch");
     this.drawCounts(got.data.counts);
-    replace(this.list, this.items.map(card));
+    replace(this.list, this.items.map((row) => card(row, versions)));
     this.more.hidden = this.items.length >= got.data.total;
   }
 
@@ -223,8 +225,8 @@ async function checklistChoices() {
   return [...titles].sort((a, b) => a[1].localeCompare(b[1], "vi"));
 }
 
-/** One site of the list. @param {any} row */
-function card(row) {
+/** One site of the list. @param {any} row @param {Map<string, any>} versions */
+function card(row, versions) {
   const f = row.facility;
   const score = row.worst_score_display ? ` ${number(row.worst_score_display)}` : "";
   const actions = row.open_actions
@@ -238,14 +240,25 @@ function card(row) {
     h("span", { class: `pill status-${row.status}`, text: `${t(`status.${row.status}`)}${score}` }),
     h("span", { class: "meta", text: t("compliance.current", { time: when(row.last_inspected_at) }) }),
     actions ? h("span", { class: row.overdue_actions ? "meta warn" : "meta", text: actions }) : null,
-    row.reasons?.length ? h("ul", { class: "details" }, row.reasons.map(describe)) : null,
+    row.reasons?.length ? h("ul", { class: "details" }, row.reasons.map((/** @type {any} */ x) => describe(x, versions))) : null,
   );
 }
 
-/** A failing current inspection: checklist, score and why it failed. @param {any} x */
-function describe(x) {
-  const title = x.title ? tx(x.title) : x.form_id || "";
+/** A failing current inspection: checklist, score and why it failed. The list names checks
+ * by id; their words come from the checklist version on the phone (pages kept before carry
+ * the words themselves). @param {any} x @param {Map<string, any>} versions */
+function describe(x, versions) {
+  const definition = versions.get(`${x.form_id}@${x.form_version}`);
+  const title = x.title ? tx(x.title) : definition ? tx(definition.title) : x.form_id || "";
+  const nameOf = namesFrom(definition);
   const score = x.score_display ? ` ${number(x.score_display)}` : "";
-  const reasons = x.reasons?.length ? h("ul", { class: "reasons", "aria-label": t("result.reasons") }, x.reasons.map((/** @type {any} */ r) => h("li", { text: reasonText(r) }))) : null;
+  const reasons = x.reasons?.length ? h("ul", { class: "reasons", "aria-label": t("result.reasons") }, x.reasons.map((/** @type {any} */ r) => h("li", { text: reasonText(r, nameOf) }))) : null;
   return h("li", null, h("span", { text: `${title}${score}` }), reasons);
+}
+
+/** Every checklist version on the phone by "id@version". @returns {Promise<Map<string, any>>} */
+async function checklistVersions() {
+  /** @type {any[]} */
+  const forms = await store.all("forms");
+  return new Map(forms.map((f) => [`${f.id}@${f.version}`, f.definition]));
 }
