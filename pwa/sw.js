@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "b6aa272d2a14a95f";
+const VERSION = "93f69fb048ce98cd";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
