@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "93f69fb048ce98cd";
+const VERSION = "e31da2775e302859";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
