@@ -5,7 +5,8 @@
 
 Prints the median of each, next to the aim from issue 4:
 - cold start offline to an interactive facility list (browser restarted, network off): < 1 s
-- rendering a 150-item checklist (a synthetic checklist added for the run): < 100 ms
+- the first screen of a 150-item checklist (a synthetic checklist added for the run; the
+  compact layout, its first slice of items drawn): < 100 ms
 - an answer tap to the answer committed in IndexedDB: < 50 ms
 - the facility screen drawn from the phone's data (10 inspections, 30 corrective actions,
   network off): < 100 ms
@@ -358,7 +359,11 @@ def main() -> int:
             f"{statistics.median(cold):.0f} ms",
             "aim < 1000 ms",
         ),
-        ("render a 150-item checklist", f"{statistics.median(renders):.0f} ms", "aim < 100 ms"),
+        (
+            "150-item checklist, first screen",
+            f"{statistics.median(renders):.0f} ms",
+            "aim < 100 ms",
+        ),
         (
             "  … every item built, in slices",
             f"{statistics.median(builds):.0f} ms",

@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "ff0bd9f6e8f7bd11";
+const VERSION = "24b5738bb2891ce6";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -26,7 +26,9 @@ export function choiceField(f) {
   const body = f.item.multiple
     ? choices.map((c) => checkbox(f, c.value, tx(c.label), Array.isArray(value) && value.includes(c.value)))
     : choices.map((c) => radio(f, c.value, tx(c.label), value === c.value));
-  return fieldset(f, h("div", { class: "options list" }, body), false);
+  // Short labels ("Có", "Không") sit side by side; longer ones take a line each.
+  const short = choices.every((c) => tx(c.label).length <= 14);
+  return fieldset(f, h("div", { class: short ? "options list short" : "options list" }, body));
 }
 
 /** @param {Field} f @param {string} value @param {string} label @param {boolean} checked */

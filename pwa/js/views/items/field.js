@@ -36,7 +36,8 @@ import { h } from "../../dom.js";
 
 /**
  * A question answered by a group of controls; the item's tools follow the answer on its
- * row unless `row` is false (a tall answer: a list, a photo, a signature).
+ * row unless `row` is false (a tall answer: a photo). A list of choices or a signature
+ * keeps them on its row too; the row wraps when the signature pad opens.
  * @param {Field} f @param {Node} body @param {boolean} [row]
  */
 export function fieldset(f, body, row = true) {

@@ -19,7 +19,7 @@ export function signatureField(f) {
     hash: () => (typeof f.value() === "string" ? /** @type {string} */ (f.value()) : undefined),
     save: (hash) => f.answer(hash),
   });
-  return fieldset(f, pad, false);
+  return fieldset(f, pad);
 }
 
 /**
