@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "24b5738bb2891ce6";
+const VERSION = "31deabfd01bf3096";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

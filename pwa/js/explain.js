@@ -90,7 +90,8 @@ export function headline(r) {
 /**
  * The live result while a checklist is being filled in. A count-graded checklist whose
  * only shortfall is the number of criteria met, with questions still open, is in
- * progress, not failed: it says "32/40 tiêu chí đạt".
+ * progress, not failed: it says "32/40 tiêu chí đạt"; once the minimum is reached, "48 tiêu chí
+ * đạt (đủ 40)".
  * @param {import("./scoring.js").ScoreResult} r
  * @param {import("./conditions.js").Checklist} checklist
  * @returns {{text: string, state: string, reasons: string[]}}
@@ -98,7 +99,12 @@ export function headline(r) {
 export function live(r, checklist) {
   const nameOf = namesFrom(checklist);
   const minimum = checklist.min_passed;
-  const progress = typeof minimum === "number" ? t("result.progress", { n: r.passed_count, min: minimum }) : "";
+  // Past the minimum, "48/40" would read as more criteria met than there are.
+  const reached = typeof minimum === "number" && r.passed_count >= minimum;
+  const progress =
+    typeof minimum === "number"
+      ? t(reached ? "result.progress_reached" : "result.progress", { n: r.passed_count, min: minimum })
+      : "";
   const counting = r.reasons.length > 0 && r.reasons.every((x) => x.code === "min_passed");
   if (r.missing_required.length && counting) {
     const score = r.score_display ? `${number(r.score_display)} · ` : "";

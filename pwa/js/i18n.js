@@ -196,6 +196,7 @@ export const CATALOGUE = {
   "result.failed": { vi: "Không đạt", en: "Failed" },
   "result.not_assessed": { vi: "Chưa đánh giá", en: "Not assessed" },
   "result.progress": { vi: "{n}/{min} tiêu chí đạt", en: "{n}/{min} criteria met" },
+  "result.progress_reached": { vi: "{n} tiêu chí đạt (đủ {min})", en: "{n} criteria met ({min} needed)" },
   "result.reasons": { vi: "Lý do không đạt", en: "Why it failed" },
   "result.recommendations": { vi: "Khuyến nghị", en: "Recommendations" },
   "reason.veto": { vi: "Có sự việc loại trừ: {items}", en: "An excluding event occurred: {items}" },

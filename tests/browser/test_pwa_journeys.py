@@ -572,6 +572,9 @@ def test_the_live_result_says_what_it_is_and_why(context: Any, page: Any, server
     question = mandatory.locator("legend .q").inner_text()
     fill_checklist(page, fail=(mandatory_id,))
     expect_text(score, "Không đạt")
+    # Past the minimum the count no longer reads as a fraction of it ("48/40").
+    expect_text(score, "tiêu chí đạt (đủ 40)")
+    assert "/40" not in score.inner_text()
     reasons = page.get_by_role("list", name="Lý do không đạt")
     expect_text(reasons.first, f"Tiêu chí bắt buộc không đạt: {question}")
     assert "," in score.inner_text().split("·")[0]  # "98,2": the Vietnamese decimal comma

@@ -179,13 +179,14 @@ class ChecklistScreen {
       }),
     );
     // The screen follows the commit: the write's callbacks need the main thread, and a slow
-    // phone would otherwise spend it rescoring before the answer is safe.
-    written.then(
-      () => this.update(),
-      () => this.update(),
-    );
+    // phone would otherwise spend it rescoring, or laying out the evidence a failed answer
+    // opens, before the answer is safe.
     const row = this.rows.get(itemId);
-    if (row && FAILED.has(/** @type {string} */ (value))) row.tools.openExtra();
+    const follow = () => {
+      if (row && FAILED.has(/** @type {string} */ (value))) row.tools.openExtra();
+      this.update();
+    };
+    written.then(follow, follow);
     if (row?.item.kind === "location" && value) this.track(this.saveDraft((i) => (i.location = /** @type {any} */ (value))));
     return written;
   }
