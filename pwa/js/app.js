@@ -378,6 +378,7 @@ async function registerServiceWorker() {
   window.addEventListener("online", ask);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") ask();
+    else store.flushToDisk().catch(() => undefined);
   });
   setInterval(ask, 60 * 60 * 1000);
   const active = reg.active || (await navigator.serviceWorker.ready).active;

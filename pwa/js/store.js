@@ -131,15 +131,18 @@ function committed(tx) {
 }
 
 /**
- * Run `fn` in one transaction and resolve after it committed (so the data is on disk
- * as far as the browser promises: "relaxed" durability is not asked for).
+ * Run `fn` in one transaction and resolve after it committed. "strict" (the default) waits
+ * until the data is flushed to disk; "relaxed" until the browser has handed it to the
+ * operating system, which survives the browser or the app being killed but not a power cut.
  * @template T
  * @param {string|string[]} stores @param {IDBTransactionMode} mode
- * @param {(tx: IDBTransaction) => Promise<T>|T} fn @returns {Promise<T>}
+ * @param {(tx: IDBTransaction) => Promise<T>|T} fn
+ * @param {IDBTransactionDurability} [durability]
+ * @returns {Promise<T>}
  */
-export async function tx(stores, mode, fn) {
+export async function tx(stores, mode, fn, durability = "strict") {
   const d = await db();
-  const t = d.transaction(stores, mode, { durability: "strict" });
+  const t = d.transaction(stores, mode, { durability });
   const finished = committed(t);
   let result;
   try {
@@ -224,17 +227,23 @@ export function inspectionsWith(status) {
  * Change one inspection inside a single transaction (read, modify, write), so the page and
  * the service worker never overwrite each other's changes. `fn` returns false to skip.
  * @param {string} id @param {(i: Inspection) => boolean|void} fn
+ * @param {IDBTransactionDurability} [durability] see `tx`
  * @returns {Promise<Inspection|undefined>}
  */
-export function updateInspection(id, fn) {
-  return tx("inspections", "readwrite", async (t) => {
-    const s = t.objectStore("inspections");
-    const current = /** @type {Inspection|undefined} */ (await done(s.get(id)));
-    if (!current) return undefined;
-    if (fn(current) === false) return current;
-    await done(s.put(current));
-    return current;
-  });
+export function updateInspection(id, fn, durability = "strict") {
+  return tx(
+    "inspections",
+    "readwrite",
+    async (t) => {
+      const s = t.objectStore("inspections");
+      const current = /** @type {Inspection|undefined} */ (await done(s.get(id)));
+      if (!current) return undefined;
+      if (fn(current) === false) return current;
+      await done(s.put(current));
+      return current;
+    },
+    durability,
+  );
 }
 
 /**
@@ -242,22 +251,44 @@ export function updateInspection(id, fn) {
  * @param {string} id @param {string} itemId @param {unknown} value
  */
 export function setAnswer(id, itemId, value) {
-  return updateInspection(id, (i) => {
-    if (i.status !== "draft") return false;
-    if (value === undefined) delete i.answers[itemId];
-    else i.answers[itemId] = value;
-    i.updated_at = new Date().toISOString();
-  });
+  // Relaxed: committed once the OS has it, which a killed app keeps; a tap is not held up
+  // by a disk flush (flushToDisk runs when the app goes to the background).
+  return updateInspection(
+    id,
+    (i) => {
+      if (i.status !== "draft") return false;
+      if (value === undefined) delete i.answers[itemId];
+      else i.answers[itemId] = value;
+      i.updated_at = new Date().toISOString();
+    },
+    "relaxed",
+  );
 }
 
 /** @param {string} id @param {string} itemId @param {string} note */
 export function setNote(id, itemId, note) {
-  return updateInspection(id, (i) => {
-    if (i.status !== "draft") return false;
-    if (note) i.notes[itemId] = note;
-    else delete i.notes[itemId];
-    i.updated_at = new Date().toISOString();
-  });
+  return updateInspection(
+    id,
+    (i) => {
+      if (i.status !== "draft") return false;
+      if (note) i.notes[itemId] = note;
+      else delete i.notes[itemId];
+      i.updated_at = new Date().toISOString();
+    },
+    "relaxed",
+  );
+}
+
+/**
+ * Put on disk what relaxed writes (answers, notes) left with the operating system: one
+ * strict transaction, whose flush of the browser's database log carries the earlier writes
+ * with it. For when the app goes to the background, where the phone may lose power.
+ */
+export async function flushToDisk() {
+  const d = await db();
+  const t = d.transaction("meta", "readwrite", { durability: "strict" });
+  t.objectStore("meta").put({ key: "flushed_at", value: new Date().toISOString() });
+  await committed(t); // no change notice: nothing any screen shows has changed
 }
 
 /**

@@ -4,8 +4,11 @@ expired sessions, conflicts and rejections. Nothing on the phone may be lost or 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -160,6 +163,64 @@ def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     assert draft["notes"][second_id] == "Thiếu biển báo"
     assert page.locator(f"#item-{text_id} textarea").input_value() == "Cửa thoát hiểm bị khóa"
     assert page.locator(f"#item-{second_id} .note textarea").input_value() == "Thiếu biển báo"
+
+
+def kill_chromium(profile: Path) -> int:
+    """SIGKILL every Chromium process of this profile, as a phone's OS kills an app; the
+    number killed."""
+    killed = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone, or not a process
+            continue
+        if f"--user-data-dir={profile}".encode() in cmdline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(proc.name), signal.SIGKILL)
+                killed += 1
+    return killed
+
+
+def test_answers_committed_survive_the_browser_being_killed(
+    persistent: Any, server: Server, tmp_path: Path
+) -> None:
+    """Answers are written with relaxed durability (handed to the OS, not flushed): a
+    SIGKILL of the whole browser right after the commits must not lose one."""
+    ctx = persistent()
+    install_idb_helper(ctx)
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    sign_in(page)
+    iid = start_inspection(page, AFTER_HOURS)
+    checks = page.locator(".item.kind-check:not([hidden])")
+    ids = [str(checks.nth(n).get_attribute("data-item")) for n in range(4)]
+    for n in range(4):
+        checks.nth(n).locator(".opt-fail" if n % 2 else ".opt-pass").click()
+    # The moment the app counts an answer as committed (bench/pwa_perf.py reads it too).
+    eventually(
+        page, "() => performance.getEntriesByName('safeschool:answer-persisted').length >= 4"
+    )
+    assert kill_chromium(tmp_path / "profile") > 0
+    with contextlib.suppress(Exception):  # its browser is gone
+        ctx.close()
+
+    ctx = persistent()
+    install_idb_helper(ctx)
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    page.goto("/#/drafts")
+    page.locator("ul.drafts a.card").first.click()
+    page.wait_for_url(f"**/#/inspection/{iid}")
+    [draft] = [i for i in inspections(page) if i["id"] == iid]
+    assert [draft["answers"].get(i) for i in ids] == ["pass", "fail", "pass", "fail"]
+    assert page.locator(f"#item-{ids[1]} .opt-fail input").is_checked()
+    # Going to the background flushes them to disk with one strict transaction.
+    page.evaluate(
+        """() => {
+          const hidden = { value: "hidden", configurable: true };
+          Object.defineProperty(document, "visibilityState", hidden);
+          document.dispatchEvent(new Event("visibilitychange"));
+        }"""
+    )
+    eventually(page, "async () => (await window.__idb('meta')).some(m => m.key === 'flushed_at')")
 
 
 def test_new_version_keeps_draft_and_outbox(browser: Any, data_dir: Path, tmp_path: Path) -> None:
