@@ -219,17 +219,33 @@ class ChecklistScreen {
       this.stickyBar(),
       hasLocationItem ? null : stampField(this.screen, { location: inspection.location, save: (loc) => this.saveDraft((i) => (i.location = loc)) }),
     );
+    // The parts below the questions read the phone's store: they load while the first
+    // questions are drawn, not before.
+    const parts = Promise.all([this.followUpPart(), this.teamPart()]);
     this.layOut();
-    // What must be fixed, then the team that signs the minutes: after the questions, before
-    // the summary.
-    this.followUp = await this.followUpPart();
-    this.team = await this.teamPart();
-    append(root, this.followUp.element, this.team.element, this.summary.element);
-    if (!readonly) append(root, this.footer());
     this.update();
     this.buildSome(FIRST_SLICE);
     requestAnimationFrame(() => performance.measure("safeschool:checklist-rendered", "safeschool:checklist-start"));
-    this.built = this.buildRest();
+    this.built = Promise.all([this.buildRest(), parts.then(([followUp, team]) => this.attach(followUp, team))]).then(() => {
+      if (this.left) return;
+      this.root.dataset.built = "true";
+      performance.measure("safeschool:checklist-built", "safeschool:checklist-start");
+    });
+    await parts;
+  }
+
+  /**
+   * What must be fixed, then the team that signs the minutes: after the questions, before
+   * the summary and the buttons.
+   * @param {{element: HTMLElement, refresh: (failed: Item[]) => void}} followUp
+   * @param {{element: HTMLElement, check: () => boolean}} team
+   */
+  attach(followUp, team) {
+    this.followUp = followUp;
+    this.team = team;
+    append(this.root, followUp.element, team.element, this.summary.element);
+    if (!this.readonly) append(this.root, this.footer());
+    this.update(); // answers given meanwhile reach the follow-up section
   }
 
   /** The team on the minutes; a draft begun before the app asked for it starts with the inspector as lead. */
@@ -349,10 +365,6 @@ class ChecklistScreen {
     while (this.queue.length && !this.left) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       this.buildSome(FIRST_SLICE);
-    }
-    if (!this.left) {
-      this.root.dataset.built = "true";
-      performance.measure("safeschool:checklist-built", "safeschool:checklist-start");
     }
   }
 
