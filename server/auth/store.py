@@ -80,10 +80,7 @@ class UserProblem(NamedTuple):
 def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[UserProblem]:
     problems: list[UserProblem] = []
     province = user.province_code
-    if (
-        province
-        and db.execute("SELECT 1 FROM provinces WHERE code = ?", [province]).fetchone() is None
-    ):
+    if province and not facilities.province_exists(db, province):
         problems.append(
             UserProblem("province_code", "province_unknown", f"unknown province {province!r}")
         )
@@ -142,13 +139,13 @@ def _commune_problems(db: sqlite_utils.Database, user: NewUser) -> list[UserProb
                 "an inspector needs a province or a list of communes",
             )
         )
+    known = facilities.commune_provinces(db, user.commune_codes)
     for code in user.commune_codes:
-        row = db.execute("SELECT province_code FROM communes WHERE code = ?", [code]).fetchone()
-        if row is None:
+        if code not in known:
             problems.append(
                 UserProblem("commune_codes", "commune_unknown", f"unknown commune {code!r}")
             )
-        elif province and row[0] != province:
+        elif province and known[code] != province:
             problems.append(
                 UserProblem(
                     "commune_codes",
@@ -214,10 +211,8 @@ def create_user(
         )
     province = user.province_code
     if user.role == "inspector" and not province and user.commune_codes:
-        row = db.execute(
-            "SELECT province_code FROM communes WHERE code = ?", [user.commune_codes[0]]
-        ).fetchone()
-        province = row[0]
+        first = user.commune_codes[0]
+        province = facilities.commune_provinces(db, [first])[first]
     if user.role == "facility":
         facility = facilities.find_ref(db, user.facility_code or "")
         province = facility.province_code if facility is not None else None

@@ -208,6 +208,24 @@ def provinces(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT code, name, name_en FROM provinces ORDER BY code"))
 
 
+def province_exists(db: sqlite_utils.Database, code: str) -> bool:
+    return db.execute("SELECT 1 FROM provinces WHERE code = ?", [code]).fetchone() is not None
+
+
+def commune_provinces(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, str]:
+    """Each commune's province, by commune code (unknown codes are left out)."""
+    found: dict[str, str] = {}
+    unique = sorted(set(codes))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for code, province in db.execute(
+            f"SELECT code, province_code FROM communes WHERE code IN ({marks})", chunk
+        ):
+            found[str(code)] = str(province)
+    return found
+
+
 def communes(db: sqlite_utils.Database, province: str | None) -> list[dict[str, Any]]:
     if province:
         return list(
