@@ -409,6 +409,11 @@ def revoke_user_sessions(
     return int(cursor.rowcount)
 
 
+def any_user(db: sqlite_utils.Database) -> bool:
+    """Whether the database holds any account at all."""
+    return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
 def user_id_by_name(db: sqlite_utils.Database, username: str) -> int:
     row = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
     if row is None:
