@@ -164,13 +164,8 @@ def _invalid(problems: list[UserProblem]) -> AppError:
     )
 
 
-def create_user(
-    db: sqlite_utils.Database,
-    user: NewUser,
-    *,
-    min_password_length: int,
-    actor_id: int | None = None,
-) -> int:
+def _account_problems(user: NewUser, min_password_length: int) -> list[UserProblem]:
+    """What is wrong with a new account's username, role and password."""
     problems: list[UserProblem] = []
     if not USERNAME_RE.match(user.username):
         problems.append(
@@ -200,7 +195,30 @@ def create_user(
                 f"password must have at most {PASSWORD_MAX_LENGTH} characters",
             )
         )
-    problems += _scope_problems(db, user)
+    return problems
+
+
+def _stored_province(db: sqlite_utils.Database, user: NewUser) -> str | None:
+    """The province stored with a new account: an inspector given only communes gets
+    theirs, a facility user gets their facility's."""
+    province = user.province_code
+    if user.role == "inspector" and not province and user.commune_codes:
+        first = user.commune_codes[0]
+        province = facilities.commune_provinces(db, [first])[first]
+    if user.role == "facility":
+        facility = facilities.find_ref(db, user.facility_code or "")
+        province = facility.province_code if facility is not None else None
+    return province
+
+
+def create_user(
+    db: sqlite_utils.Database,
+    user: NewUser,
+    *,
+    min_password_length: int,
+    actor_id: int | None = None,
+) -> int:
+    problems = _account_problems(user, min_password_length) + _scope_problems(db, user)
     if problems:
         raise _invalid(problems)
     if db.execute("SELECT 1 FROM users WHERE username = ?", [user.username]).fetchone():
@@ -209,13 +227,7 @@ def create_user(
             f"user {user.username!r} already exists",
             details=[UserProblem("username", "exists", "already taken")._asdict()],
         )
-    province = user.province_code
-    if user.role == "inspector" and not province and user.commune_codes:
-        first = user.commune_codes[0]
-        province = facilities.commune_provinces(db, [first])[first]
-    if user.role == "facility":
-        facility = facilities.find_ref(db, user.facility_code or "")
-        province = facility.province_code if facility is not None else None
+    province = _stored_province(db, user)
     password_hash = hash_password(user.password)
     with transaction(db):
         cursor = db.execute(
