@@ -21,7 +21,7 @@ from server.audit import store as audit
 from server.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from server.auth.principal import ROLES, Principal, Role
 from server.clock import iso_utc, utcnow
-from server.db import transaction
+from server.db import in_batches, transaction
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
 from server.push import store as push
@@ -522,14 +522,11 @@ def _column_by_id(
     column: Literal["display_name", "username"],
     user_ids: Collection[int],
 ) -> dict[int, str]:
-    """One column of each user, by id, in one query per 500 ids (SQLite's variable limit)."""
+    """One column of each user, by id."""
     found: dict[int, str] = {}
-    unique = sorted(set(user_ids))
-    for start in range(0, len(unique), 500):
-        chunk = unique[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for batch, marks in in_batches(user_ids):
         for user_id, value in db.execute(
-            f"SELECT id, {column} FROM users WHERE id IN ({marks})", chunk
+            f"SELECT id, {column} FROM users WHERE id IN ({marks})", batch
         ):
             found[int(user_id)] = value
     return found
