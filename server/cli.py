@@ -252,6 +252,7 @@ def cmd_revoke_sessions(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from server.db import check_integrity, connect
+    from server.inspections.store import received_totals
     from server.migrations import MIGRATIONS, check_applied
     from server.photos.replica import restore_files
     from server.replication import restore_database
@@ -274,8 +275,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     db = connect(target.database_path)
     try:
         check_applied(db, MIGRATIONS)
-        inspections = db.execute("SELECT count(*) FROM inspections").fetchone()[0]
-        latest = db.execute("SELECT max(received_at) FROM inspections").fetchone()[0]
+        inspections, latest = received_totals(db)
     finally:
         db.conn.close()
     print(f"restored {target.database_path}: {inspections} inspections, latest received"

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -21,6 +22,21 @@ from server.settings import Settings
 SQLITE_MAX_INTEGER = 2**63 - 1
 """The largest integer SQLite stores: bound every id a client sends by it (a larger one
 raises OverflowError as a query parameter), and every offset (see ``page_offset``)."""
+
+
+_Key = TypeVar("_Key", int, str)
+
+_IN_BATCH = 500
+"""Values per ``IN (…)``: well under SQLite's limit on a statement's variables."""
+
+
+def in_batches(values: Iterable[_Key]) -> Iterator[tuple[list[_Key], str]]:
+    """The distinct values, sorted, in batches of ``_IN_BATCH``, each with its placeholders
+    (``?, ?, …``): one query per batch, never one per value."""
+    unique = sorted(set(values))
+    for start in range(0, len(unique), _IN_BATCH):
+        batch = unique[start : start + _IN_BATCH]
+        yield batch, ", ".join("?" for _ in batch)
 
 
 def page_offset(page: int, per_page: int) -> int:

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from server.app import prepare_database
 from server.auth.principal import Principal
-from server.auth.store import NewUser, create_user, principal_for
+from server.auth.store import NewUser, any_user, create_user, principal_for
 from server.db import connect_settings
 from server.facilities.csv_import import import_csv, to_csv
 from server.facilities.store import all_refs
@@ -134,7 +134,7 @@ def ensure_demo_data(settings: Settings) -> bool:
         marker = db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
         if marker:
             return False
-        if db.execute("SELECT count(*) FROM users").fetchone()[0]:
+        if any_user(db):
             raise SystemExit(
                 f"{settings.database_path} already holds accounts and is not a demo database;"
                 " set SAFESCHOOL_DATABASE to another file for the demo"

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from server.auth import store as users
 from server.auth.principal import Principal
-from server.db import page_offset
+from server.db import in_batches, page_offset
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
 from server.paging import Page
@@ -266,15 +266,12 @@ def counts(
     """Unresolved and overdue actions per facility, and the next due date, for the given
     facilities."""
     found: dict[str, Counts] = {}
-    codes = sorted(set(facility_codes))
-    for start in range(0, len(codes), 500):
-        chunk = codes[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for batch, marks in in_batches(facility_codes):
         for code, unresolved_count, overdue, next_due in db.execute(
             f"SELECT facility_code, count(*), sum({OVERDUE}), min(due_date) FROM actions"
             f" WHERE state IN ('open', 'fix_reported') AND facility_code IN ({marks})"
             " GROUP BY facility_code",
-            [today, *chunk],
+            [today, *batch],
         ):
             found[code] = Counts(int(unresolved_count), int(overdue or 0), next_due)
     return found

@@ -9,6 +9,7 @@ from litestar.params import QueryParameter
 
 from server.audit import store
 from server.audit.schemas import AuditEntry
+from server.auth import store as users
 from server.auth.middleware import require_role
 from server.db import SQLITE_MAX_INTEGER
 from server.deps import Db
@@ -47,4 +48,6 @@ class AuditController(Controller):
         rows, total = store.query(
             db, store.AuditQuery(action, user_id, subject, since, until, page, per_page)
         )
-        return Page([AuditEntry(**row) for row in rows], total, page, per_page)
+        names = users.usernames(db, {row["user_id"] for row in rows if row["user_id"]})
+        entries = [AuditEntry(**row, username=names.get(row["user_id"])) for row in rows]
+        return Page(entries, total, page, per_page)

@@ -55,6 +55,8 @@ class AuditQuery:
 
 
 def query(db: sqlite_utils.Database, q: AuditQuery) -> tuple[list[dict[str, Any]], int]:
+    """A page of entries, newest first, and how many match. Actors are ids only: users
+    belong to auth, which records here, so the caller names them."""
     where: list[str] = []
     args: list[Any] = []
     for clause, value in (
@@ -71,9 +73,8 @@ def query(db: sqlite_utils.Database, q: AuditQuery) -> tuple[list[dict[str, Any]
     total = db.execute(f"SELECT count(*) FROM audit_log a WHERE {where_sql}", args).fetchone()[0]
     rows = list(
         db.query(
-            f"SELECT a.id, a.at, a.user_id, u.username, a.action, a.subject, a.details"
-            f" FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE {where_sql}"
-            f" ORDER BY a.id DESC LIMIT ? OFFSET ?",
+            f"SELECT a.id, a.at, a.user_id, a.action, a.subject, a.details"
+            f" FROM audit_log a WHERE {where_sql} ORDER BY a.id DESC LIMIT ? OFFSET ?",
             [*args, q.per_page, page_offset(q.page, q.per_page)],
         )
     )

@@ -21,7 +21,7 @@ from server.audit import store as audit
 from server.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from server.auth.principal import ROLES, Principal, Role
 from server.clock import iso_utc, utcnow
-from server.db import transaction
+from server.db import in_batches, transaction
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
 from server.push import store as push
@@ -80,10 +80,7 @@ class UserProblem(NamedTuple):
 def _scope_problems(db: sqlite_utils.Database, user: NewUser) -> list[UserProblem]:
     problems: list[UserProblem] = []
     province = user.province_code
-    if (
-        province
-        and db.execute("SELECT 1 FROM provinces WHERE code = ?", [province]).fetchone() is None
-    ):
+    if province and not facilities.province_exists(db, province):
         problems.append(
             UserProblem("province_code", "province_unknown", f"unknown province {province!r}")
         )
@@ -142,13 +139,13 @@ def _commune_problems(db: sqlite_utils.Database, user: NewUser) -> list[UserProb
                 "an inspector needs a province or a list of communes",
             )
         )
+    known = facilities.commune_provinces(db, user.commune_codes)
     for code in user.commune_codes:
-        row = db.execute("SELECT province_code FROM communes WHERE code = ?", [code]).fetchone()
-        if row is None:
+        if code not in known:
             problems.append(
                 UserProblem("commune_codes", "commune_unknown", f"unknown commune {code!r}")
             )
-        elif province and row[0] != province:
+        elif province and known[code] != province:
             problems.append(
                 UserProblem(
                     "commune_codes",
@@ -167,13 +164,8 @@ def _invalid(problems: list[UserProblem]) -> AppError:
     )
 
 
-def create_user(
-    db: sqlite_utils.Database,
-    user: NewUser,
-    *,
-    min_password_length: int,
-    actor_id: int | None = None,
-) -> int:
+def _account_problems(user: NewUser, min_password_length: int) -> list[UserProblem]:
+    """What is wrong with a new account's username, role and password."""
     problems: list[UserProblem] = []
     if not USERNAME_RE.match(user.username):
         problems.append(
@@ -203,7 +195,30 @@ def create_user(
                 f"password must have at most {PASSWORD_MAX_LENGTH} characters",
             )
         )
-    problems += _scope_problems(db, user)
+    return problems
+
+
+def _stored_province(db: sqlite_utils.Database, user: NewUser) -> str | None:
+    """The province stored with a new account: an inspector given only communes gets
+    theirs, a facility user gets their facility's."""
+    province = user.province_code
+    if user.role == "inspector" and not province and user.commune_codes:
+        first = user.commune_codes[0]
+        province = facilities.commune_provinces(db, [first])[first]
+    if user.role == "facility":
+        facility = facilities.find_ref(db, user.facility_code or "")
+        province = facility.province_code if facility is not None else None
+    return province
+
+
+def create_user(
+    db: sqlite_utils.Database,
+    user: NewUser,
+    *,
+    min_password_length: int,
+    actor_id: int | None = None,
+) -> int:
+    problems = _account_problems(user, min_password_length) + _scope_problems(db, user)
     if problems:
         raise _invalid(problems)
     if db.execute("SELECT 1 FROM users WHERE username = ?", [user.username]).fetchone():
@@ -212,15 +227,7 @@ def create_user(
             f"user {user.username!r} already exists",
             details=[UserProblem("username", "exists", "already taken")._asdict()],
         )
-    province = user.province_code
-    if user.role == "inspector" and not province and user.commune_codes:
-        row = db.execute(
-            "SELECT province_code FROM communes WHERE code = ?", [user.commune_codes[0]]
-        ).fetchone()
-        province = row[0]
-    if user.role == "facility":
-        facility = facilities.find_ref(db, user.facility_code or "")
-        province = facility.province_code if facility is not None else None
+    province = _stored_province(db, user)
     password_hash = hash_password(user.password)
     with transaction(db):
         cursor = db.execute(
@@ -414,6 +421,11 @@ def revoke_user_sessions(
     return int(cursor.rowcount)
 
 
+def any_user(db: sqlite_utils.Database) -> bool:
+    """Whether the database holds any account at all."""
+    return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
 def user_id_by_name(db: sqlite_utils.Database, username: str) -> int:
     row = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
     if row is None:
@@ -497,15 +509,26 @@ def _or(value: Any, current: Any) -> Any:
 
 def display_names(db: sqlite_utils.Database, user_ids: Collection[int]) -> dict[int, str]:
     """Each user's display name, by id (unknown ids are left out)."""
+    return _column_by_id(db, "display_name", user_ids)
+
+
+def usernames(db: sqlite_utils.Database, user_ids: Collection[int]) -> dict[int, str]:
+    """Each user's username, by id (unknown ids are left out)."""
+    return _column_by_id(db, "username", user_ids)
+
+
+def _column_by_id(
+    db: sqlite_utils.Database,
+    column: Literal["display_name", "username"],
+    user_ids: Collection[int],
+) -> dict[int, str]:
+    """One column of each user, by id."""
     found: dict[int, str] = {}
-    unique = sorted(set(user_ids))
-    for start in range(0, len(unique), 500):
-        chunk = unique[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for user_id, name in db.execute(
-            f"SELECT id, display_name FROM users WHERE id IN ({marks})", chunk
+    for batch, marks in in_batches(user_ids):
+        for user_id, value in db.execute(
+            f"SELECT id, {column} FROM users WHERE id IN ({marks})", batch
         ):
-            found[int(user_id)] = name
+            found[int(user_id)] = value
     return found
 
 

@@ -19,7 +19,14 @@ from typing import Any, Literal, NamedTuple
 import sqlite_utils
 
 from server.errors import AppError, ErrorCode
-from server.facilities.store import FACILITY_COLUMNS, UpsertResult, fold, upsert_facilities
+from server.facilities.store import (
+    FACILITY_COLUMNS,
+    UpsertResult,
+    communes,
+    fold,
+    provinces,
+    upsert_facilities,
+)
 from server.forms.schema import FACILITY_KINDS
 
 REQUIRED = ("code", "name", "kind", "ownership", "province_code", "commune_code", "commune_name")
@@ -180,11 +187,8 @@ class _Known:
     @classmethod
     def load(cls, db: sqlite_utils.Database) -> _Known:
         return cls(
-            provinces={r[0] for r in db.execute("SELECT code FROM provinces")},
-            communes={
-                r[0]: (r[1], r[2])
-                for r in db.execute("SELECT code, province_code, name FROM communes")
-            },
+            provinces={p["code"] for p in provinces(db)},
+            communes={c["code"]: (c["province_code"], c["name"]) for c in communes(db, None)},
         )
 
     def new_commune_rows(self) -> list[tuple[str, str, str]]:
@@ -290,8 +294,8 @@ def _coordinates(cells: dict[str, str], reasons: list[Reason]) -> tuple[float | 
 def import_csv(
     db: sqlite_utils.Database, text: str, *, actor_id: int | None = None
 ) -> UpsertResult:
-    rows, communes = parse(db, text)
-    return upsert_facilities(db, rows, communes, actor_id=actor_id)
+    rows, new_communes = parse(db, text)
+    return upsert_facilities(db, rows, new_communes, actor_id=actor_id)
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:

@@ -16,7 +16,7 @@ import sqlite_utils
 from server.audit import store as audit
 from server.auth.principal import Principal
 from server.clock import utcnow
-from server.db import page_offset, transaction
+from server.db import in_batches, page_offset, transaction
 from server.errors import AppError, ErrorCode
 from server.paging import Page
 
@@ -189,15 +189,12 @@ def labels(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, dict[
     """What a list shows of each facility, by code: ``facility_name``, ``facility_kind``,
     ``province_code``, ``commune_code`` and ``commune_name`` (unknown codes are left out)."""
     found: dict[str, dict[str, Any]] = {}
-    unique = sorted(set(codes))
-    for start in range(0, len(unique), 500):
-        chunk = unique[start : start + 500]
+    for batch, marks in in_batches(codes):
         rows = db.query(
             "SELECT f.code, f.name AS facility_name, f.kind AS facility_kind, f.province_code,"
             " f.commune_code, c.name AS commune_name FROM facilities f"
-            " JOIN communes c ON c.code = f.commune_code"
-            f" WHERE f.code IN ({', '.join('?' for _ in chunk)})",
-            chunk,
+            f" JOIN communes c ON c.code = f.commune_code WHERE f.code IN ({marks})",
+            batch,
         )
         for row in rows:
             found[row.pop("code")] = row
@@ -206,6 +203,21 @@ def labels(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, dict[
 
 def provinces(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT code, name, name_en FROM provinces ORDER BY code"))
+
+
+def province_exists(db: sqlite_utils.Database, code: str) -> bool:
+    return db.execute("SELECT 1 FROM provinces WHERE code = ?", [code]).fetchone() is not None
+
+
+def commune_provinces(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, str]:
+    """Each commune's province, by commune code (unknown codes are left out)."""
+    found: dict[str, str] = {}
+    for batch, marks in in_batches(codes):
+        for code, province in db.execute(
+            f"SELECT code, province_code FROM communes WHERE code IN ({marks})", batch
+        ):
+            found[str(code)] = str(province)
+    return found
 
 
 def communes(db: sqlite_utils.Database, province: str | None) -> list[dict[str, Any]]:

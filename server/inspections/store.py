@@ -16,35 +16,42 @@ from typing import Any, NamedTuple
 import msgspec
 import sqlite_utils
 
+from server.auth import store as users
 from server.clock import utcnow
 from server.db import page_offset
 from server.errors import AppError, ErrorCode
 
 
+def _name(
+    db: sqlite_utils.Database, rows: list[dict[str, Any]], id_column: str, name_column: str
+) -> list[dict[str, Any]]:
+    """Add each row's user's username (one query for all the rows; users belong to auth)."""
+    names = users.usernames(db, {row[id_column] for row in rows})
+    for row in rows:
+        row[name_column] = names[row[id_column]]
+    return rows
+
+
 def get_inspection(db: sqlite_utils.Database, inspection_id: str) -> dict[str, Any]:
-    rows = list(
-        db.query(
-            "SELECT i.*, u.username AS inspector FROM inspections i"
-            " JOIN users u ON u.id = i.inspector_id WHERE i.id = ?",
-            [inspection_id],
-        )
-    )
+    rows = list(db.query("SELECT * FROM inspections WHERE id = ?", [inspection_id]))
     if not rows:
         raise AppError(ErrorCode.INSPECTION_NOT_FOUND, f"no inspection {inspection_id!r}")
-    return rows[0]
+    return _name(db, rows, "inspector_id", "inspector")[0]
 
 
 def history(db: sqlite_utils.Database, facility_code: str) -> list[dict[str, Any]]:
     """Every inspection of a facility, newest first, amended ones included."""
-    return list(
+    rows = list(
         db.query(
-            "SELECT i.id, i.form_id, i.form_version, u.username AS inspector, i.completed_at,"
-            " i.received_at, i.score, i.score_display, i.result, i.supersedes, i.superseded_by"
-            " FROM inspections i JOIN users u ON u.id = i.inspector_id"
-            " WHERE i.facility_code = ? ORDER BY i.completed_at DESC, i.seq DESC",
+            "SELECT id, form_id, form_version, inspector_id, completed_at, received_at, score,"
+            " score_display, result, supersedes, superseded_by FROM inspections"
+            " WHERE facility_code = ? ORDER BY completed_at DESC, seq DESC",
             [facility_code],
         )
     )
+    for row in _name(db, rows, "inspector_id", "inspector"):
+        del row["inspector_id"]
+    return rows
 
 
 def kept_aside(
@@ -81,11 +88,8 @@ def kept_aside_entry(db: sqlite_utils.Database, kept_id: int) -> dict[str, Any]:
 
 
 def _kept_aside_rows(db: sqlite_utils.Database, tail: str, args: list[Any]) -> list[dict[str, Any]]:
-    rows = list(
-        db.query(
-            f"SELECT k.*, u.username FROM kept_aside k JOIN users u ON u.id = k.user_id {tail}",
-            args,
-        )
+    rows = _name(
+        db, list(db.query(f"SELECT k.* FROM kept_aside k {tail}", args)), "user_id", "username"
     )
     for row in rows:
         row["payload"] = msgspec.json.decode(row["payload"])
@@ -254,6 +258,12 @@ def keep_aside(db: sqlite_utils.Database, kept: SetAside) -> bool:
 
 
 # --- read by other domains -----------------------------------------------------------------
+
+
+def received_totals(db: sqlite_utils.Database) -> tuple[int, str | None]:
+    """How many inspections are stored, and when the latest was received (None: none)."""
+    count, latest = db.execute("SELECT count(*), max(received_at) FROM inspections").fetchone()
+    return int(count), latest
 
 
 def facility_codes(db: sqlite_utils.Database, inspection_ids: Collection[str]) -> set[str]:
