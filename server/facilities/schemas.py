@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import msgspec
 
 Ownership = Literal["public", "community", "private"]
 """Công lập, dân lập, tư thục: the one ownership vocabulary (the CSV import also takes the
 Vietnamese words)."""
-OWNERSHIPS: tuple[str, ...] = get_args(Ownership)
 
 
 class FacilityOut(msgspec.Struct):
