@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "a0546665d9085081";
+const VERSION = "0d043d2ee15abdf3";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -534,11 +534,21 @@ def test_facility_picker_search_and_filters(context: Any, page: Any) -> None:
     search = page.get_by_label("Tìm theo tên hoặc mã")
     search.fill("hoa sen dong van")  # no accents, as people type on a phone
     cards = page.locator("ul.facilities a.card")
+    # The unfiltered list holds that site too: wait for the search to narrow it.
+    eventually(
+        page,
+        "() => { const cards = [...document.querySelectorAll('ul.facilities a.card')];"
+        " return cards.length > 0 && cards.every(c => c.innerText.includes('Đồng Văn')); }",
+    )
     expect_text(page.locator("ul.facilities"), "Hoa Sen Đồng Văn")
-    assert all("Đồng Văn" in c.inner_text() for c in cards.all())
     search.fill("")
     page.get_by_label("Loại hình").select_option(label="Mầm non")
     page.get_by_label("Xã, phường").select_option(label="Xã Hàm Yên")
+    eventually(
+        page,
+        "() => { const cards = [...document.querySelectorAll('ul.facilities a.card')];"
+        " return cards.length > 0 && cards.every(c => c.innerText.includes('Xã Hàm Yên')); }",
+    )
     texts = [c.inner_text() for c in cards.all()]
     assert texts and all("Mầm non" in t and "Xã Hàm Yên" in t for t in texts)
     assert all(c.locator(".pill").count() == 1 for c in cards.all())  # last known status

@@ -40,16 +40,18 @@ export async function render(root, ctx) {
     if (syncStatus.textContent !== lines.join(" ")) replace(syncStatus, ...lines.map((line) => h("p", { text: line })));
   }
 
+  // Loads overlap (a sync writes several times in a row): only the latest one draws, so a
+  // slower, older one never puts back what was true before.
+  let latest = 0;
   async function load() {
+    const mark = ++latest;
     const items = await mine(ctx);
     const fixes = (await store.all("fixes")).filter(fixPending);
-    if (!items.length && !fixes.length) {
-      replace(list, h("li", { class: "empty", text: t("outbox.empty") }));
-    } else {
-      const cards = [];
-      for (const i of items) cards.push(await inspectionCard(i, ctx));
-      replace(list, cards, fixes.map(fixCard));
-    }
+    const cards = [];
+    for (const i of items) cards.push(await inspectionCard(i, ctx));
+    if (mark !== latest) return;
+    if (!items.length && !fixes.length) replace(list, h("li", { class: "empty", text: t("outbox.empty") }));
+    else replace(list, cards, fixes.map(fixCard));
     showStatus();
   }
 
@@ -57,7 +59,8 @@ export async function render(root, ctx) {
   await load();
   return {
     onChange: (/** @type {string[]} */ stores) => {
-      if (stores.includes("inspections") || stores.includes("meta") || stores.includes("fixes")) load();
+      // forms: a card names the items of its checklist version once the phone has it
+      if (["inspections", "meta", "fixes", "forms"].some((name) => stores.includes(name))) load();
     },
     onSync: () => load(),
     leave: () => {
