@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0d043d2ee15abdf3";
+const VERSION = "ba26d903cd25d0da";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -152,6 +152,8 @@ class ChecklistScreen {
     this.team = null;
     /** @type {{element: HTMLElement, refresh: (failed: Item[]) => void}|null} */
     this.followUp = null;
+    /** A rescore is waiting for the next frame (updateSoon). */
+    this.updating = false;
   }
 
   /** @param {Promise<unknown>} p */
@@ -184,7 +186,7 @@ class ChecklistScreen {
     const row = this.rows.get(itemId);
     const follow = () => {
       if (row && FAILED.has(/** @type {string} */ (value))) row.tools.openExtra();
-      this.update();
+      this.updateSoon();
     };
     written.then(follow, follow);
     if (row?.item.kind === "location" && value) this.track(this.saveDraft((i) => (i.location = /** @type {any} */ (value))));
@@ -382,6 +384,16 @@ class ChecklistScreen {
   }
 
   /** Rescore and show/hide items; cheap enough to run on every answer. */
+  /** Rescore once before the next frame, however many answers were committed meanwhile. */
+  updateSoon() {
+    if (this.updating) return;
+    this.updating = true;
+    requestAnimationFrame(() => {
+      this.updating = false;
+      this.update();
+    });
+  }
+
   update() {
     const { answers } = this;
     const result = score(this.def, answers);
