@@ -530,7 +530,13 @@ def test_discarding_a_draft_asks_first(context: Any, page: Any) -> None:
 def test_facility_picker_search_and_filters(context: Any, page: Any) -> None:
     install_idb_helper(context)
     sign_in(page)
+    # Type only into the screen that stays: a render still in flight (the one signing in
+    # started, or the one this navigation starts) would replace it, and the text with it.
+    drawn = "() => performance.getEntriesByName('safeschool:facilities-ready').length"
+    before = page.evaluate(drawn)
+    renders = page.url.split("#", 1)[-1] != "/facilities"
     page.goto("/#/facilities")
+    eventually(page, f"() => ({drawn})() > {before if renders else 0}")
     search = page.get_by_label("Tìm theo tên hoặc mã")
     search.fill("hoa sen dong van")  # no accents, as people type on a phone
     cards = page.locator("ul.facilities a.card")
