@@ -224,19 +224,20 @@ export function inspectionsWith(status) {
 }
 
 /**
- * Change one inspection inside a single transaction (read, modify, write), so the page and
- * the service worker never overwrite each other's changes. `fn` returns false to skip.
- * @param {string} id @param {(i: Inspection) => boolean|void} fn
- * @param {IDBTransactionDurability} [durability] see `tx`
- * @returns {Promise<Inspection|undefined>}
+ * Change one record inside a single transaction (read, modify, write), so the page and the
+ * service worker never overwrite each other's changes. `fn` returns false to skip.
+ * @template T
+ * @param {string} name the object store @param {string} id @param {(record: T) => boolean|void} fn
+ * @param {IDBTransactionDurability} durability see `tx`
+ * @returns {Promise<T|undefined>}
  */
-export function updateInspection(id, fn, durability = "strict") {
+function updateRecord(name, id, fn, durability) {
   return tx(
-    "inspections",
+    name,
     "readwrite",
     async (t) => {
-      const s = t.objectStore("inspections");
-      const current = /** @type {Inspection|undefined} */ (await done(s.get(id)));
+      const s = t.objectStore(name);
+      const current = /** @type {T|undefined} */ (await done(s.get(id)));
       if (!current) return undefined;
       if (fn(current) === false) return current;
       await done(s.put(current));
@@ -244,6 +245,16 @@ export function updateInspection(id, fn, durability = "strict") {
     },
     durability,
   );
+}
+
+/**
+ * Change one inspection in a single transaction (`updateRecord`).
+ * @param {string} id @param {(i: Inspection) => boolean|void} fn
+ * @param {IDBTransactionDurability} [durability] see `tx`
+ * @returns {Promise<Inspection|undefined>}
+ */
+export function updateInspection(id, fn, durability = "strict") {
+  return updateRecord("inspections", id, fn, durability);
 }
 
 /**
@@ -385,19 +396,12 @@ export function fixesWith(status) {
 }
 
 /**
- * Change one report in a single transaction, as `updateInspection`.
+ * Change one report in a single transaction (`updateRecord`).
  * @param {string} id @param {(f: FixReport) => boolean|void} fn
  * @returns {Promise<FixReport|undefined>}
  */
 export function updateFix(id, fn) {
-  return tx("fixes", "readwrite", async (t) => {
-    const s = t.objectStore("fixes");
-    const current = /** @type {FixReport|undefined} */ (await done(s.get(id)));
-    if (!current) return undefined;
-    if (fn(current) === false) return current;
-    await done(s.put(current));
-    return current;
-  });
+  return updateRecord("fixes", id, fn, "strict");
 }
 
 // --- change notifications -----------------------------------------------------------------
