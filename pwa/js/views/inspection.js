@@ -247,7 +247,9 @@ class ChecklistScreen {
     this.team = team;
     append(this.root, followUp.element, team.element, this.summary.element);
     if (!this.readonly) append(this.root, this.footer());
-    this.update(); // answers given meanwhile reach the follow-up section
+    // Answers given meanwhile were rescored without it: show their failures (this.shown is
+    // that rescore's visible items).
+    followUp.refresh(failures(this.def, this.answers, this.shown));
   }
 
   /** The team on the minutes; a draft begun before the app asked for it starts with the inspector as lead. */
@@ -383,7 +385,6 @@ class ChecklistScreen {
     return h("div", { class: "footer" }, this.message, completeButton, discardButton);
   }
 
-  /** Rescore and show/hide items; cheap enough to run on every answer. */
   /** Rescore once before the next frame, however many answers were committed meanwhile. */
   updateSoon() {
     if (this.updating) return;
@@ -394,6 +395,7 @@ class ChecklistScreen {
     });
   }
 
+  /** Rescore and show/hide items; cheap enough to run on every answer. */
   update() {
     const { answers } = this;
     const result = score(this.def, answers);
