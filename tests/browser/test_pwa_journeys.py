@@ -126,6 +126,18 @@ def expect_text(locator: Any, text: str, timeout: float = 15) -> None:
         time.sleep(0.1)
 
 
+def reopen_draft(persistent: Any, iid: str) -> Any:
+    """Start the browser again on its profile and open the draft from the drafts list, as
+    the inspector would; the page."""
+    ctx = persistent()
+    install_idb_helper(ctx)
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    page.goto("/#/drafts")
+    page.locator("ul.drafts a.card").first.click()
+    page.wait_for_url(f"**/#/inspection/{iid}")
+    return page
+
+
 def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     ctx = persistent()
     install_idb_helper(ctx)
@@ -150,12 +162,7 @@ def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     )
     ctx.close()
 
-    ctx = persistent()
-    install_idb_helper(ctx)
-    page = ctx.pages[0] if ctx.pages else ctx.new_page()
-    page.goto("/#/drafts")
-    page.locator("ul.drafts a.card").first.click()
-    page.wait_for_url(f"**/#/inspection/{iid}")
+    page = reopen_draft(persistent, iid)
     assert page.locator(f"#item-{first_id} .opt-fail input").is_checked()
     [draft] = [i for i in inspections(page) if i["id"] == iid]
     assert draft["answers"][first_id] == "fail"
@@ -203,12 +210,7 @@ def test_answers_committed_survive_the_browser_being_killed(
     with contextlib.suppress(Exception):  # its browser is gone
         ctx.close()
 
-    ctx = persistent()
-    install_idb_helper(ctx)
-    page = ctx.pages[0] if ctx.pages else ctx.new_page()
-    page.goto("/#/drafts")
-    page.locator("ul.drafts a.card").first.click()
-    page.wait_for_url(f"**/#/inspection/{iid}")
+    page = reopen_draft(persistent, iid)
     [draft] = [i for i in inspections(page) if i["id"] == iid]
     assert [draft["answers"].get(i) for i in ids] == ["pass", "fail", "pass", "fail"]
     assert page.locator(f"#item-{ids[1]} .opt-fail input").is_checked()
