@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "9a4ce2d743fcb258";
+const VERSION = "00afbb37ad9224a5";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -246,10 +246,11 @@ export const CATALOGUE = {
   "insp.outcome": { vi: "Kết quả: {result}", en: "Result: {result}" },
   "team.title": { vi: "Đoàn kiểm tra", en: "Inspection team" },
   "team.help": {
-    vi: "Ghi họ tên, cơ quan và vai trò của từng thành viên; mỗi người ký tên. Đại diện cơ sở ký ở cuối phiếu.",
-    en: "Write each member's name, agency and role; each member signs. The facility's representative signs at the end of the checklist.",
+    vi: "Mỗi thành viên ký tên; đại diện cơ sở ký ở cuối phiếu.",
+    en: "Each member signs; the facility's representative signs at the end of the checklist.",
   },
   "team.member": { vi: "Thành viên {n}", en: "Member {n}" },
+  "team.edit": { vi: "Sửa thông tin", en: "Edit details" },
   "team.name": { vi: "Họ và tên", en: "Full name" },
   "team.agency": { vi: "Cơ quan", en: "Agency" },
   "team.role.lead": { vi: "Trưởng đoàn", en: "Team lead" },

@@ -674,6 +674,10 @@ def test_the_team_is_written_signed_and_sent(context: Any, page: Any, server: Se
     iid = start_inspection(page, AFTER_HOURS)
     team = page.get_by_role("region", name="Đoàn kiểm tra")
     lead = team.locator("li.member").first
+    # The pre-filled lead shows as one line with the signature; the rest is behind "Sửa".
+    assert "· Trưởng đoàn" in lead.locator(".member-head").inner_text()
+    assert lead.get_by_role("radio", name="Trưởng đoàn").count() == 0
+    lead.get_by_text("Sửa thông tin").click()
     assert lead.get_by_role("radio", name="Trưởng đoàn").is_checked()
     team.get_by_role("button", name="Thêm thành viên").click()
     member = team.locator("li.member").nth(1)

@@ -10,7 +10,8 @@ import { signaturePad } from "./items/signature.js";
 /** @typedef {import("./items/field.js").Screen} Screen */
 /**
  * @typedef {{screen: Screen, members: (TeamMember & {key: string})[], persist: () => Promise<unknown>,
- *   draw: () => void, agencyList: string}} Team what every member's card works with
+ *   draw: () => void, agencyList: string, editing: Set<string>}} Team what every member's card
+ *   works with; `editing`: the members whose details are open, kept across redraws
  */
 
 /**
@@ -46,7 +47,7 @@ export function teamSection(screen, o) {
   const persist = () => screen.track(o.save(members.map(({ key, ...m }) => m)));
 
   /** @type {Team} */
-  const team = { screen, members, persist, draw: () => draw(), agencyList };
+  const team = { screen, members, persist, draw: () => draw(), agencyList, editing: new Set() };
   function draw() {
     replace(list, members.map((m, n) => memberCard(team, m, n)));
   }
@@ -59,7 +60,9 @@ export function teamSection(screen, o) {
         text: t("team.add"),
         onclick: () => {
           const role = members.some((m) => m.role === "lead") ? "member" : "lead";
-          members.push({ name: "", agency: "", role, key: uid("member") });
+          const key = uid("member");
+          members.push({ name: "", agency: "", role, key });
+          team.editing.add(key);
           persist();
           draw();
           /** @type {HTMLInputElement|null} */ (list.lastElementChild?.querySelector("input") ?? null)?.focus();
@@ -82,29 +85,79 @@ export function teamSection(screen, o) {
     const found = teamProblems(members);
     problem.textContent = found.map((key) => t(key)).join(" ");
     problem.hidden = !found.length;
+    // Open what needs writing in, so the problem is in sight.
+    const unnamed = members.filter((m) => !m.name.trim() || !m.agency.trim());
+    if (unnamed.length) {
+      for (const m of unnamed) team.editing.add(m.key);
+      draw();
+    }
     return !found.length;
   }
   return { element, check };
 }
 
 /**
- * One member's card: name, agency, role (one lead: choosing a new one makes the previous
- * lead a member), signature, and a button to remove them.
+ * One member's card: who they are and their signature on one or two lines; the name,
+ * agency and role (one lead: choosing a new one makes the previous lead a member) and the
+ * remove button behind "Sửa", open while the name or agency is missing.
  * @param {Team} team @param {TeamMember & {key: string}} m @param {number} n
  */
 function memberCard(team, m, n) {
-  const { screen, members, persist, draw, agencyList } = team;
+  const { screen, persist, editing } = team;
   const label = () => m.name.trim() || t("team.member", { n: n + 1 });
+  const who = h("strong", { text: label() });
+  const agencyLine = h("span", { class: "agency", text: m.agency });
+  const head = h(
+    "p",
+    { class: "member-head" },
+    who,
+    ` · ${t(`team.role.${m.role}`)}`,
+    h("br"),
+    agencyLine,
+  );
+  const shown = () => {
+    who.textContent = label();
+    agencyLine.textContent = m.agency;
+  };
+  const signature = signaturePad(screen, {
+    key: m.key,
+    label: label(),
+    hash: () => m.signature,
+    save: (hash) => {
+      m.signature = hash;
+      return persist();
+    },
+  });
+  if (screen.readonly) return h("li", { class: "card member" }, head, signature);
+  const edit = h(
+    "details",
+    { class: "member-edit", open: editing.has(m.key) || !m.name.trim() || !m.agency.trim() },
+    h("summary", null, t("team.edit"), h("span", { class: "visually-hidden", text: `: ${label()}` })),
+    h("div", { class: "fields" }, ...memberFields(team, m, label, shown)),
+  );
+  edit.addEventListener("toggle", () => (edit.open ? editing.add(m.key) : editing.delete(m.key)));
+  return h("li", { class: "card member" }, head, signature, edit);
+}
+
+/**
+ * A member's name, agency and role, and the button that removes them.
+ * @param {Team} team @param {TeamMember & {key: string}} m
+ * @param {() => string} label @param {() => void} shown redraws the card's head
+ */
+function memberFields(team, m, label, shown) {
+  const { screen, members, persist, draw, agencyList } = team;
   const nameId = uid("name");
   const agencyId = uid("agency");
-  const name = h("input", { id: nameId, type: "text", autocomplete: "name", value: m.name, disabled: screen.readonly });
+  const name = h("input", { id: nameId, type: "text", autocomplete: "name", value: m.name });
   name.addEventListener("input", () => {
     m.name = name.value;
+    shown();
     persist();
   });
-  const agency = h("input", { id: agencyId, type: "text", list: agencyList, value: m.agency, disabled: screen.readonly });
+  const agency = h("input", { id: agencyId, type: "text", list: agencyList, value: m.agency });
   agency.addEventListener("input", () => {
     m.agency = agency.value;
+    shown();
     persist();
   });
   const roles = /** @type {const} */ (["lead", "member"]).map((role) => {
@@ -115,41 +168,27 @@ function memberCard(team, m, n) {
       for (const other of members) if (role === "lead" && other !== m && other.role === "lead") other.role = "member";
       m.role = role;
       persist();
-      if (role === "lead") draw();
+      draw();
     });
     return h("label", { class: `opt opt-${role}` }, input, h("span", { text: t(`team.role.${role}`) }));
   });
-  const remove = screen.readonly
-    ? null
-    : h("button", {
-        type: "button",
-        class: "secondary small",
-        text: t("team.remove", { name: label() }),
-        onclick: () => {
-          members.splice(members.indexOf(m), 1);
-          screen.unsaved.delete(m.key);
-          persist();
-          draw();
-        },
-      });
-  return h(
-    "li",
-    { class: "card member" },
+  const remove = h("button", {
+    type: "button",
+    class: "secondary small",
+    text: t("team.remove", { name: label() }),
+    onclick: () => {
+      members.splice(members.indexOf(m), 1);
+      screen.unsaved.delete(m.key);
+      persist();
+      draw();
+    },
+  });
+  return [
     h("label", { for: nameId, text: t("team.name") }),
     name,
     h("label", { for: agencyId, text: t("team.agency") }),
     agency,
-    h("fieldset", { class: "options n2", disabled: screen.readonly }, h("legend", { class: "visually-hidden", text: t("team.roleOf", { name: label() }) }), ...roles),
-    h("p", { class: "label", text: t("team.signature") }),
-    signaturePad(screen, {
-      key: m.key,
-      label: label(),
-      hash: () => m.signature,
-      save: (hash) => {
-        m.signature = hash;
-        return persist();
-      },
-    }),
+    h("fieldset", { class: "options n2" }, h("legend", { class: "visually-hidden", text: t("team.roleOf", { name: label() }) }), ...roles),
     remove,
-  );
+  ];
 }
