@@ -49,6 +49,20 @@ export function replace(el, ...children) {
 }
 
 /**
+ * Set an element's text, class or attribute only when it changes: a screen redrawn after
+ * every tap then restyles and lays out only what changed, not every counter it rewrites.
+ * @param {Element} el @param {string} text
+ */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** @param {Element} el @param {string} name @param {string} value */
+export function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/**
  * Save a file made on the phone or fetched with the token (the fetch carries the bearer
  * token, a plain link could not): through an object URL and a link with a download name.
  * @param {Blob} blob @param {string} name

@@ -13,7 +13,7 @@
 import { isMine } from "../account.js";
 import { agencies, refreshAgencies } from "../agencies.js";
 import { getForm } from "../data.js";
-import { append, h, replace } from "../dom.js";
+import { append, h, replace, setAttr, setText } from "../dom.js";
 import { live } from "../explain.js";
 import { t, tx } from "../i18n.js";
 import { icon } from "../icons.js";
@@ -411,9 +411,9 @@ class ChecklistScreen {
       const done = required.filter((i) => isAnswered(answers[i.id])).length;
       const failed = s.items.filter((i) => result.visible.has(i.id) && FAILED.has(/** @type {string} */ (answers[i.id])));
       const text = t("insp.sectionProgress", { done, total: required.length });
-      s.count.textContent = failed.length ? `${text} · ${t("insp.sectionFailed", { n: failed.length })}` : text;
-      s.progress.max = Math.max(1, required.length);
-      s.progress.value = done;
+      setText(s.count, failed.length ? `${text} · ${t("insp.sectionFailed", { n: failed.length })}` : text);
+      setAttr(s.progress, "max", String(Math.max(1, required.length)));
+      setAttr(s.progress, "value", String(done));
       this.index.show(s.entry, done, required.length, failed.length);
       counts.answered += done;
       counts.total += required.length;
@@ -559,15 +559,19 @@ function summaryPanel(label) {
    * @param {{answered: number, total: number, failed: number, mandatoryFailed: number, missing: number}} c
    */
   function show(explained, c) {
-    score.textContent = barScore.textContent = explained.text;
-    score.className = `score result-${explained.state}`;
-    barScore.className = `bar-score result-${explained.state}`;
-    replace(reasons, explained.reasons.map((text) => h("li", { text })));
+    setText(score, explained.text);
+    setText(barScore, explained.text);
+    setAttr(score, "class", `score result-${explained.state}`);
+    setAttr(barScore, "class", `bar-score result-${explained.state}`);
+    if (reasons.dataset.shown !== explained.reasons.join("\n")) {
+      reasons.dataset.shown = explained.reasons.join("\n");
+      replace(reasons, explained.reasons.map((text) => h("li", { text })));
+    }
     reasons.hidden = !explained.reasons.length;
-    remaining.textContent = ` · ${c.missing ? t("insp.remaining", { n: c.missing }) : t("insp.allAnswered")}`;
-    overall.max = Math.max(1, c.total);
-    overall.value = c.total - c.missing;
-    overall.setAttribute("aria-valuetext", remaining.textContent);
+    setText(remaining, ` · ${c.missing ? t("insp.remaining", { n: c.missing }) : t("insp.allAnswered")}`);
+    setAttr(overall, "max", String(Math.max(1, c.total)));
+    setAttr(overall, "value", String(c.total - c.missing));
+    setAttr(overall, "aria-valuetext", /** @type {string} */ (remaining.textContent));
     /** @type {[string, string, string][]} */
     const rows = [
       [t("insp.sumAnswered"), t("insp.sumOf", { n: c.answered, total: c.total }), ""],
@@ -612,8 +616,8 @@ function sectionIndex() {
   /** @param {HTMLElement} entry @param {number} done @param {number} total @param {number} nFailed */
   function show(entry, done, total, nFailed) {
     const [progress, failed] = /** @type {HTMLElement[]} */ ([...entry.children].slice(1));
-    progress.textContent = `${done}/${total}`;
-    failed.textContent = nFailed ? t("insp.sectionFailed", { n: nFailed }) : "";
+    setText(progress, `${done}/${total}`);
+    setText(failed, nFailed ? t("insp.sectionFailed", { n: nFailed }) : "");
     entry.classList.toggle("complete", done === total);
   }
   return { panel, toggle, add, show };
