@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "94fbfeb23c48b619";
+const VERSION = "7a91e8601a98b57e";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

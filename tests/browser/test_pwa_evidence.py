@@ -69,7 +69,7 @@ def test_evidence_on_checks_kept_offline_removed_and_sent(
     # Offline, on a check: the control is named after the item, the photo is reduced and
     # stored at once, the draft points to it.
     label = add_evidence(page, first, png_bytes(2400, 1800))
-    question = page.locator(f"#item-{first} legend .q").inner_text()
+    question = page.locator(f"#item-{first} legend .q").text_content()
     assert label == f"Thêm ảnh minh chứng cho mục: {question}"
     add_evidence(page, second, png_bytes(640, 480))
     add_evidence(page, second, png_bytes(500, 400))

@@ -40,7 +40,7 @@ def failing_checks(page: Any, n: int) -> list[tuple[str, str]]:
         found.append(
             (
                 str(row.get_attribute("id")).removeprefix("item-"),
-                row.locator("legend .q").inner_text(),
+                row.locator("legend .q").text_content(),
             )
         )
     return found

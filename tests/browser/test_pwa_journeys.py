@@ -648,7 +648,7 @@ def test_the_live_result_says_what_it_is_and_why(context: Any, page: Any, server
 
     mandatory = page.locator(".item.kind-check:not([hidden]):has(.pill.mandatory)").last
     mandatory_id = str(mandatory.get_attribute("id")).removeprefix("item-")
-    question = mandatory.locator("legend .q").inner_text()
+    question = mandatory.locator("legend .q").text_content()
     fill_checklist(page, fail=(mandatory_id,))
     expect_text(score, "Không đạt")
     # Past the minimum the count no longer reads as a fraction of it ("48/40").

@@ -146,7 +146,7 @@ def test_checks_are_radio_groups_with_accessible_names(context: Any, page: Any) 
     start_inspection(page, AFTER_HOURS_DEFAULT)
     # A counted check: failing an advisory one is a recommendation, never "Không đạt".
     check = page.locator(".item.kind-check:not([hidden]):not(:has(.pill.advisory))").first
-    question = check.locator("legend .q").inner_text()
+    question = check.locator("legend .q").text_content()
     group = page.get_by_role("group", name=question)
     assert group.get_by_role("radio", name="Đạt", exact=True).count() == 1
     assert group.get_by_role("radio", name="Không đạt", exact=True).count() == 1

@@ -58,13 +58,13 @@ def test_a_failed_inspection_is_explained_to_every_role(
     assert "phiên bản 2" in page.locator(".meta").first.inner_text()
     mandatory = page.locator(".item.kind-check:not([hidden]):has(.pill.mandatory)").last
     check_id = str(mandatory.get_attribute("id")).removeprefix("item-")
-    check = mandatory.locator("legend .q").inner_text()
+    check = mandatory.locator("legend .q").text_content()
     fail = [check_id]
     event = ""
     if veto:
         item = page.locator(".item.kind-veto:not([hidden])").first
         fail.append(str(item.get_attribute("id")).removeprefix("item-"))
-        event = item.locator("legend .q").inner_text()
+        event = item.locator("legend .q").text_content()
     fill_checklist(page, fail=tuple(fail))
 
     # On the phone, live: the result and why, in words.
