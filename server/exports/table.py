@@ -118,7 +118,7 @@ def rows(
     cursor = db.execute(
         "SELECT i.id, f.code, f.name, f.kind, f.ownership, p.name, c.name, u.username,"
         " i.started_at, i.completed_at, i.received_at, i.score, i.result, i.summary,"
-        " i.supersedes, i.superseded_by, i.payload FROM inspections i"
+        " i.supersedes, i.superseded_by, CAST(i.payload AS BLOB) FROM inspections i"
         " JOIN facilities f ON f.code = i.facility_code"
         " JOIN communes c ON c.code = f.commune_code JOIN provinces p ON p.code = f.province_code"
         " JOIN users u ON u.id = i.inspector_id"
