@@ -17,7 +17,8 @@ Measured 2026-12-02, national scale (general-school-safety v2: 305,419 inspectio
 of CSV, 75 MB gzipped), 2 cores shared with other sessions (load average 1 to 4), medians
 of 5 rounds: sqlite3 8.0 s; gzipped 20.8 s (2.59x); uncompressed 16.3 s (2.03x); peak
 memory 120 MB. Before typed decoding (same day, 3 alternating rounds, gzipped, load 1 to
-7): 30.4 s against 9.0 s (3.39x), and 21.6 s (2.41x) after.
+7): 30.4 s against 9.0 s (3.39x), and 21.6 s (2.41x) after; in a later, quieter run of 3
+rounds, 17.9 s against 7.2 s (2.49x).
 
 Where the time goes (CPU seconds at a tenth of the scale, 30,703 rows, same CSV): the
 query and its cursor read from Python 0.5 (the CLI's whole run takes 0.67 s wall), msgspec
@@ -25,9 +26,10 @@ decoding the records 0.22, spreading them into cells 0.25, ``csv.writer`` 0.35, 
 level 5 0.4 (level 1: 0.2 s and 15% more bytes). Tried and left out: spreading the answers
 in SQL with ``json_extract`` (SQLite 3.40 parses each payload per call: 2.6 s for the same
 rows, against 0.7 s reading the payloads); a thread making the next chunk while the last
-is gzipped (no gain in medians on the shared machine, 10 to 17 MB more memory); an index
-on (form_id, form_version, completed_at, seq) (no sort: the CLI drops to 0.40 s, and both
-sides gain the same seconds, so the ratio grows).
+is gzipped (twice 3 alternating national rounds: medians 28.4 against 26.0 s and 18.6
+against 17.9 s without it, and 17 MB more memory); an index on (form_id, form_version,
+completed_at, seq) (no sort: the CLI drops to 0.40 s, and both sides gain the same
+seconds, so the ratio grows).
 """
 
 from __future__ import annotations
