@@ -142,22 +142,22 @@ class _Spreader:
         self._for_csv = for_csv
 
     def __call__(self, row: Sequence[Any]) -> list[Value]:
-        *head, summary, supersedes, superseded_by, payload = row
         try:
-            record = self._answers.decode(payload)
+            record = self._answers.decode(row[16])
         except msgspec.ValidationError:
             cells = _row(row, self._checklist, self._item_ids)
             if self._for_csv:
                 return [spreadsheet_safe(c) if type(c) is str else c for c in cells]
             return cells
+        team, notes = record.team, record.notes
         cells = [
-            *head,
+            *row[:13],
             # Only a failed result has reasons: the others' summaries need no decoding.
-            _reasons(summary, self._checklist) if head[-1] == "failed" else "",
-            "; ".join(f"{m.name} ({m.agency}, {m.role})" for m in record.team or ()),
-            supersedes,
-            superseded_by,
-            "; ".join(f"{item}: {text}" for item, text in record.notes.items()),
+            _reasons(row[13], self._checklist) if row[12] == "failed" else "",
+            _team(team) if team else "",
+            row[14],
+            row[15],
+            "; ".join(f"{item}: {text}" for item, text in notes.items()) if notes else "",
             *self._answers.cells(record),
         ]
         starts = FORMULA_STARTS
@@ -168,6 +168,10 @@ class _Spreader:
         return cells
 
 
+def _team(team: Sequence[_Member]) -> str:
+    return "; ".join(f"{m.name} ({m.agency}, {m.role})" for m in team)
+
+
 def _row(row: Sequence[Any], checklist: Checklist, item_ids: list[str]) -> list[Value]:
     *head, summary, supersedes, superseded_by, payload = row
     record = _record.decode(payload)
@@ -175,7 +179,7 @@ def _row(row: Sequence[Any], checklist: Checklist, item_ids: list[str]) -> list[
     return [
         *head,
         _reasons(summary, checklist) if head[-1] == "failed" else "",
-        "; ".join(f"{m.name} ({m.agency}, {m.role})" for m in record.team or ()),
+        _team(record.team or ()),
         supersedes,
         superseded_by,
         "; ".join(f"{item}: {text}" for item, text in record.notes.items()),
