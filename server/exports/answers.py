@@ -5,9 +5,10 @@ dict and then looking at each value in Python cost more than reading the rows fr
 instead msgspec decodes them into a struct made for the version, each item typed by what
 intake accepts for its kind (``server.inspections.validation``), and ``attrgetter`` picks
 the cells in order. Only the few cells a type cannot settle (texts, lists, locations) are
-looked at one by one. A record that does not fit the types (an unanswered ``""`` or ``[]``
-where a check is expected, an older record) raises ``ValidationError``: the caller then
-spreads it the slow, general way, so the cells are the same either way.
+looked at one by one. A record that does not fit the types (an unanswered ``[]`` where a
+check is expected, a value intake would refuse today) raises ``ValidationError``: the
+caller then spreads it the slow, general way, so the cells are the same either way
+(``tests/unit/test_export_answers.py`` holds the two ways equal).
 """
 
 from __future__ import annotations
