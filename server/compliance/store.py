@@ -19,7 +19,6 @@ what makes the national list fast. It only reads; every write goes through the o
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -62,6 +61,7 @@ _summary_decoder = msgspec.json.Decoder(ScoreResult)
 
 
 _outcome_decoder = msgspec.json.Decoder(StoredOutcome)
+_counts_decoder = msgspec.json.Decoder(dict[str, int])
 
 
 # --- shapes -------------------------------------------------------------------------------
@@ -391,11 +391,17 @@ def _greatest(exprs: list[str]) -> str:
 
 
 def status_sql(
-    who: Principal, forms: FormRegistry, query: ListQuery, now: str
+    who: Principal,
+    forms: FormRegistry,
+    query: ListQuery,
+    now: str,
+    *,
+    materialized: bool = False,
 ) -> tuple[str, list[Any]]:
     """``WITH s AS (…)``: one row per facility in scope that passes the filters (all but
     ``status``), with code, name, kind, status, worst_score, last_completed_at and
-    last_failed_at (the newest failing current inspection)."""
+    last_failed_at (the newest failing current inspection). ``materialized``: worked out
+    once for a statement that reads ``s`` more than once."""
     pairs = applicable_pairs(forms, query.checklist)
     columns = _positions(pairs)
     args: list[Any] = []
@@ -445,7 +451,8 @@ def status_sql(
         where_args += kinds
 
     sql = (
-        "WITH s AS (SELECT f.code AS code, f.name AS name, f.kind AS kind,"
+        f"WITH s AS {'MATERIALIZED ' if materialized else ''}(SELECT f.code AS code,"
+        " f.name AS name, f.kind AS kind,"
         f" CASE WHEN {failed} THEN 'non_compliant'"
         f" WHEN {none_done} THEN 'not_inspected'"
         f" WHEN {first_expiry} < ?{f' OR {missing}' if missing else ''} THEN 'overdue'"
@@ -515,18 +522,34 @@ def list_with_counts(
     db: sqlite_utils.Database, who: Principal, forms: FormRegistry, query: ListQuery, now: str
 ) -> tuple[Page[Listed], dict[str, int]]:
     """A page of the list and how many facilities have each status under every filter but
-    ``status`` (what a department taps to narrow the list). One query either way: the
-    statuses are worked out for every facility in scope before the status filter applies,
-    so the rows are filtered here, where they are counted too (order kept: the sort is
-    total)."""
-    sql, args = list_sql(who, forms, dataclasses.replace(query, status=None), now)
-    every = db.execute(sql, args).fetchall()
-    found = Counter(row[1] for row in every)
-    rows = [row for row in every if row[1] == query.status] if query.status else every
-    start = (query.page - 1) * query.per_page
-    items = _complete(db, forms, rows[start : start + query.per_page], query.checklist)
+    ``status`` (what a department taps to narrow the list).
+
+    One statement: the statuses of every facility in scope are worked out once
+    (materialized), counted in a subquery SQLite runs once, and only the page's rows are
+    sorted out of them and returned, each carrying the counts. Returning every row to
+    count and cut the page in Python cost a third more at national scale (1,764 rows for a
+    page of 50). An empty page carries no counts: they are then asked for alone."""
+    everyone = dataclasses.replace(query, status=None)
+    base, args = status_sql(who, forms, everyone, now, materialized=True)
+    where, where_args = ("WHERE s.status = ?", [query.status]) if query.status else ("", [])
+    # A page past SQLite's integers is past the end of any list: the largest offset says so.
+    start = min((query.page - 1) * query.per_page, 2**63 - 1)
+    rows = db.execute(
+        f"{base} SELECT s.code, s.status, s.worst_score, s.last_completed_at,"
+        " (SELECT json_group_object(status, n)"
+        " FROM (SELECT s.status, count(*) AS n FROM s GROUP BY s.status))"
+        f" FROM s {where} ORDER BY {_order_by(query.sort, query.order)} LIMIT ? OFFSET ?",
+        [*args, *where_args, query.per_page, start],
+    ).fetchall()
+    if rows:
+        found = _counts_decoder.decode(rows[0][4])
+    else:
+        base, args = status_sql(who, forms, everyone, now)
+        found = dict(db.execute(f"{base} SELECT status, count(*) FROM s GROUP BY status", args))
+    items = _complete(db, forms, [row[:4] for row in rows], query.checklist)
+    total = found.get(query.status, 0) if query.status else sum(found.values())
     counts = {status: found.get(status, 0) for status in STATUSES}
-    return Page(items, len(rows), query.page, query.per_page), counts
+    return Page(items, total, query.page, query.per_page), counts
 
 
 def iter_facilities(

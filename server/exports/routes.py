@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import islice
-from typing import Annotated
+from typing import Annotated, cast
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
@@ -23,20 +23,33 @@ from server.exports import table
 from server.forms.schema import Checklist
 from server.openapi import api
 from server.settings import Settings
-from server.spreadsheets import XLSX, Value, csv_lines, download_headers, xlsx_chunks
+from server.spreadsheets import (
+    XLSX,
+    CheckedCell,
+    Value,
+    checked_csv_lines,
+    csv_lines,
+    download_headers,
+    xlsx_chunks,
+)
 
 CHUNK = 500
 ERRORS = (ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN_ROLE, ErrorCode.FORM_NOT_FOUND)
 
 
 def _batches(
-    settings: Settings, who: Principal, checklist: Checklist, query: table.ExportQuery
+    settings: Settings,
+    who: Principal,
+    checklist: Checklist,
+    query: table.ExportQuery,
+    *,
+    for_csv: bool = False,
 ) -> Iterator[list[list[Value]]]:
     """The rows in batches from one cursor on a connection of its own (a streamed body is
     sent after the request's connection went back to the pool)."""
     db = connect_settings(settings)
     try:
-        rows = table.rows(db, who, checklist, query)
+        rows = table.rows(db, who, checklist, query, for_csv=for_csv)
         while batch := list(islice(rows, CHUNK)):
             yield batch
     finally:
@@ -107,8 +120,9 @@ class ExportController(Controller):
 
         def body() -> Iterator[str]:
             yield "\ufeff" + csv_lines([header])
-            for batch in _batches(settings, request.user, definition, export):
-                yield csv_lines(batch)
+            for batch in _batches(settings, request.user, definition, export, for_csv=True):
+                # Cells from SQLite and JSON: texts, numbers and None, never a datetime.
+                yield checked_csv_lines(cast(list[list[CheckedCell]], batch))
 
         return Stream(
             body(),

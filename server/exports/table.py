@@ -18,9 +18,10 @@ import msgspec
 import sqlite_utils
 
 from server.auth.principal import Principal
+from server.exports.answers import Answers
 from server.forms.schema import Checklist, Item
 from server.inspections.scoring import StoredOutcome, reasons_of
-from server.spreadsheets import Column, Value
+from server.spreadsheets import FORMULA_STARTS, Column, Value, spreadsheet_safe
 
 FIXED = (
     Column("inspection_id", width=38),
@@ -71,9 +72,17 @@ class _Member(msgspec.Struct):
     role: str = ""
 
 
+_RECORD_FIELDS: list[tuple[str, Any, Any]] = [
+    ("team", list[_Member] | None, None),
+    ("notes", dict[str, str], msgspec.field(default_factory=dict)),
+]
+"""The parts of a stored record the export reads besides the answers; msgspec skips the
+rest undecoded, which a dict of the whole record would not."""
+
+
 class _Record(msgspec.Struct):
-    """The parts of a stored record the export reads; msgspec skips the rest undecoded,
-    which a dict of the whole record would not."""
+    """Any record, its answers as they are: the general way (``answers.Answers`` is the
+    fast one)."""
 
     answers: dict[str, Any] = {}
     team: list[_Member] | None = None
@@ -85,9 +94,15 @@ _record = msgspec.json.Decoder(_Record)
 
 
 def rows(
-    db: sqlite_utils.Database, who: Principal, checklist: Checklist, query: ExportQuery
+    db: sqlite_utils.Database,
+    who: Principal,
+    checklist: Checklist,
+    query: ExportQuery,
+    *,
+    for_csv: bool = False,
 ) -> Iterator[list[Value]]:
-    """The export's rows, oldest first, for the inspections the caller may see."""
+    """The export's rows, oldest first, for the inspections the caller may see; with
+    ``for_csv`` every text cell has passed ``spreadsheet_safe``."""
     scope, scope_args = who.facility_filter("f")
     where = [scope, "i.form_id = ?", "i.form_version = ?"]
     args: list[Any] = [*scope_args, query.form_id, query.version]
@@ -103,16 +118,58 @@ def rows(
     cursor = db.execute(
         "SELECT i.id, f.code, f.name, f.kind, f.ownership, p.name, c.name, u.username,"
         " i.started_at, i.completed_at, i.received_at, i.score, i.result, i.summary,"
-        " i.supersedes, i.superseded_by, i.payload FROM inspections i"
+        " i.supersedes, i.superseded_by, CAST(i.payload AS BLOB) FROM inspections i"
         " JOIN facilities f ON f.code = i.facility_code"
         " JOIN communes c ON c.code = f.commune_code JOIN provinces p ON p.code = f.province_code"
         " JOIN users u ON u.id = i.inspector_id"
         f" WHERE {' AND '.join(where)} ORDER BY i.completed_at, i.seq",
         args,
     )
-    item_ids = [item.id for item in checklist.items()]
-    for row in cursor:
-        yield _row(row, checklist, item_ids)
+    return map(_Spreader(checklist, for_csv), cursor)
+
+
+class _Spreader:
+    """One query row into one export row: answers decoded by ``answers.Answers`` and only
+    the cells that may need it looked at; a record that does not fit goes through
+    ``_row``, the general way."""
+
+    def __init__(self, checklist: Checklist, for_csv: bool) -> None:
+        self._checklist = checklist
+        self._item_ids = [item.id for item in checklist.items()]
+        self._answers = Answers(checklist, _RECORD_FIELDS)
+        items = [len(FIXED) + n for n in self._answers.texts]
+        self._checked = [*range(len(FIXED)), *items] if for_csv else []
+        self._for_csv = for_csv
+
+    def __call__(self, row: Sequence[Any]) -> list[Value]:
+        try:
+            record = self._answers.decode(row[16])
+        except msgspec.ValidationError:
+            cells = _row(row, self._checklist, self._item_ids)
+            if self._for_csv:
+                return [spreadsheet_safe(c) if type(c) is str else c for c in cells]
+            return cells
+        team, notes = record.team, record.notes
+        cells = [
+            *row[:13],
+            # Only a failed result has reasons: the others' summaries need no decoding.
+            _reasons(row[13], self._checklist) if row[12] == "failed" else "",
+            _team(team) if team else "",
+            row[14],
+            row[15],
+            "; ".join(f"{item}: {text}" for item, text in notes.items()) if notes else "",
+            *self._answers.cells(record),
+        ]
+        starts = FORMULA_STARTS
+        for n in self._checked:
+            cell = cells[n]
+            if type(cell) is str and cell[:1] in starts:
+                cells[n] = "'" + cell
+        return cells
+
+
+def _team(team: Sequence[_Member]) -> str:
+    return "; ".join(f"{m.name} ({m.agency}, {m.role})" for m in team)
 
 
 def _row(row: Sequence[Any], checklist: Checklist, item_ids: list[str]) -> list[Value]:
@@ -121,14 +178,12 @@ def _row(row: Sequence[Any], checklist: Checklist, item_ids: list[str]) -> list[
     answers = record.answers
     return [
         *head,
-        # Only a failed result has reasons: the others' summaries need no decoding.
         _reasons(summary, checklist) if head[-1] == "failed" else "",
-        "; ".join(f"{m.name} ({m.agency}, {m.role})" for m in record.team or ()),
+        _team(record.team or ()),
         supersedes,
         superseded_by,
         "; ".join(f"{item}: {text}" for item, text in record.notes.items()),
-        # Answers are mostly short texts ("pass", "fail"…): those are taken as they are.
-        *[a if a is None or type(a) is str else _answer(a) for a in map(answers.get, item_ids)],
+        *[_answer(a) for a in map(answers.get, item_ids)],
     ]
 
 
