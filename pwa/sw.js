@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "7a91e8601a98b57e";
+const VERSION = "0f75c626dcc2c784";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -684,6 +684,9 @@ def test_the_team_is_written_signed_and_sent(context: Any, page: Any, server: Se
     member.get_by_label("Họ và tên", exact=True).fill("Trần Thị Bình")
     member.get_by_label("Cơ quan", exact=True).fill("Sở Y tế")
     assert member.get_by_role("radio", name="Thành viên").is_checked()
+    # The card's line and its remove button follow the name as it is typed.
+    assert member.locator(".member-head").inner_text().startswith("Trần Thị Bình · Thành viên")
+    assert member.get_by_role("button", name="Bỏ Trần Thị Bình khỏi đoàn").is_visible()
     # Every item answered and the lead signed, but not the new member.
     open_pad(lead)
     draw_on(page, lead.locator("canvas"))

@@ -152,6 +152,7 @@ function memberFields(team, m, label, shown) {
   name.addEventListener("input", () => {
     m.name = name.value;
     shown();
+    remove.textContent = t("team.remove", { name: label() });
     persist();
   });
   const agency = h("input", { id: agencyId, type: "text", list: agencyList, value: m.agency });
