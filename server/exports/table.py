@@ -117,7 +117,10 @@ def rows(
             args.append(value)
     cursor = db.execute(
         "SELECT i.id, f.code, f.name, f.kind, f.ownership, p.name, c.name, u.username,"
-        " i.started_at, i.completed_at, i.received_at, i.score, i.result, i.summary,"
+        " i.started_at, i.completed_at, i.received_at, i.score, i.result,"
+        # Only a failed result's summary is read (for its reasons), as bytes: the others'
+        # 2 KB each never become Python strings.
+        " CASE i.result WHEN 'failed' THEN CAST(i.summary AS BLOB) END,"
         " i.supersedes, i.superseded_by, CAST(i.payload AS BLOB) FROM inspections i"
         " JOIN facilities f ON f.code = i.facility_code"
         " JOIN communes c ON c.code = f.commune_code JOIN provinces p ON p.code = f.province_code"
@@ -187,7 +190,7 @@ def _row(row: Sequence[Any], checklist: Checklist, item_ids: list[str]) -> list[
     ]
 
 
-def _reasons(summary: str, checklist: Checklist) -> str:
+def _reasons(summary: str | bytes, checklist: Checklist) -> str:
     """Reason codes with their items, e.g. ``mandatory: gate_fence_secure, fire_plan``."""
     reasons = reasons_of(_outcome.decode(summary), checklist)
     return "; ".join(
