@@ -20,6 +20,12 @@ memory 120 MB. Before typed decoding (same day, 3 alternating rounds, gzipped, l
 7): 30.4 s against 9.0 s (3.39x), and 21.6 s (2.41x) after; in a later, quieter run of 3
 rounds, 17.9 s against 7.2 s (2.49x).
 
+Then, the same afternoon, with only failed results' summaries read and as bytes (the
+others' 2 KB summaries used to become Python strings for nothing), national, 3 rounds,
+load about 3: sqlite3 6.8 s; uncompressed 12.3 s (1.81x); gzipped 17.5 s (2.59x); peak
+memory 117 MB. The gzipped figure is what a browser waits for on a fast link; gzip at
+level 5 adds about 5 s of CPU, which the CLI's plain output does not pay.
+
 Where the time goes (CPU seconds at a tenth of the scale, 30,703 rows, same CSV): the
 query and its cursor read from Python 0.5 (the CLI's whole run takes 0.67 s wall), msgspec
 decoding the records 0.22, spreading them into cells 0.25, ``csv.writer`` 0.35, gzip at
