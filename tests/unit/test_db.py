@@ -81,6 +81,45 @@ def test_checkpoints_are_left_to_litestream_while_it_replicates(tmp_path: Path) 
     assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
 
 
+def test_the_pool_checkpoints_after_writes_instead_of_the_commit(tmp_path: Path) -> None:
+    """Its connections checkpoint only as a backstop; after a write, the database file on
+    its own (without the WAL) soon holds the row. With Litestream, neither checkpoints."""
+    import shutil
+    import sqlite3
+    import time
+
+    from server.checkpoint import BACKSTOP_PAGES
+    from server.db import ConnectionPool
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path)
+    setup = connect(settings.database_path)
+    setup.execute("CREATE TABLE t (x INTEGER)")
+    setup.conn.close()  # the last connection to close checkpoints: the file has the table
+    pool = ConnectionPool(settings)
+    try:
+        with pool.connection() as db:
+            assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == BACKSTOP_PAGES
+            with transaction(db):
+                db.execute("INSERT INTO t (x) VALUES (42)")
+        copy = tmp_path / "file-only.sqlite3"
+        deadline = time.monotonic() + 10
+        while True:
+            shutil.copy(settings.database_path, copy)  # the WAL stays behind
+            if sqlite3.connect(copy).execute("SELECT x FROM t").fetchall() == [(42,)]:
+                break
+            assert time.monotonic() < deadline, "no checkpoint after the write"
+            time.sleep(0.05)
+    finally:
+        pool.close()
+    replicated = ConnectionPool(make_settings(tmp_path, replica_url=(tmp_path / "r").as_uri()))
+    try:
+        with replicated.connection() as db:
+            assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    finally:
+        replicated.close()
+
+
 def test_a_database_of_another_schema_is_refused_before_anything_is_written(
     tmp_path: Path,
 ) -> None:
