@@ -187,7 +187,19 @@ def test_unresolved_actions_are_counted_from_the_index_alone(tmp_path: Path) -> 
         " AND facility_code IN ('a', 'b') GROUP BY facility_code"
     )
     assert "COVERING" not in _plan(db, query)
-    assert migrate(db) == [11]
+    assert migrate(db, [m for m in MIGRATIONS if m.version <= 11]) == [11]
     assert "USING COVERING INDEX actions_due_by_facility" in _plan(db, query)
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "actions_by_facility" not in names
+
+
+def test_photo_links_are_read_by_photo_and_no_longer_indexed_by_inspection(
+    tmp_path: Path,
+) -> None:
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db, [m for m in MIGRATIONS if m.version < 12])
+    assert migrate(db) == [12]
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "idx_inspection_photos_inspection" not in names
+    query = "SELECT inspection_id FROM inspection_photos WHERE sha256 = 'x'"
+    assert "USING PRIMARY KEY (sha256=?)" in _plan(db, query)
