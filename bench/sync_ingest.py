@@ -59,7 +59,7 @@ import msgspec
 from bench.national import NATIONAL, PASSWORD, SMALL, build
 from server.db import connect
 from server.forms.registry import FormRegistry
-from server.inspections import synthetic
+from server.inspections import scoring, synthetic
 from server.settings import REPO_ROOT, Settings
 
 BATCH = 50
@@ -158,15 +158,33 @@ def http_round(url: str, bearer: str, batches: list[list[dict[str, Any]]]) -> fl
         return time.perf_counter() - started
 
 
-def bare_round(path: Path, batches: list[list[dict[str, Any]]]) -> float:
+def summaries(settings: Settings, rounds: list[list[list[dict[str, Any]]]]) -> dict[str, str]:
+    """The scoring summary our intake stores for each record (about 1.9 KB of JSON), so
+    that the baseline can store the very same row."""
+    db = connect(settings.database_path)
+    forms = FormRegistry.from_db(db)
+    db.conn.close()
+    found = {}
+    for batches in rounds:
+        for record in (r for batch in batches for r in batch):
+            checklist = forms.get(record["form_id"], record["form_version"])
+            result = scoring.score(checklist, record["answers"])
+            found[record["id"]] = msgspec.json.encode(result).decode()
+    return found
+
+
+def bare_round(
+    path: Path, batches: list[list[dict[str, Any]]], summary: dict[str, str] | None = None
+) -> float:
     """The same rows straight into an inspections table of the same shape: no HTTP, no
-    validation, no scoring, no audit; one transaction per batch, same pragmas."""
+    validation, no scoring, no audit; one transaction per batch, same pragmas. With
+    ``summary``, each row carries the summary our intake stores; without, ``{}``."""
     rows = [
         [
             [r["id"], r["facility_code"], r["form_id"], r["form_version"], 1,
              r["started_at"], r["completed_at"], "2026-01-01T00:00:00.000Z", "0" * 64,
-             msgspec.json.encode(r).decode(), 90.0, "90.0", "passed", "{}", None,
-             "2027-01-01T00:00:00.000Z"]
+             msgspec.json.encode(r).decode(), 90.0, "90.0", "passed",
+             summary[r["id"]] if summary else "{}", None, "2027-01-01T00:00:00.000Z"]
             for r in batch
         ]
         for batch in batches
@@ -215,12 +233,18 @@ def main() -> None:
     rounds = make_rounds(settings, province, args.rounds, args.per_round)
     per_round = sum(len(b) for b in rounds[0])
 
+    same_summary = summaries(settings, rounds)
+
     ours: dict[int, list[float]] = {workers: [] for workers in args.workers}
     bare: list[float] = []
+    bare_empty: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         # The baseline inserts into tables and indexes of the same size (foreign keys off
-        # on its connection: it checks nothing); each server gets its own copy.
+        # on its connection: it checks nothing); each server gets its own copy. The main
+        # baseline stores the same rows as ours, summary included; the one with an empty
+        # summary is the earlier baseline, kept for comparison.
         bare_path = copy_database(settings, Path(tmp) / "bare")
+        bare_empty_path = copy_database(settings, Path(tmp) / "bare-empty")
         servers = {
             workers: ServerProcess(
                 Settings.from_env(
@@ -233,31 +257,42 @@ def main() -> None:
         try:
             bearers = {w: token(server.url, f"insp-{province}") for w, server in servers.items()}
             for batches in rounds:
-                bare.append(per_round / bare_round(bare_path, batches))
+                bare.append(per_round / bare_round(bare_path, batches, same_summary))
+                bare_empty.append(per_round / bare_round(bare_empty_path, batches))
                 for workers, server in servers.items():
                     seconds = http_round(server.url, bearers[workers], batches)
                     ours[workers].append(per_round / seconds)
         finally:
             for server in servers.values():
                 server.stop()
-    _report(scale, args.rounds, per_round, bare, ours)
+    _report(scale, args.rounds, per_round, bare, bare_empty, ours)
 
 
 def _report(
-    scale: Any, rounds: int, per_round: int, bare: list[float], ours: dict[int, list[float]]
+    scale: Any,
+    rounds: int,
+    per_round: int,
+    bare: list[float],
+    bare_empty: list[float],
+    ours: dict[int, list[float]],
 ) -> None:
     bare_median = statistics.median(bare)
+    empty_median = statistics.median(bare_empty)
     print(f"scale: {scale.facilities} facilities, {scale.inspections} inspections (+ new)")
     print(f"rounds: {rounds} x {per_round} inspections, batches of {BATCH}, {CLIENTS} clients")
     print("rounds, bare:", ", ".join(f"{v:,.0f}" for v in bare))
     print(
-        f"bare SQLite insert (same rows, WAL, synchronous=FULL): {bare_median:,.0f} inspections/s"
+        "bare SQLite insert (same rows, summary included, WAL, synchronous=FULL):"
+        f" {bare_median:,.0f} inspections/s"
     )
+    print("rounds, bare with summary {}:", ", ".join(f"{v:,.0f}" for v in bare_empty))
+    print(f"bare SQLite insert with summary {{}} (the earlier baseline): {empty_median:,.0f}/s")
     for workers, values in ours.items():
         median = statistics.median(values)
         print(f"rounds, ours ({workers} worker(s)):", ", ".join(f"{v:,.0f}" for v in values))
         print(f"our intake over HTTP, {workers} worker(s): {median:,.0f} inspections/s;"
-              f" ratio ours / bare (medians): {median / bare_median:.2f}")  # fmt: skip
+              f" ratio ours / bare (medians): {median / bare_median:.2f}"
+              f" (to the summary-{{}} baseline: {median / empty_median:.2f})")  # fmt: skip
 
 
 if __name__ == "__main__":
