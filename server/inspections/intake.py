@@ -32,7 +32,7 @@ from server.actions import follow_up
 from server.audit import store as audit
 from server.auth.principal import Principal
 from server.clock import iso_utc, local_date, utcnow
-from server.db import transaction
+from server.db import savepoint_journals_in_memory, transaction
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
 from server.forms.conditions import visible_items
@@ -126,7 +126,7 @@ def ingest(
     prepared = [_prepare(refs, forms, who, item, rules) for item in parsed]
     results: list[RecordResult | None] = [None] * len(parsed)
     try:
-        with transaction(db):
+        with savepoint_journals_in_memory(db), transaction(db):
             for index in _processing_order(parsed):
                 db.execute("SAVEPOINT record")
                 try:

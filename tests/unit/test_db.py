@@ -203,3 +203,20 @@ def test_photo_links_are_read_by_photo_and_no_longer_indexed_by_inspection(
     assert "idx_inspection_photos_inspection" not in names
     query = "SELECT inspection_id FROM inspection_photos WHERE sha256 = 'x'"
     assert "USING PRIMARY KEY (sha256=?)" in _plan(db, query)
+
+
+def test_savepoint_journals_stay_in_memory_only_within_the_block(tmp_path: Path) -> None:
+    """Intake's savepoint per record journals in memory, not in temporary files; the
+    connection goes back to the default afterwards (large sorts must not go to memory)."""
+    from server.db import savepoint_journals_in_memory
+
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db)
+    with savepoint_journals_in_memory(db), transaction(db):
+        assert db.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+        db.execute("SAVEPOINT record")
+        db.execute("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+        db.execute("ROLLBACK TO record")
+        db.execute("RELEASE record")
+    assert db.execute("PRAGMA temp_store").fetchone()[0] == 0  # DEFAULT
+    assert db.execute("SELECT count(*) FROM meta WHERE key = 'a'").fetchone()[0] == 0
