@@ -32,7 +32,7 @@ from server.actions import follow_up
 from server.audit import store as audit
 from server.auth.principal import Principal
 from server.clock import iso_utc, local_date, utcnow
-from server.db import savepoint_journals_in_memory, transaction
+from server.db import page_cache, savepoint_journals_in_memory, transaction
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
 from server.forms.conditions import visible_items
@@ -55,6 +55,10 @@ log = logging.getLogger(__name__)
 
 _canonical = msgspec.json.Encoder(order="sorted")
 _stored_outcome = msgspec.json.Decoder(scoring.StoredOutcome)
+
+
+BATCH_CACHE_KIB = 16384
+"""The page cache of a batch's transaction: all the pages it changes and reads fit."""
 
 
 def content_hash(value: Any) -> str:
@@ -126,7 +130,7 @@ def ingest(
     prepared = [_prepare(refs, forms, who, item, rules) for item in parsed]
     results: list[RecordResult | None] = [None] * len(parsed)
     try:
-        with savepoint_journals_in_memory(db), transaction(db):
+        with savepoint_journals_in_memory(db), page_cache(db, BATCH_CACHE_KIB), transaction(db):
             for index in _processing_order(parsed):
                 db.execute("SAVEPOINT record")
                 try:

@@ -220,3 +220,13 @@ def test_savepoint_journals_stay_in_memory_only_within_the_block(tmp_path: Path)
         db.execute("RELEASE record")
     assert db.execute("PRAGMA temp_store").fetchone()[0] == 0  # DEFAULT
     assert db.execute("SELECT count(*) FROM meta WHERE key = 'a'").fetchone()[0] == 0
+
+
+def test_a_page_cache_of_its_own_only_within_the_block(tmp_path: Path) -> None:
+    from server.db import page_cache
+
+    db = connect(tmp_path / "a.sqlite3")
+    own = db.execute("PRAGMA cache_size").fetchone()[0]
+    with page_cache(db, 16384):
+        assert db.execute("PRAGMA cache_size").fetchone()[0] == -16384  # KiB
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == own
