@@ -28,39 +28,51 @@ about 37 ms of CPU each (its SSL context): 1.16 s of CPU per round of 2,000, aga
 
 Profile, 2026-12-02, in process (same machine, alternating runs of the code before and
 after, 2,000 records in batches of 50 on the tenth-scale data set, wall time per SQL
-statement kind through a proxy on the connection):
+statement kind through a proxy on the connection; system calls counted with strace, with
+another connection writing between batches as over HTTP):
 
                               before              after
-    per record                1.35-1.54 ms        1.16-1.19 ms
-    SQL per record            0.92-1.04 ms        0.69-0.70 ms
-    commit, per batch of 50   23-26 ms            9 ms
+    per record                1.58-1.84 ms        0.98-1.11 ms
+    SQL per record            1.08-1.21 ms        0.53-0.59 ms
+    commit, per batch of 50   24-27 ms            7.5-8.1 ms
     WAL pages per batch       777                 656 (the bare insert: 185)
+    file writes per record    134                 48
+    file reads per record     60                  30
 
-Before, SQLite's automatic checkpoint ran inside nearly every commit (about 780 new WAL
-pages a batch, the threshold is 1,000): a thread now checkpoints after writes, off the
-request path (``server/checkpoint.py``). Migration 12 dropped the photo links' index by
-inspection, which no query reads (114 of the 777 pages). Of the 656 pages left: photo
-links 232 (random keys: the sha256), inspections 65 and their id index 63, actions 55 and
-their three indexes 124, the inspections' two facility indexes 65; they are a random
-page each, which the bare insert of 50 rows mostly does not touch. Per record now, about
-25 statements: inserting the inspection 55 us, its actions 32 us each (1.6 a record) with
-their events 15 us each (3.3), photo links 49 us, updating verified actions 23 us each
-(1.7), looking up push devices 21 us each (2.3), the audit row 20 us, the current
-inspection 17 + 16 us; commits 0.18 ms. Decoding, hashing, validation and scoring take
-0.12 ms of CPU a record, before the write lock. Over HTTP with one worker the server is
-CPU-bound (0.93 of a core busy during a round); with two workers most of the work is
-still under the one write lock (SQLite has one writer), so a second worker adds little.
+Where it went. (1) SQLite's automatic checkpoint ran inside nearly every commit (about 780
+new WAL pages a batch, the threshold is 1,000), under the write lock: a thread now
+checkpoints after writes, off the request path (``server/checkpoint.py``). (2) Each
+record's savepoint journalled the pages it changed to a temporary file, 73 of the 134 file
+writes a record: the batch now keeps them in memory (``temp_store``, for its transaction
+only). (3) In SQLite's 2 MB page cache a batch did not fit: changed pages went to the WAL
+before the commit, whose frames the commit then read back to rewrite their checksums, and
+evicted pages were read again; the batch's transaction now has 16 MB. (4) Migration 12
+dropped the photo links' index by inspection, which no query reads (114 of 777 pages).
+
+Of the 656 pages left: photo links 232 (random keys: the sha256), inspections 65 and
+their id index 63, actions 55 and their three indexes 124, the inspections' two facility
+indexes 65, most of them a random page each, which the bare insert mostly does not
+touch. Per record now, about 25 statements: looking up push devices 20-26 us each (2.3 a
+record: now the costliest), inserting the inspection 41-45 us, its actions 24-30 us each
+(1.6) with their events 11-14 us each (3.3), photo links 35-40 us, updating verified
+actions 16-22 us each (1.7), the current inspection 31-35 us, the audit row 15 us;
+commits 0.15 ms. Decoding, hashing, validation and scoring take 0.12 ms of CPU a record,
+before the write lock. Over HTTP with one worker the server is CPU-bound (about 0.7 of a
+core in user time and 0.3 in the kernel during a round, the rest of the core taken by
+neighbours); with two workers most of the work is still under the one write lock (SQLite
+has one writer), so a second worker adds little.
 
 Measured 2026-12-02, tenth scale (6,000 facilities, 60,000 inspections), 7 alternating
-rounds of 2,000, load average 2 to 3 on the 2-core machine, the code before this work
-(53cc94b) and after it served side by side in the same run, both with the fixed client:
-bare insert (same rows) 7,686/s; ours with 1 worker 745/s before, 946/s after (0.10 to
-0.12 of the bare insert); with ``--workers 2`` 816/s before, 908/s after (0.11 to 0.12).
-This benchmark as it stands, same day, 5 rounds of 2,000, load average 1 to 2: bare insert
-8,303/s (9,517/s with summary ``{}``); ours 1,022/s with 1 worker (0.12; 0.11 against
-the old baseline), 991/s with 2 (0.12; 0.10). The aim of 0.5 is far: the server does
-three and a half times the bare insert's page writes and 25 statements a record against
-its one, and its Python work is CPU-bound on one core.
+rounds of 2,000, load average about 4 on the 2-core machine (neighbours' test runs), the
+code before this work (53cc94b) and after it served side by side in the same run, both
+with the fixed client: bare insert (same rows) 8,615/s; ours with 1 worker 854/s before,
+1,245/s after (0.10 to 0.14 of the bare insert); with ``--workers 2`` 963/s before,
+1,259/s after (0.11 to 0.15). This benchmark as it stands, right after, 5 rounds of 2,000:
+bare insert 6,681/s (7,813/s with summary ``{}``); ours 891/s with 1 worker (0.13; 0.11
+against the old baseline), 953/s with 2 (0.14; 0.12). Rounds vary by a third from one to
+the next on this shared machine; compare only figures of the same run. The aim of 0.5 is
+far: the server writes three and a half times the bare insert's pages and runs 25
+statements a record against its one.
 """
 
 from __future__ import annotations
