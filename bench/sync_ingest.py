@@ -63,16 +63,18 @@ neighbours); with two workers most of the work is still under the one write lock
 has one writer), so a second worker adds little.
 
 Measured 2026-12-02, tenth scale (6,000 facilities, 60,000 inspections), 7 alternating
-rounds of 2,000, load average about 4 on the 2-core machine (neighbours' test runs), the
-code before this work (53cc94b) and after it served side by side in the same run, both
-with the fixed client: bare insert (same rows) 8,615/s; ours with 1 worker 854/s before,
-1,245/s after (0.10 to 0.14 of the bare insert); with ``--workers 2`` 963/s before,
-1,259/s after (0.11 to 0.15). This benchmark as it stands, right after, 5 rounds of 2,000:
-bare insert 6,681/s (7,813/s with summary ``{}``); ours 891/s with 1 worker (0.13; 0.11
-against the old baseline), 953/s with 2 (0.14; 0.12). Rounds vary by a third from one to
-the next on this shared machine; compare only figures of the same run. The aim of 0.5 is
-far: the server writes three and a half times the bare insert's pages and runs 25
-statements a record against its one.
+rounds of 2,000 on the 2-core machine shared with neighbours' test runs, the code before
+this work (53cc94b) and after it served side by side in the same run, both with the fixed
+client. Load average about 4: bare insert (same rows) 8,615/s; ours with 1 worker 854/s
+before, 1,245/s after (0.10 to 0.14 of the bare insert); with ``--workers 2`` 963/s
+before, 1,259/s after (0.11 to 0.15). Again, load average about 3: bare 8,392/s; 1 worker
+776 to 1,057/s (0.09 to 0.13), 2 workers 883 to 1,109/s (0.11 to 0.13); after beat before
+in every round. This benchmark as it stands, load average about 3, 5 rounds of 2,000: bare
+insert 8,849/s (8,387/s with summary ``{}``: the summary is within the noise); ours
+1,140/s with 1 worker (0.13; 0.14 against the old baseline), 1,033/s with 2 (0.12; 0.12).
+Rounds vary by a third from one to the next on this shared machine; compare only figures
+of the same run. The aim of 0.5 is far: the server writes three and a half times the bare
+insert's pages and runs 25 statements a record against its one.
 """
 
 from __future__ import annotations
