@@ -49,18 +49,20 @@ before the commit, whose frames the commit then read back to rewrite their check
 evicted pages were read again; the batch's transaction now has 16 MB. (4) Migration 12
 dropped the photo links' index by inspection, which no query reads (114 of 777 pages).
 
-Of the 656 pages left: photo links 232 (random keys: the sha256), inspections 65 and
-their id index 63, actions 55 and their three indexes 124, the inspections' two facility
-indexes 65, most of them a random page each, which the bare insert mostly does not
-touch. Per record now, about 25 statements: looking up push devices 20-26 us each (2.3 a
-record: now the costliest), inserting the inspection 41-45 us, its actions 24-30 us each
-(1.6) with their events 11-14 us each (3.3), photo links 35-40 us, updating verified
-actions 16-22 us each (1.7), the current inspection 31-35 us, the audit row 15 us;
-commits 0.15 ms. Decoding, hashing, validation and scoring take 0.12 ms of CPU a record,
-before the write lock. Over HTTP with one worker the server is CPU-bound (about 0.7 of a
-core in user time and 0.3 in the kernel during a round, the rest of the core taken by
-neighbours); with two workers most of the work is still under the one write lock (SQLite
-has one writer), so a second worker adds little.
+Of the 656 pages left: photo links 232 (random keys: the sha256), inspections 65 and their
+id index 63, actions 55 and their three indexes 124, the inspections' two facility indexes
+65, most of them a random page each, which the bare insert mostly does not touch. Per
+record now, about 25 statements: looking up push devices 20-26 us each (2.3 a record: now
+the costliest), inserting the inspection 41-45 us, its actions 24-30 us each (1.6) with
+their events 11-14 us each (3.3), photo links 35-40 us, updating verified actions 16-22 us
+each (1.7), the current inspection 31-35 us, the audit row 15 us; commits 0.15 ms.
+Decoding, hashing, validation and scoring take 0.12 ms of CPU a record, before the write
+lock. Over HTTP the write lock sets the pace: timed inside the server (3 rounds of 2,000,
+load average about 2), one worker held it 33.7 ms a batch of 50 (median), nearly all the
+time of the rounds, so at most about 1,500 inspections/s can pass however much else gets
+faster; with two workers the second process waited in SQLite's busy handler (a median 24
+ms a batch) and got 17 of 123 batches. So only work taken out of the transaction, or fewer
+pages and statements in it, raises the rate; a second worker does not.
 
 Measured 2026-12-02, tenth scale (6,000 facilities, 60,000 inspections), 7 alternating
 rounds of 2,000 on the 2-core machine shared with neighbours' test runs, the code before
