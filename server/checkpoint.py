@@ -26,22 +26,32 @@ default is 1,000): a commit checkpoints itself only when the WAL outgrows this (
 
 
 class Checkpointer:
-    """One thread and one connection: ``nudge()`` after a write; ``close()`` at shutdown."""
+    """One thread and one connection: ``nudge()`` after a write; ``close()`` at shutdown.
+    The thread starts with the first write, so an app that never writes has none."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
         self._wanted = threading.Event()
         self._closing = False
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
-        self._thread.start()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
     def nudge(self) -> None:
+        with self._lock:
+            if self._thread is None and not self._closing:
+                self._thread = threading.Thread(
+                    target=self._run, name="wal-checkpoint", daemon=True
+                )
+                self._thread.start()
         self._wanted.set()
 
     def close(self) -> None:
-        self._closing = True
+        with self._lock:
+            self._closing = True
+            thread = self._thread
         self._wanted.set()
-        self._thread.join(timeout=30)
+        if thread is not None:
+            thread.join(timeout=30)
 
     def _run(self) -> None:
         conn = sqlite3.connect(str(self._path), check_same_thread=False)

@@ -86,20 +86,26 @@ def test_the_pool_checkpoints_after_writes_instead_of_the_commit(tmp_path: Path)
     its own (without the WAL) soon holds the row. With Litestream, neither checkpoints."""
     import shutil
     import sqlite3
+    import threading
     import time
 
     from server.checkpoint import BACKSTOP_PAGES
     from server.db import ConnectionPool
     from tests.conftest import make_settings
 
+    def checkpointers() -> int:
+        return sum(t.name == "wal-checkpoint" for t in threading.enumerate())
+
     settings = make_settings(tmp_path)
     setup = connect(settings.database_path)
     setup.execute("CREATE TABLE t (x INTEGER)")
     setup.conn.close()  # the last connection to close checkpoints: the file has the table
+    before = checkpointers()
     pool = ConnectionPool(settings)
     try:
         with pool.connection() as db:
             assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == BACKSTOP_PAGES
+            assert checkpointers() == before  # no thread until something is written
             with transaction(db):
                 db.execute("INSERT INTO t (x) VALUES (42)")
         copy = tmp_path / "file-only.sqlite3"
@@ -112,6 +118,7 @@ def test_the_pool_checkpoints_after_writes_instead_of_the_commit(tmp_path: Path)
             time.sleep(0.05)
     finally:
         pool.close()
+    assert checkpointers() == before
     replicated = ConnectionPool(make_settings(tmp_path, replica_url=(tmp_path / "r").as_uri()))
     try:
         with replicated.connection() as db:
