@@ -516,6 +516,14 @@ def _v11_unresolved_actions_by_facility(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS actions_by_facility")
 
 
+def _v12_photo_links_without_inspection_index(db: sqlite_utils.Database) -> None:
+    # Photo links are read by photo (the primary key) only. The index by inspection served
+    # no query, only a foreign-key check that would run were an inspection deleted, and none
+    # is; yet each link written went into it too, at a random place: about 15% of the pages
+    # a sync batch wrote to the WAL (114 of 777 for 50 inspections).
+    db.execute("DROP INDEX IF EXISTS idx_inspection_photos_inspection")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
     Migration(
@@ -536,4 +544,7 @@ MIGRATIONS: list[Migration] = [
         10, "index actions by the inspection that opened them", _v10_actions_by_opening_inspection
     ),
     Migration(11, "index actions by site, state and due date", _v11_unresolved_actions_by_facility),
+    Migration(
+        12, "photo links without the index by inspection", _v12_photo_links_without_inspection_index
+    ),
 ]

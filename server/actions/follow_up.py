@@ -80,19 +80,19 @@ def default_requirement(item: Item) -> str:
 
 @dataclass(frozen=True)
 class Stored:
-    """The inspection just stored, as follow-up needs it."""
+    """The inspection just stored, as follow-up needs it: ``failed`` and ``passed`` are
+    its ``failures`` and ``passes``, worked out by intake before the write lock."""
 
     record: InspectionRecord
     checklist: Checklist
-    visible: set[str]
+    failed: dict[str, Item]
+    passed: set[str]
     inspected_on: date
     at: str
 
 
 def apply(db: sqlite_utils.Database, stored: Stored) -> None:
-    record = stored.record
-    failed = failures(stored.checklist, record.answers, stored.visible)
-    passed = passes(stored.checklist, record.answers, stored.visible)
+    record, failed, passed = stored.record, stored.failed, stored.passed
     requests = {request.item: request for request in record.actions or ()}
     followed: set[str] = set()
     for action in store.unresolved(db, record.facility_code, record.form_id):

@@ -151,6 +151,15 @@ def find_ref(db: sqlite_utils.Database, code: str) -> FacilityRef | None:
     return FacilityRef(*row) if row is not None else None
 
 
+def find_refs(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, FacilityRef]:
+    """``find_ref`` of several codes at once, by code (unknown codes are left out)."""
+    found: dict[str, FacilityRef] = {}
+    for batch, marks in in_batches(codes):
+        for row in db.execute(f"{_REF_SQL} WHERE code IN ({marks})", batch):
+            found[row[0]] = FacilityRef(*row)
+    return found
+
+
 def all_refs(db: sqlite_utils.Database) -> list[FacilityRef]:
     """Every facility, by code."""
     return [FacilityRef(*row) for row in db.execute(f"{_REF_SQL} ORDER BY code").fetchall()]

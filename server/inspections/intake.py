@@ -32,12 +32,12 @@ from server.actions import follow_up
 from server.audit import store as audit
 from server.auth.principal import Principal
 from server.clock import iso_utc, local_date, utcnow
-from server.db import transaction
+from server.db import page_cache, savepoint_journals_in_memory, transaction
 from server.errors import AppError, ErrorCode
 from server.facilities import store as facilities
 from server.forms.conditions import visible_items
 from server.forms.registry import FormRegistry
-from server.forms.schema import Checklist
+from server.forms.schema import Checklist, Item
 from server.inspections import scoring, store
 from server.inspections.schemas import (
     Detail,
@@ -55,6 +55,10 @@ log = logging.getLogger(__name__)
 
 _canonical = msgspec.json.Encoder(order="sorted")
 _stored_outcome = msgspec.json.Decoder(scoring.StoredOutcome)
+
+
+BATCH_CACHE_KIB = 16384
+"""The page cache of a batch's transaction: all the pages it changes and reads fit."""
 
 
 def content_hash(value: Any) -> str:
@@ -121,10 +125,12 @@ def ingest(
     parsed = [_parse(raw) for raw in raws]
     # Decoding, hashing, validation and scoring read only committed data and the
     # checklists: done before the write lock, so other writers wait only for the inserts.
-    prepared = [_prepare(db, forms, who, item, rules) for item in parsed]
+    # The batch's facilities are read in one query, not one a record.
+    refs = facilities.find_refs(db, {p.record.facility_code for p in parsed if p.record})
+    prepared = [_prepare(refs, forms, who, item, rules) for item in parsed]
     results: list[RecordResult | None] = [None] * len(parsed)
     try:
-        with transaction(db):
+        with savepoint_journals_in_memory(db), page_cache(db, BATCH_CACHE_KIB), transaction(db):
             for index in _processing_order(parsed):
                 db.execute("SAVEPOINT record")
                 try:
@@ -156,13 +162,16 @@ class _Prepared:
     canonical: bytes = b""
     out_of_scope: Detail | None = None
     checklist: Checklist | None = None
-    visible: set[str] = field(default_factory=set)
     problems: list[Detail] = field(default_factory=list)
     result: scoring.ScoreResult | None = None
+    failed: dict[str, Item] = field(default_factory=dict)
+    """``follow_up.failures``: the checks an action is for (validated and followed up)."""
+    passed: set[str] = field(default_factory=set)
+    """``follow_up.passes``: the checks whose actions this inspection verifies."""
 
 
 def _prepare(
-    db: sqlite_utils.Database,
+    refs: dict[str, facilities.FacilityRef],
     forms: FormRegistry,
     who: Principal,
     item: _Parsed,
@@ -173,14 +182,15 @@ def _prepare(
         return _Prepared(item, content_hash(item.raw))
     canonical = _canonical.encode(record)  # hashed and stored: encoded once
     prepared = _Prepared(item, hashlib.sha256(canonical).hexdigest(), canonical)
-    facility = facilities.find_ref(db, record.facility_code)
+    facility = refs.get(record.facility_code)
     prepared.out_of_scope = _scope_problem(who, record, facility)
     if prepared.out_of_scope is not None:
         return prepared
-    checklist, visible, problems = _validate(forms, record, facility, rules)
-    prepared.checklist, prepared.visible, prepared.problems = checklist, visible, problems
+    checklist, visible, problems, failed = _validate(forms, record, facility, rules)
+    prepared.checklist, prepared.problems, prepared.failed = checklist, problems, failed
     if checklist is not None and not problems:
         prepared.result = scoring.score(checklist, record.answers, visible)
+        prepared.passed = follow_up.passes(checklist, record.answers, visible)
     return prepared
 
 
@@ -218,9 +228,7 @@ def _ingest_one(
         result.result,
         result.reasons,
     )
-    _store(
-        db, who, record, checklist, prepared.visible, result, receipt, prepared.canonical.decode()
-    )
+    _store(db, who, record, checklist, prepared, result, receipt)
     return RecordResult(record.id, "created", receipt=receipt)
 
 
@@ -245,10 +253,9 @@ def _store(
     who: Principal,
     record: InspectionRecord,
     checklist: Checklist,
-    visible: set[str],
+    prepared: _Prepared,
     result: scoring.ScoreResult,
     receipt: Receipt,
-    payload: str,
 ) -> None:
     """Store an accepted inspection with what follows from it: the amended one marked, its
     photos linked, its corrective actions, the planned visit it does, the facility's current
@@ -265,7 +272,7 @@ def _store(
             completed_at=iso_utc(record.completed_at, "microseconds"),
             received_at=receipt.received_at,
             content_hash=receipt.content_hash,
-            payload=payload,
+            payload=prepared.canonical.decode(),
             score=result.score,
             score_display=result.score_display,
             result=result.result,
@@ -289,7 +296,12 @@ def _store(
     follow_up.apply(
         db,
         follow_up.Stored(
-            record, checklist, visible, local_date(record.completed_at), receipt.received_at
+            record,
+            checklist,
+            prepared.failed,
+            prepared.passed,
+            local_date(record.completed_at),
+            receipt.received_at,
         ),
     )
     plans.link_inspection(
@@ -335,9 +347,12 @@ def _validate(
     record: InspectionRecord,
     facility: facilities.FacilityRef | None,
     rules: IntakeRules,
-) -> tuple[Checklist | None, set[str], list[Detail]]:
+) -> tuple[Checklist | None, set[str], list[Detail], dict[str, Item]]:
+    """The checklist, its visible items, the problems and the failures (computed once:
+    the actions are checked against them, and follow-up opens actions for them)."""
     problems: list[Detail] = []
     visible: set[str] = set()
+    failed: dict[str, Item] = {}
     if facility is None:
         problems.append(
             Detail(None, "facility_unknown", f"no facility with code {record.facility_code!r}")
@@ -363,6 +378,7 @@ def _validate(
                 )
             )
         visible = visible_items(checklist, record.answers)
+        failed = follow_up.failures(checklist, record.answers, visible)
         problems += [
             Detail(p.item_id, p.code, p.message)
             for p in answer_problems(checklist, record.answers, visible)
@@ -381,8 +397,8 @@ def _validate(
     problems += _time_problems(record, rules)
     problems += _team_problems(record)
     if checklist is not None and not any(p.code == "invalid_time" for p in problems):
-        problems += _action_problems(checklist, record, visible)
-    return checklist, visible, problems
+        problems += _action_problems(failed, record)
+    return checklist, visible, problems, failed
 
 
 def _team_problems(record: InspectionRecord) -> list[Detail]:
@@ -399,12 +415,9 @@ def _team_problems(record: InspectionRecord) -> list[Detail]:
     return problems
 
 
-def _action_problems(
-    checklist: Checklist, record: InspectionRecord, visible: set[str]
-) -> list[Detail]:
-    """An action is required only for a failed check or a veto event, once each, and is
-    due between the inspection day and three years later."""
-    failed = follow_up.failures(checklist, record.answers, visible)
+def _action_problems(failed: dict[str, Item], record: InspectionRecord) -> list[Detail]:
+    """An action is required only for a failed check or a veto event (``failed``), once
+    each, and is due between the inspection day and three years later."""
     inspected_on = local_date(record.completed_at)
     latest = inspected_on + timedelta(days=follow_up.LATEST_DUE_DAYS)
     problems: list[Detail] = []

@@ -81,6 +81,52 @@ def test_checkpoints_are_left_to_litestream_while_it_replicates(tmp_path: Path) 
     assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
 
 
+def test_the_pool_checkpoints_after_writes_instead_of_the_commit(tmp_path: Path) -> None:
+    """Its connections checkpoint only as a backstop; after a write, the database file on
+    its own (without the WAL) soon holds the row. With Litestream, neither checkpoints."""
+    import shutil
+    import sqlite3
+    import threading
+    import time
+
+    from server.checkpoint import BACKSTOP_PAGES
+    from server.db import ConnectionPool
+    from tests.conftest import make_settings
+
+    def checkpointers() -> int:
+        return sum(t.name == "wal-checkpoint" for t in threading.enumerate())
+
+    settings = make_settings(tmp_path)
+    setup = connect(settings.database_path)
+    setup.execute("CREATE TABLE t (x INTEGER)")
+    setup.conn.close()  # the last connection to close checkpoints: the file has the table
+    before = checkpointers()
+    pool = ConnectionPool(settings)
+    try:
+        with pool.connection() as db:
+            assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == BACKSTOP_PAGES
+            assert checkpointers() == before  # no thread until something is written
+            with transaction(db):
+                db.execute("INSERT INTO t (x) VALUES (42)")
+        copy = tmp_path / "file-only.sqlite3"
+        deadline = time.monotonic() + 10
+        while True:
+            shutil.copy(settings.database_path, copy)  # the WAL stays behind
+            if sqlite3.connect(copy).execute("SELECT x FROM t").fetchall() == [(42,)]:
+                break
+            assert time.monotonic() < deadline, "no checkpoint after the write"
+            time.sleep(0.05)
+    finally:
+        pool.close()
+    assert checkpointers() == before
+    replicated = ConnectionPool(make_settings(tmp_path, replica_url=(tmp_path / "r").as_uri()))
+    try:
+        with replicated.connection() as db:
+            assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    finally:
+        replicated.close()
+
+
 def test_a_database_of_another_schema_is_refused_before_anything_is_written(
     tmp_path: Path,
 ) -> None:
@@ -148,7 +194,46 @@ def test_unresolved_actions_are_counted_from_the_index_alone(tmp_path: Path) -> 
         " AND facility_code IN ('a', 'b') GROUP BY facility_code"
     )
     assert "COVERING" not in _plan(db, query)
-    assert migrate(db) == [11]
+    assert migrate(db, [m for m in MIGRATIONS if m.version <= 11]) == [11]
     assert "USING COVERING INDEX actions_due_by_facility" in _plan(db, query)
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "actions_by_facility" not in names
+
+
+def test_photo_links_are_read_by_photo_and_no_longer_indexed_by_inspection(
+    tmp_path: Path,
+) -> None:
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db, [m for m in MIGRATIONS if m.version < 12])
+    assert migrate(db) == [12]
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "idx_inspection_photos_inspection" not in names
+    query = "SELECT inspection_id FROM inspection_photos WHERE sha256 = 'x'"
+    assert "USING PRIMARY KEY (sha256=?)" in _plan(db, query)
+
+
+def test_savepoint_journals_stay_in_memory_only_within_the_block(tmp_path: Path) -> None:
+    """Intake's savepoint per record journals in memory, not in temporary files; the
+    connection goes back to the default afterwards (large sorts must not go to memory)."""
+    from server.db import savepoint_journals_in_memory
+
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db)
+    with savepoint_journals_in_memory(db), transaction(db):
+        assert db.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+        db.execute("SAVEPOINT record")
+        db.execute("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+        db.execute("ROLLBACK TO record")
+        db.execute("RELEASE record")
+    assert db.execute("PRAGMA temp_store").fetchone()[0] == 0  # DEFAULT
+    assert db.execute("SELECT count(*) FROM meta WHERE key = 'a'").fetchone()[0] == 0
+
+
+def test_a_page_cache_of_its_own_only_within_the_block(tmp_path: Path) -> None:
+    from server.db import page_cache
+
+    db = connect(tmp_path / "a.sqlite3")
+    own = db.execute("PRAGMA cache_size").fetchone()[0]
+    with page_cache(db, 16384):
+        assert db.execute("PRAGMA cache_size").fetchone()[0] == -16384  # KiB
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == own
