@@ -524,6 +524,15 @@ def _v12_photo_links_without_inspection_index(db: sqlite_utils.Database) -> None
     db.execute("DROP INDEX IF EXISTS idx_inspection_photos_inspection")
 
 
+def _v13_users_by_facility_and_province(db: sqlite_utils.Database) -> None:
+    # Every notice finds its recipients by facility or by province and role (a facility's
+    # accounts, a province's departments): without these, a scan of every account per
+    # notice, about 3 ms with the 60,000 facility accounts of a national deployment, and
+    # inside intake's write lock.
+    db.execute("CREATE INDEX IF NOT EXISTS users_by_facility ON users (facility_code)")
+    db.execute("CREATE INDEX IF NOT EXISTS users_by_province ON users (province_code, role)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables: units, facilities, users, sessions, form versions", _v1_core),
     Migration(
@@ -546,5 +555,8 @@ MIGRATIONS: list[Migration] = [
     Migration(11, "index actions by site, state and due date", _v11_unresolved_actions_by_facility),
     Migration(
         12, "photo links without the index by inspection", _v12_photo_links_without_inspection_index
+    ),
+    Migration(
+        13, "index accounts by facility and by province", _v13_users_by_facility_and_province
     ),
 ]

@@ -559,7 +559,13 @@ def enabled_ids(**match: object) -> tuple[str, list[Any]]:
     return f"SELECT id FROM users WHERE {' AND '.join(where)}", list(match.values())
 
 
-def live_session_ids(now: str) -> tuple[str, list[Any]]:
-    """A subquery for ``id IN (…)``, and its arguments: sessions neither revoked nor
-    expired at ``now``."""
-    return "SELECT id FROM sessions WHERE revoked_at IS NULL AND expires_at > ?", [now]
+def live_session(column: str, now: str) -> tuple[str, list[Any]]:
+    """A condition, and its arguments: the session whose id ``column`` holds is neither
+    revoked nor expired at ``now``. Correlated, one primary-key lookup a row: the
+    ``IN (SELECT …)`` of every live session it replaces built that whole set for each
+    statement (14 ms with 100,000 sessions, once per notice)."""
+    return (
+        f"EXISTS (SELECT 1 FROM sessions live WHERE live.id = {column}"
+        " AND live.revoked_at IS NULL AND live.expires_at > ?)",
+        [now],
+    )

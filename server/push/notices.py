@@ -187,7 +187,9 @@ def enqueue(db: sqlite_utils.Database, notice: Notice, audience: Audience) -> in
     whose session on it is still valid; returns how many rows were new. Call inside the
     event's transaction."""
     now = utcnow()
-    devices = push.devices_for(db, audience.users(), users.live_session_ids(now), notice.type)
+    devices = push.devices_for(
+        db, audience.users(), lambda column: users.live_session(column, now), notice.type
+    )
     written = 0
     for subscription_id, user_id, lang in devices:
         payload = msgspec.json.encode(render(notice, "en" if lang == "en" else "vi")).decode()

@@ -4,7 +4,7 @@ sent and each attempt to send one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -188,18 +188,19 @@ def subscriber_ids() -> str:
 def devices_for(
     db: sqlite_utils.Database,
     user_ids: tuple[str, list[Any]],
-    live_sessions: tuple[str, list[Any]],
+    live_session: Callable[[str], tuple[str, list[Any]]],
     notice_type: str,
 ) -> list[tuple[int, int, str]]:
     """The devices (id, user id, language) of the users a subquery selects that have not
-    muted this type of notice, subscribed outside a session or in one a subquery selects."""
+    muted this type of notice, subscribed outside a session or in one ``live_session``
+    (a condition on the column it is given) accepts."""
     users_sql, users_args = user_ids
-    sessions_sql, sessions_args = live_sessions
+    session_sql, session_args = live_session("s.session_id")
     rows = db.execute(
         f"SELECT s.id, s.user_id, s.lang FROM push_subscriptions s WHERE s.user_id IN ({users_sql})"
         " AND NOT EXISTS (SELECT 1 FROM push_muted m WHERE m.user_id = s.user_id AND m.type = ?)"
-        f" AND (s.session_id IS NULL OR s.session_id IN ({sessions_sql})) ORDER BY s.id",
-        [*users_args, notice_type, *sessions_args],
+        f" AND (s.session_id IS NULL OR {session_sql}) ORDER BY s.id",
+        [*users_args, notice_type, *session_args],
     )
     return [(int(row[0]), int(row[1]), str(row[2])) for row in rows]
 

@@ -205,11 +205,47 @@ def test_photo_links_are_read_by_photo_and_no_longer_indexed_by_inspection(
 ) -> None:
     db = connect(tmp_path / "a.sqlite3")
     migrate(db, [m for m in MIGRATIONS if m.version < 12])
-    assert migrate(db) == [12]
+    assert migrate(db, [m for m in MIGRATIONS if m.version <= 12]) == [12]
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "idx_inspection_photos_inspection" not in names
     query = "SELECT inspection_id FROM inspection_photos WHERE sha256 = 'x'"
     assert "USING PRIMARY KEY (sha256=?)" in _plan(db, query)
+
+
+def _devices_lookup(db: sqlite_utils.Database, **audience: object) -> str:
+    """The statement that finds a notice's devices, as it runs (arguments bound)."""
+    from server.auth.store import enabled_ids, live_session
+    from server.push.store import devices_for
+
+    seen: list[str] = []
+    db.conn.set_trace_callback(seen.append)
+    devices_for(
+        db,
+        enabled_ids(**audience),
+        lambda column: live_session(column, "2026-12-02T00:00:00Z"),
+        "action_due",
+    )
+    db.conn.set_trace_callback(None)
+    [statement] = [s for s in seen if "push_subscriptions" in s]
+    return statement
+
+
+def test_a_notices_devices_are_found_without_scanning_accounts_or_sessions(
+    tmp_path: Path,
+) -> None:
+    """Each notice looks its devices up inside intake's write lock: a scan of the 60,000
+    facility accounts or of every session there cost milliseconds a notice nationally."""
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db, [m for m in MIGRATIONS if m.version < 13])
+    facility = _devices_lookup(db, role="facility", facility_code="F-1")
+    department = _devices_lookup(db, role="department", province_code="08")
+    assert "SCAN users" in _plan(db, facility)
+    assert migrate(db, [m for m in MIGRATIONS if m.version <= 13]) == [13]
+    for statement in (facility, department):
+        plan = _plan(db, statement)
+        assert "SCAN users" not in plan and "SCAN sessions" not in plan, plan
+    assert "USING INDEX users_by_facility" in _plan(db, facility)
+    assert "USING INDEX users_by_province" in _plan(db, department)
 
 
 def test_savepoint_journals_stay_in_memory_only_within_the_block(tmp_path: Path) -> None:
