@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0f75c626dcc2c784";
+const VERSION = "285630a70e957ccb";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -261,14 +262,17 @@ def test_the_charts_follow_the_place_and_kind_chosen(
     expect(rows).to_have_count(1, timeout=30000)
     assert busiest["label"] in str(rows.first.text_content())  # the table is folded
     monthly = page.get_by_role("figure", name="Kết quả kiểm tra theo tháng").locator("tbody tr")
-    shown = {
-        cells[0]: (int(cells[1]), int(cells[2]))
-        for cells in (r.locator("th, td").all_text_contents() for r in monthly.all())
-    }
     wanted = {m["month"]: (m["passed"], m["failed"]) for m in narrowed["overall"]}
-    assert shown.items() <= wanted.items() and sum(map(sum, shown.values())) == sum(
-        map(sum, wanted.values())
-    )
+    # Each of the two choices redraws the pictures: read the table once the second has.
+    deadline = time.monotonic() + 30
+    while True:
+        rows_text = [r.locator("th, td").all_text_contents() for r in monthly.all()]
+        shown = {c[0]: (int(c[1]), int(c[2])) for c in rows_text if len(c) == 3}
+        if sum(map(sum, shown.values())) == sum(map(sum, wanted.values())):
+            break
+        assert time.monotonic() < deadline, (shown, wanted)
+        page.wait_for_timeout(200)
+    assert shown.items() <= wanted.items()
     overdue = f"Hiện có {narrowed['overdue_now']} yêu cầu khắc phục quá hạn."
     assert page.get_by_text(overdue).is_visible()
 
