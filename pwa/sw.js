@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "285630a70e957ccb";
+const VERSION = "9fe9cdc3d1306291";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -99,7 +99,7 @@ export function teamSection(screen, o) {
 /**
  * One member's card: who they are and their signature on one or two lines; the name,
  * agency and role (one lead: choosing a new one makes the previous lead a member) and the
- * remove button behind "Sửa", open while the name or agency is missing.
+ * remove button behind "Sửa thông tin", open while the name or agency is missing.
  * @param {Team} team @param {TeamMember & {key: string}} m @param {number} n
  */
 function memberCard(team, m, n) {
