@@ -53,6 +53,11 @@ const title = /** @type {HTMLElement} */ (document.getElementById("app-title"));
 
 /** @type {ViewHandle} */
 let view = {};
+/**
+ * The stores changed while a screen was being drawn (its onChange not yet known), told to
+ * it once drawn; null when no screen is being drawn. @type {Set<string>|null}
+ */
+let heardWhileDrawing = null;
 /** @type {ServiceWorker|null} */
 let waitingWorker = null;
 let applyingUpdate = false;
@@ -278,6 +283,16 @@ async function renderBanners() {
 
 // --- router --------------------------------------------------------------------------------
 
+/**
+ * Tell the screen what changed in the phone's store; a screen still being drawn hears it
+ * once drawn (data stored meanwhile, as on a first sign-in, would otherwise be missed).
+ * @param {string[]} stores
+ */
+function tellView(stores) {
+  for (const name of stores) heardWhileDrawing?.add(name);
+  view.onChange?.(stores);
+}
+
 let routing = Promise.resolve();
 function route() {
   routing = routing.then(doRoute, doRoute);
@@ -305,12 +320,16 @@ async function doRoute() {
   const module = await VIEWS[/** @type {keyof typeof VIEWS} */ (name)]();
   const container = h("div", { class: `view view-${name}` });
   replace(root, container);
+  heardWhileDrawing = new Set();
   try {
     view = (await module.render(container, ctx, parts.slice(1))) || {};
   } catch (error) {
     console.error(error);
     replace(container, h("p", { class: "error", role: "alert", text: t("app.error", { message: String(error) }) }));
   }
+  const heard = heardWhileDrawing;
+  heardWhileDrawing = null;
+  if (heard.size) view.onChange?.([...heard]);
   root.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
@@ -324,7 +343,7 @@ async function refreshData(force = false) {
   if (!force && Date.now() - lastRefresh < 10 * 60 * 1000) return null;
   lastRefresh = Date.now();
   const answer = await refreshAll(/** @type {any} */ (session).user.role);
-  view.onChange?.(["forms", "facilities", "statuses"]);
+  tellView(["forms", "facilities", "statuses"]);
   return answer;
 }
 
@@ -424,7 +443,7 @@ async function main() {
   store.onChange((stores) => {
     if (stores.includes("inspections") || stores.includes("fixes")) updateBadge();
     if (stores.includes("meta")) renderBanners();
-    view.onChange?.(stores);
+    tellView(stores);
   });
   window.addEventListener("hashchange", () => route());
   window.addEventListener("online", () => {

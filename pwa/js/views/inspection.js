@@ -563,8 +563,9 @@ function summaryPanel(label) {
     setText(barScore, explained.text);
     setAttr(score, "class", `score result-${explained.state}`);
     setAttr(barScore, "class", `bar-score result-${explained.state}`);
-    if (reasons.dataset.shown !== explained.reasons.join("\n")) {
-      reasons.dataset.shown = explained.reasons.join("\n");
+    const reasonsText = explained.reasons.join("\n");
+    if (reasons.dataset.shown !== reasonsText) {
+      reasons.dataset.shown = reasonsText;
       replace(reasons, explained.reasons.map((text) => h("li", { text })));
     }
     reasons.hidden = !explained.reasons.length;

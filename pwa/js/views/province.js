@@ -44,8 +44,6 @@ class ProvinceScreen {
     this.pictureSeq = 0;
     /** @type {any[]} */
     this.items = [];
-    /** How many checklist versions named the cards' checks when they were drawn. */
-    this.namedWith = 0;
     this.asOf = h("p", { class: "muted as-of", text: "\u00a0" });
     this.counts = h("div", { class: "status-counts", role: "group", "aria-label": t("province.counts") });
     this.filterBox = h("div", { class: "filter-box" });
@@ -88,9 +86,6 @@ class ProvinceScreen {
     await Promise.all([this.drawFilters(), this.load(1)]);
     requestAnimationFrame(() => performance.measure("safeschool:province-rendered", "safeschool:province-start"));
     this.loadPictures();
-    // Checklists stored on the phone while the first page loaded (the first sign-in) came
-    // before this screen could hear of them: its cards would name checks by their ids.
-    if ((await checklistVersions()).size !== this.namedWith) await this.refreshChecklists();
     return { onChange: (/** @type {string[]} */ stores) => stores.includes("forms") && this.refreshChecklists() };
   }
 
@@ -178,7 +173,6 @@ class ProvinceScreen {
     this.total.textContent = got.data.total ? t("province.total", { shown: this.items.length, total: got.data.total }) : t("facilities.noMatch");
     this.drawCounts(got.data.counts);
     replace(this.list, this.items.map((row) => card(row, versions)));
-    this.namedWith = versions.size;
     this.more.hidden = this.items.length >= got.data.total;
   }
 
