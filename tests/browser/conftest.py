@@ -267,13 +267,21 @@ def persistent(playwright: Any, tmp_path: Path, server: Server) -> Iterator[Call
 
 
 def sign_in(page: Any, login: tuple[str, str] = INSPECTOR) -> None:
-    """Open the app, sign in, and wait until the service worker controls the page and
-    the checklists and facilities are on the phone."""
+    """Open the app, sign in, and wait until the service worker controls the page, the app
+    has gone to its home screen, and (for an inspector) the checklists and facilities are
+    on the phone."""
     page.goto("/")
     page.get_by_label("Tên đăng nhập").fill(login[0])
     page.get_by_label("Mật khẩu").fill(login[1])
     page.get_by_role("button", name="Đăng nhập").click()
     eventually(page, "() => navigator.serviceWorker.controller !== null")
+    # Signed in once the app has left the sign-in screen for its home (#/): a page.goto
+    # sooner would be overtaken by that move.
+    eventually(
+        page,
+        "() => location.hash.startsWith('#/') && document.querySelector('#nav a') !== null"
+        " && !document.querySelector('.view-signin')",
+    )
     if login == INSPECTOR:
         eventually(
             page,
@@ -281,6 +289,25 @@ def sign_in(page: Any, login: tuple[str, str] = INSPECTOR) -> None:
             " && (await window.__idb('forms')).length > 0"
             " && (await window.__idb('meta')).some(m => m.key === 'session')",
         )
+
+
+def service_worker_registration(page: Any, cdp: Any, origin: str) -> str:
+    """The id of the app's service worker registration, as DevTools reports it (after
+    ServiceWorker.enable, in an event that may come a moment later)."""
+    found: dict[str, str] = {}
+
+    def seen(event: dict[str, Any]) -> None:
+        for registration in event.get("registrations", []):
+            if registration["scopeURL"].startswith(origin) and not registration.get("isDeleted"):
+                found["id"] = registration["registrationId"]
+
+    cdp.on("ServiceWorker.workerRegistrationUpdated", seen)
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while "id" not in found and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # lets Playwright dispatch the session's events
+    assert "id" in found, "no service worker registration reported"
+    return found["id"]
 
 
 def eventually(page: Any, expression: str, timeout: float = 20, arg: Any = None) -> Any:

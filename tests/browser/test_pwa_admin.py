@@ -145,9 +145,8 @@ def test_admin_makes_an_inspector_who_signs_in_until_disabled(
         assert [(u["province_code"], u["commune_codes"]) for u in users.json()] == [("79", [])]
         page.get_by_role("button", name="Đăng xuất khỏi mọi máy").click()
         page.get_by_role("dialog").get_by_role("button", name="Đăng xuất khỏi mọi máy").click()
-        expect(
-            page.get_by_text("Đã đăng xuất 2 phiên.")
-        )  # the phone and the API check above.to_be_visible(timeout=WAIT)
+        # The phone and the API check above.
+        expect(page.get_by_text("Đã đăng xuất 2 phiên.")).to_be_visible(timeout=WAIT)
 
         page.get_by_role("button", name="Khóa tài khoản").click()
         page.get_by_role("dialog").get_by_role("button", name="Khóa tài khoản").click()

@@ -65,6 +65,10 @@ def test_evidence_on_checks_kept_offline_removed_and_sent(
     first = str(checks.nth(0).get_attribute("data-item"))
     second = str(checks.nth(1).get_attribute("data-item"))
     page.locator(f"#item-{first} .opt-fail").click()
+    # "Không đạt" opens the note and photos by itself once the answer is stored.
+    expect(page.locator(f"#item-{first} button.tool-note")).to_have_attribute(
+        "aria-expanded", "true", timeout=30000
+    )
 
     # Offline, on a check: the control is named after the item, the photo is reduced and
     # stored at once, the draft points to it.

@@ -5,13 +5,14 @@ them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from server.clock import today
 from tests.browser.conftest import (
     CONTEXT_OPTIONS,
     Server,
@@ -63,14 +64,14 @@ def test_failed_checks_become_actions_with_the_inspectors_words(
     assert requirement.input_value() == f"Khắc phục để đạt tiêu chí: {first}"
     requirement.fill("Lắp camera ở lối vào trong vòng 10 ngày")
     # Dates read and are typed dd/mm/yyyy whatever the browser's locale; kept as ISO.
-    due_day = date.today() + timedelta(days=10)
+    due_day = today() + timedelta(days=10)
     due = due_day.isoformat()
     first_due = section.get_by_label(f"Hạn khắc phục: {first}")
     first_due.fill(due_day.strftime("%d%m%Y"))
     assert first_due.input_value() == due_day.strftime("%d/%m/%Y")
     shown_default = section.get_by_label(f"Hạn khắc phục: {second}").input_value()
     default_due = datetime.strptime(shown_default, "%d/%m/%Y").date().isoformat()
-    assert default_due > date.today().isoformat()
+    assert default_due > today().isoformat()
 
     SCREENS.mkdir(exist_ok=True)
     section.scroll_into_view_if_needed()
@@ -164,9 +165,9 @@ def test_due_dates_read_dd_mm_yyyy_in_an_english_browser(browser: Any, server: S
             f"Hạn khắc phục: {question}"
         )
         shown = due.input_value()
-        assert datetime.strptime(shown, "%d/%m/%Y").date() > date.today()
+        assert datetime.strptime(shown, "%d/%m/%Y").date() > today()
 
-        target = date.today() + timedelta(days=40)
+        target = today() + timedelta(days=40)
         due.fill("")
         due.press_sequentially(target.strftime("%d%m%Y"))  # slashes come by themselves
         assert due.input_value() == target.strftime("%d/%m/%Y")

@@ -29,12 +29,14 @@ from tests.browser.conftest import (
     install_idb_helper,
     open_pad,
     png_bytes,
+    service_worker_registration,
     sign_in,
     start_inspection,
     wait_for_status,
 )
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
 
 PRESCHOOL = "TQ-PRE-001"  # preschool-safety: has a photo item
 AFTER_HOURS = "TQ-AFT-001"  # the shortest checklist
@@ -44,11 +46,6 @@ def complete(page: Any) -> None:
     page.locator("#complete").click()
     page.get_by_role("dialog").get_by_role("button", name="Hoàn thành phiếu").click()
     page.wait_for_url("**/#/outbox")
-
-
-def badge(page: Any) -> str:
-    loc = page.locator("#badge")
-    return "" if loc.is_hidden() else str(loc.inner_text())
 
 
 def one_completed(page: Any, code: str = AFTER_HOURS, **fill: Any) -> str:
@@ -75,7 +72,7 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     complete(page)
     card = page.locator(f"li.card[data-id='{iid}']")
     expect_text(card.locator("[data-state]"), "Chỉ có trên máy này")
-    assert badge(page) == "1"
+    expect(page.locator("#badge")).to_have_text("1")
     [record] = [i for i in inspections(page) if i["id"] == iid]
     assert record["status"] == "queued"
     # The poster photo and the signatures (the same drawing on two pads is one photo).
@@ -340,8 +337,9 @@ def test_server_failing_then_records_sent_without_reload(
     eventually(page, "() => document.body.innerText.includes('Chưa gửi được')")
     page.wait_for_timeout(3500)  # retries with backoff: 1 s, 2 s, …
     assert calls["n"] >= 2
-    assert [i["status"] for i in inspections(page)] == ["queued"]
-    assert badge(page) == "1"
+    # Waiting for the next retry, or in one (a retry marks it "sending" while it runs).
+    assert [i["status"] for i in inspections(page)] in (["queued"], ["sending"])
+    expect(page.locator("#badge")).to_have_text("1")
     page.unroute("**/api/sync/inspections")
     wait_for_status(page, "received", timeout=40)  # the retry timer, no reload, no tap
     assert server.stored_copies(iid) == 1
@@ -350,7 +348,7 @@ def test_server_failing_then_records_sent_without_reload(
     server.stop()
     second = one_completed(page, "TQ-AFT-002")
     page.wait_for_timeout(2500)
-    assert {i["id"]: i["status"] for i in inspections(page)}[second] == "queued"
+    assert {i["id"]: i["status"] for i in inspections(page)}[second] in ("queued", "sending")
     server.start()
     page.get_by_role("button", name="Đồng bộ ngay").click()
     wait_for_status(page, "received", count=2)
@@ -374,13 +372,14 @@ def test_interrupted_photo_upload_resumes(
     page.route("**/api/photos/*", cut_first_upload)
     iid = one_completed(page, PRESCHOOL, photo=png_bytes(800, 600))
     [received] = wait_for_status(page, "received", timeout=40)
-    assert cut["n"] == 1
+    # Photos go after the record is received: the cut upload is known once none is pending.
     eventually(
         page,
         "async (id) => (await window.__idb('inspections')).find(i => i.id === id).photos_pending.length === 0",  # noqa: E501
         timeout=40,
         arg=iid,
     )
+    assert cut["n"] == 1
     token = server.token()
     for photo_hash in received["photo_hashes"]:
         r = httpx.head(
@@ -404,7 +403,9 @@ def test_lost_response_is_stored_once(
         else:
             route.continue_()
 
-    page.route("**/api/sync/inspections", lose_response)
+    # On the context, not the page: a page's route now and then misses a request of a page
+    # its service worker controls (Chromium), and the lost answer would not be tested.
+    context.route("**/api/sync/inspections", lose_response)
     iid = one_completed(page)
     [received] = wait_for_status(page, "received", timeout=40)
     assert delivered["n"] == 1
@@ -482,7 +483,7 @@ def test_conflict_and_rejection_are_shown_and_kept(
     page.reload()
     page.locator("li.card.status-attention").nth(1).wait_for()
     assert page.locator("li.card.status-attention").count() == 2
-    assert badge(page) == "2"
+    expect(page.locator("#badge")).to_have_text("2")
 
     # The user acts: the conflict goes as a new inspection, the rejection is reopened.
     page.locator(f"li.card[data-id='{conflict_id}']").get_by_role(
@@ -504,7 +505,7 @@ def test_complete_takes_the_user_to_the_first_missing_item(context: Any, page: A
     checks = page.locator(".item.kind-check:not([hidden])")
     checks.nth(0).locator(".opt-pass").click()
     page.locator("#complete").click()
-    assert "mục chưa trả lời" in page.locator(".footer .error").inner_text()
+    expect(page.locator(".footer .error")).to_contain_text("mục chưa trả lời")
     first_missing = page.evaluate(
         "() => [...document.querySelectorAll('[data-item]')].find(el => !el.hidden && el.classList.contains('has-problem')).dataset.item"  # noqa: E501
     )
@@ -604,21 +605,14 @@ def test_background_sync_sends_with_no_page_open(
     iid = one_completed(page)
     assert [i["status"] for i in inspections(page)] == ["queued"]
     cdp = context.new_cdp_session(page)
-    registrations: list[dict[str, Any]] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda e: registrations.extend(e["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    eventually(page, "() => true")
-    [registration] = [r for r in registrations if not r.get("isDeleted")][:1]
+    registration_id = service_worker_registration(page, cdp, server.url)
     page.goto("about:blank")  # the app is closed; only its service worker remains
     context.set_offline(False)
     cdp.send(
         "ServiceWorker.dispatchSyncEvent",
         {
             "origin": server.url,
-            "registrationId": registration["registrationId"],
+            "registrationId": registration_id,
             "tag": "outbox",
             "lastChance": False,
         },

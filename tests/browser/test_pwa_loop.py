@@ -6,12 +6,13 @@ other check closes it. Nothing is lost on the way."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from server.clock import today
 from tests.browser.conftest import (
     CONTEXT_OPTIONS,
     LOGINS,
@@ -64,7 +65,7 @@ def test_failed_check_to_verified_fix(browser: Any, server: Server, persistent: 
     start_inspection(ipage, code)
     (first, first_text), (second, _) = failing_checks(ipage, 2)
     fill_checklist(ipage, fail=(first, second))
-    due_day = date.today() + timedelta(days=12)
+    due_day = today() + timedelta(days=12)
     due = due_day.isoformat()
     section = ipage.get_by_role("region", name="Yêu cầu khắc phục")
     section.get_by_label(f"Hạn khắc phục: {first_text}").fill(due_day.strftime("%d/%m/%Y"))

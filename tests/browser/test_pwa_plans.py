@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from server.clock import today as vietnam_today
 from tests.browser.conftest import (
     CONTEXT_OPTIONS,
     INSPECTOR,
@@ -178,7 +179,7 @@ def test_a_planned_visit_from_the_department_to_the_inspectors_phone_and_back(
 
 def api_plan(server: Server, codes: set[str]) -> dict[str, Any]:
     """A plan made through the API, with the inspector in its team and a late visit."""
-    today = date.today()
+    today = vietnam_today()
     member = {"name": "Nguyễn Văn Thanh", "agency": "Sở Y tế", "role": "member",
               "username": INSPECTOR[0]}  # fmt: skip
     lead = {"name": "Phạm Thu Hà", "agency": "Sở Giáo dục và Đào tạo", "role": "lead"}

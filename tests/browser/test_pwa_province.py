@@ -148,7 +148,8 @@ def test_officer_filters_searches_sorts_and_comes_back(page: Any, server: Server
     page.locator(".view-site").get_by_role("heading", level=1).wait_for()
     page.go_back()
     wait_for_list(page, names(by_due))
-    assert page.get_by_label("Xã, phường", exact=True).input_value() == commune
+    # The communes are fetched apart from the list: the choice shows once they are there.
+    expect(page.get_by_label("Xã, phường", exact=True)).to_have_value(commune, timeout=30000)
     assert page.get_by_label("Loại hình", exact=True).input_value() == "preschool"
     assert page.get_by_label("Có yêu cầu khắc phục quá hạn", exact=True).is_checked()
     assert page.get_by_label("Sắp xếp", exact=True).input_value() == "due"
@@ -258,7 +259,8 @@ def test_the_charts_follow_the_place_and_kind_chosen(
     page.locator(LOADED).wait_for(timeout=30000)
     page.locator("details.charts > summary").click()
     by_commune = page.get_by_role("figure", name="Tỷ lệ đạt theo xã, phường")
-    assert by_commune.locator("tbody tr").count() == len(whole["by_commune"])
+    # The pictures are asked for after the list: wait for them as a person would.
+    expect(by_commune.locator("tbody tr")).to_have_count(len(whole["by_commune"]), timeout=30000)
 
     page.get_by_label("Xã, phường", exact=True).select_option(busiest["key"])
     page.get_by_label("Loại hình", exact=True).select_option("preschool")

@@ -24,7 +24,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.conftest import INSPECTOR, Server, eventually, install_idb_helper, sign_in
+from tests.browser.conftest import (
+    INSPECTOR,
+    Server,
+    eventually,
+    install_idb_helper,
+    service_worker_registration,
+    sign_in,
+)
 from tests.push_receiver import Receiver
 
 STUB = """
@@ -73,23 +80,6 @@ def _subscriptions(server: Server) -> list[tuple[Any, ...]]:
         db.close()
 
 
-def _registration_id(page: Any, cdp: Any, origin: str) -> str:
-    found: dict[str, str] = {}
-
-    def seen(event: dict[str, Any]) -> None:
-        for registration in event.get("registrations", []):
-            if registration["scopeURL"].startswith(origin) and not registration.get("isDeleted"):
-                found["id"] = registration["registrationId"]
-
-    cdp.on("ServiceWorker.workerRegistrationUpdated", seen)
-    cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
-    while "id" not in found and time.monotonic() < deadline:
-        page.wait_for_timeout(100)  # lets Playwright dispatch the session's events
-    assert "id" in found, "no service worker registration reported"
-    return found["id"]
-
-
 def test_the_switch_subscribes_and_a_push_is_shown_and_opens_its_screen(
     context: Any, server: Server, receiver: Receiver
 ) -> None:
@@ -134,7 +124,7 @@ def test_the_switch_subscribes_and_a_push_is_shown_and_opens_its_screen(
         "ServiceWorker.deliverPushMessage",
         {
             "origin": server.url,
-            "registrationId": _registration_id(page, cdp, server.url),
+            "registrationId": service_worker_registration(page, cdp, server.url),
             "data": json.dumps(notice),
         },
     )

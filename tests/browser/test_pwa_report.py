@@ -15,6 +15,7 @@ import httpx
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 
+from server.clock import today
 from server.demo import DEMO_LOGINS
 from tests.browser.conftest import Server, install_idb_helper, sign_in
 from tests.browser.test_pwa_site import _axe_clean
@@ -27,7 +28,7 @@ OFFICER = next((u, p) for _, u, p in DEMO_LOGINS if u == "so-giaoduc")
 SCREENS = Path(__file__).parent / "screens"
 # The demo's inspections are of the last months: a day a month ago is in the year and the
 # school year the tests look at, whatever day they run.
-RECENT = date.today() - timedelta(days=30)
+RECENT = today() - timedelta(days=30)
 YEAR = RECENT.year
 SCHOOL_YEAR_ENDS = YEAR + 1 if RECENT.month >= 9 else YEAR
 SUMMARY_ROWS = {
@@ -184,7 +185,7 @@ def test_a_custom_period_in_dd_mm_yyyy(context: Any, page: Any, server: Server) 
     page.get_by_role("button", name="Xem báo cáo").click()
     assert page.get_by_role("alert").inner_text() == "Một báo cáo chỉ gồm tối đa ba năm."
     assert page.get_by_role("table").count() == 0  # nothing was asked of the server
-    first, last = date.today() - timedelta(days=100), date.today() - timedelta(days=10)
+    first, last = today() - timedelta(days=100), today() - timedelta(days=10)
     page.get_by_label("Từ ngày").fill(f"{first.day}/{first.month}/{first.year}")  # no zeros
     page.get_by_label("Đến ngày").fill(f"{last:%d/%m/%Y}")
     page.get_by_role("button", name="Xem báo cáo").click()

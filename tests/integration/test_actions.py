@@ -8,7 +8,7 @@ import hashlib
 import io
 import random
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 
 from server.actions.follow_up import DUE_DAYS
 from server.clock import local_date
+from server.clock import today as vietnam_today
 from server.forms.loader import load_file
 from server.inspections import synthetic
 from server.settings import REPO_ROOT, Settings
@@ -70,7 +71,7 @@ def act(client: Client, world: World, who: str, action_id: int, verb: str, body:
 def test_failures_open_actions_with_the_inspectors_words_or_defaults(
     client: Client, world: World
 ) -> None:
-    due = (date.today() + timedelta(days=10)).isoformat()
+    due = (vietnam_today() + timedelta(days=10)).isoformat()
     record = visit(
         fail=(MANDATORY, OTHER),
         occurred=(VETO,),
@@ -94,7 +95,7 @@ def test_failures_open_actions_with_the_inspectors_words_or_defaults(
 
 
 def test_actions_are_validated_with_the_record(client: Client, world: World) -> None:
-    today = date.today().isoformat()
+    today = vietnam_today().isoformat()
     record = visit(
         fail=(MANDATORY,),
         actions=[
@@ -157,7 +158,7 @@ def test_the_loop_report_verify_reopen_and_due_date(
     assert verified.json()["state"] == "verified"
     reopened = act(client, world, "insp_08", action["id"], "reopen", {"reason": "Rào vẫn hở"})
     assert reopened.json()["state"] == "open"
-    new_due = (date.today() + timedelta(days=5)).isoformat()
+    new_due = (vietnam_today() + timedelta(days=5)).isoformat()
     moved = act(client, world, "insp_08", action["id"], "due", {"due": new_due, "reason": "Mưa"})
     assert moved.json()["due"] == new_due
     history = moved.json()["history"]

@@ -3,19 +3,20 @@ teams; members see them; an inspection of the site does the visit; the plan show
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.clock import today
 from server.settings import Settings
 from tests.conftest import World
 from tests.integration.test_actions import MANDATORY, visit
 from tests.integration.test_sync import db_rows, sync
 
 Client = TestClient[Litestar]
-TODAY = date.today()
+TODAY = today()
 
 
 def team(*usernames: str) -> dict[str, Any]:

@@ -8,13 +8,14 @@ import os
 import stat
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.app import create_app
+from server.clock import today as vietnam_today
 from server.db import connect_settings
 from server.push import schedule
 from server.push.keys import KEY_FILE, b64url_decode, load_or_create
@@ -227,7 +228,7 @@ def test_the_scheduler_writes_each_notice_once_however_often_it_runs(
     sync(client, world, "insp_08", [visit("A2", fail=(MANDATORY,))])
     for who in ("fac_a1", "dept_08", "dept_79"):
         subscribe(client, world, who, receiver)
-    today = date.today()
+    today = vietnam_today()
     soon, late = (today + timedelta(days=2)).isoformat(), (today - timedelta(days=1)).isoformat()
     db = connect_settings(settings)
     try:
@@ -338,7 +339,7 @@ def test_inspectors_are_told_of_their_visits_and_departments_of_late_ones(
 ) -> None:
     for who in ("insp_08", "insp_08001", "dept_08", "dept_79"):
         subscribe(client, world, who, receiver)
-    today = date.today()
+    today = vietnam_today()
     span = {"start": str(today - timedelta(days=9)), "end": str(today - timedelta(days=1))}
     member = {"name": "Thanh tra", "agency": "Sở Y tế", "role": "lead", "username": "insp-08"}
     body = {

@@ -18,6 +18,7 @@ import openpyxl  # type: ignore[import-untyped]
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from server.clock import today
 from server.forms.loader import load_file
 from server.inspections import synthetic
 from server.settings import REPO_ROOT, Settings
@@ -98,7 +99,7 @@ def test_the_report_equals_a_recomputation_from_the_inspections_table(
         visit("A2", 5, fail=("grounds_safe",)),  # A2's latest: still failed
     ]
     sync(client, world, "insp_08", records)
-    start, end = date.today() - timedelta(days=90), date.today()
+    start, end = today() - timedelta(days=90), today()
     response = client.get(
         "/api/reports/period", params={"start": str(start), "end": str(end)},
         headers=world.auth("dept_08"),
@@ -136,7 +137,7 @@ def test_the_report_equals_a_recomputation_from_the_inspections_table(
 
 def test_the_workbook_holds_the_same_numbers(client: Client, world: World) -> None:
     sync(client, world, "insp_08", [visit("A2", 3, fail=("gate_fence_secure",))])
-    params = {"start": str(date.today() - timedelta(days=30)), "end": str(date.today())}
+    params = {"start": str(today() - timedelta(days=30)), "end": str(today())}
     report = client.get("/api/reports/period", params=params, headers=world.auth("admin")).json()
     response = client.get("/api/reports/period.xlsx", params=params, headers=world.auth("admin"))
     assert response.status_code == 200
@@ -166,9 +167,9 @@ def test_the_workbook_holds_the_same_numbers(client: Client, world: World) -> No
 
 def test_bad_periods_and_roles(client: Client, world: World) -> None:
     headers = world.auth("admin")
-    backwards = {"start": str(date.today()), "end": str(date.today() - timedelta(days=1))}
+    backwards = {"start": str(today()), "end": str(today() - timedelta(days=1))}
     assert client.get("/api/reports/period", params=backwards, headers=headers).status_code == 400
-    ok = {"start": str(date.today()), "end": str(date.today())}
+    ok = {"start": str(today()), "end": str(today())}
     assert (
         client.get("/api/reports/period", params=ok, headers=world.auth("fac_a1")).status_code
         == 403
@@ -259,7 +260,7 @@ def test_the_pdf_prints_the_reports_numbers_in_vietnamese_and_english(
             visit("A2", 10, fail=("gate_fence_secure", "no_child_violence")),
         ],
     )
-    start, end = date.today() - timedelta(days=90), date.today()
+    start, end = today() - timedelta(days=90), today()
     params = {"start": str(start), "end": str(end)}
     report = client.get("/api/reports/period", params=params, headers=world.auth("dept_08"))
     current, previous = report.json()["current"], report.json()["previous"]
@@ -305,7 +306,7 @@ def test_the_pdf_keeps_the_scope_and_the_rules_of_the_other_reports(
     client: Client, world: World
 ) -> None:
     sync(client, world, "insp_08", [visit("A2", 3, fail=("gate_fence_secure",))])
-    params = {"start": str(date.today() - timedelta(days=30)), "end": str(date.today())}
+    params = {"start": str(today() - timedelta(days=30)), "end": str(today())}
     other = " ".join(report_pdf(client, world, "dept_79", params))
     assert "Số lượt kiểm tra 0 0 0" in other and "Số cơ sở 1 1 0" in other
     everywhere = " ".join(report_pdf(client, world, "admin", params))
@@ -314,7 +315,7 @@ def test_the_pdf_keeps_the_scope_and_the_rules_of_the_other_reports(
     path = "/api/reports/period.pdf"
     refused = client.get(path, params=params, headers=world.auth("fac_a1"))
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "access.role"
-    backwards = {"start": str(date.today()), "end": str(date.today() - timedelta(days=1))}
+    backwards = {"start": str(today()), "end": str(today() - timedelta(days=1))}
     assert client.get(path, params=backwards, headers=world.auth("admin")).status_code == 400
     french = client.get(path, params={**params, "lang": "fr"}, headers=world.auth("admin"))
     assert french.status_code == 400 and french.json()["error"]["code"] == "request.invalid"
