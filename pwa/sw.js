@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "d08f177451e7f2bf";
+const VERSION = "e07820d72125f205";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

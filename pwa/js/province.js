@@ -5,6 +5,7 @@
 
 import { request } from "./api.js";
 import { saveBlob } from "./dom.js";
+import { vietnamDay } from "./follow-up.js";
 import { download } from "./sites.js";
 import * as store from "./store.js";
 
@@ -106,6 +107,6 @@ export async function exportList(filters, format) {
   const query = queryOf(filters);
   const got = await download(`/api/compliance/facilities.${format}${query ? `?${query}` : ""}`);
   if (!got.blob) return got.code || "network";
-  saveBlob(got.blob, `co-so-${new Date().toISOString().slice(0, 10)}.${format}`);
+  saveBlob(got.blob, `co-so-${vietnamDay(new Date())}.${format}`);
   return null;
 }

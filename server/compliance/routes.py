@@ -154,8 +154,10 @@ def _explained(r: store.Reason, texts: store.Texts) -> tuple[str, str, str]:
     def name(item_id: str) -> str:
         return texts.item_text(r.form_id, r.form_version, item_id).vi
 
+    # The day it was done in Viet Nam (completed_at is UTC), written as Vietnamese write it.
+    done = datetime.fromisoformat(r.completed_at).astimezone(VIETNAM)
     return (
-        f"{title} v{r.form_version} ({r.score_display or '-'}, {r.completed_at[:10]})",
+        f"{title} v{r.form_version} ({vi_number(r.score_display or '-')}, {done:%d/%m/%Y})",
         "; ".join(f"{item_id}: {name(item_id)}" for item_id in r.failed_mandatory),
         f"{title}: " + "; ".join(reason_vi(reason, name) for reason in r.reasons),
     )

@@ -6,7 +6,7 @@ the department's plan then shows the visit done. Screens are taken at 360 px."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +249,19 @@ def test_an_admin_chooses_the_plans_province_first(page: Any, server: Server) ->
     picker.get_by_label("Xã Hàm Yên", exact=True).wait_for()  # the province's communes
     page.reload()  # what was typed is kept on the phone until the plan is made
     assert page.get_by_label("Tên kế hoạch").input_value() == "Kế hoạch của quản trị"
+
+
+def test_a_new_plan_starts_on_the_day_it_is_in_viet_nam(page: Any, server: Server) -> None:
+    install_idb_helper(page.context)
+    sign_in(page, OFFICER)
+    # 18:30 UTC is 01:30 the next morning in Viet Nam: the plan starts that next day.
+    utc_day = datetime.now(UTC).date()
+    page.clock.set_fixed_time(datetime.combine(utc_day, time(18, 30), UTC))
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    page.get_by_role("link", name="Lập kế hoạch mới").click()
+    start, end = utc_day + timedelta(days=1), utc_day + timedelta(days=31)
+    expect(page.get_by_label("Từ ngày", exact=True)).to_have_value(f"{start:%d/%m/%Y}")
+    expect(page.get_by_label("Đến ngày", exact=True)).to_have_value(f"{end:%d/%m/%Y}")
 
 
 def test_the_inspectors_assigned_sites_come_first_in_the_facility_list(

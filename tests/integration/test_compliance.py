@@ -688,6 +688,21 @@ def test_csv_has_the_rows_of_the_json_list(
         assert PRESCHOOL.title.vi in a1["failing_checklists"]
 
 
+def test_csv_names_a_failing_checklist_with_its_day_in_viet_nam(
+    client: Client, world: World
+) -> None:
+    # 18:30 UTC is 01:30 the next morning in Viet Nam: the day the inspector wrote it.
+    done = (datetime.now(UTC) - timedelta(days=3)).replace(hour=18, minute=30)
+    rec = record(PRESCHOOL, "A1", random.Random(8), fail=("no_child_abused",), completed=done)
+    sync(client, world, "insp_08", [rec])
+    response = client.get(CSV, params={"status": "non_compliant"}, headers=world.auth("dept_08"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    [a1] = [row for row in rows if row["code"] == "A1"]
+    day = (done + timedelta(hours=7)).strftime("%d/%m/%Y")
+    score = get(client, world, "dept_08", f"/api/inspections/{rec['id']}")["score_display"]
+    assert a1["failing_checklists"].endswith(f"({score.replace('.', ',')}, {day})"), a1
+
+
 def test_csv_header_only_when_nothing_matches(client: Client, world: World) -> None:
     response = client.get(CSV, params={"province": "79"}, headers=world.auth("dept_08"))
     assert response.content.decode("utf-8") == "\ufeff" + ",".join(routes.CSV_COLUMNS) + "\r\n"

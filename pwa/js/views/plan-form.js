@@ -7,6 +7,7 @@ import { request } from "../api.js";
 import { agencies, refreshAgencies } from "../agencies.js";
 import { dateInput, dateValue } from "../dates.js";
 import { append, h, replace, uid } from "../dom.js";
+import { addDays, vietnamDay } from "../follow-up.js";
 import { t } from "../i18n.js";
 import { emptyPlan, fieldOf, fromPlan, requestOf } from "../plan-form-state.js";
 import * as store from "../store.js";
@@ -16,13 +17,6 @@ import { teamsSection } from "./plan-teams.js";
 /** @typedef {import("../plan-form-state.js").PlanDraft} PlanDraft */
 
 const KEPT = "plan-form:new";
-
-/** @param {string} day @param {number} days */
-function plusDays(day, days) {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string[]} params */
 export async function render(root, ctx, params) {
@@ -38,8 +32,8 @@ export async function render(root, ctx, params) {
     }
     draft = fromPlan(got.data);
   } else {
-    const today = new Date().toISOString().slice(0, 10);
-    draft = (await store.getMeta(KEPT)) || emptyPlan(ctx.session?.user?.province_code || "", today, plusDays(today, 30));
+    const today = vietnamDay(new Date()); // the toISOString day is yesterday before 07:00
+    draft = (await store.getMeta(KEPT)) || emptyPlan(ctx.session?.user?.province_code || "", today, addDays(today, 30));
     if (!draft.province) {
       append(root, back, h("h1", { text: t("planForm.newTitle") }), await provinceChoice(ctx, draft));
       return {};
