@@ -28,6 +28,7 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
 
 PRESCHOOL = "TQ-PRE-001"  # preschool-safety v2: the longest checklist
 SCREENS = Path(__file__).parent / "screens"
@@ -57,7 +58,9 @@ def until_text(locator: Any, text: str, timeout: float = 20) -> None:
 
 
 def current_tab(page: Any) -> str:
-    return str(page.locator("nav a[aria-current='page']").inner_text()).strip()
+    """The marked tab's label (the outbox tab's count of unsent records aside: it follows
+    the store a moment after a change)."""
+    return str(page.locator("nav a[aria-current='page'] .label").inner_text()).strip()
 
 
 def in_view(page: Any, selector: str) -> bool:
@@ -198,6 +201,7 @@ def test_the_active_tab_is_always_marked(context: Any, page: Any, server: Server
     page.goto(f"/#/inspection/{iid}")
     page.locator(".view-inspection[data-built]").wait_for(state="attached")
     assert current_tab(page) == "Hộp thư đi"
+    expect(page.locator("#badge")).to_be_hidden()  # nothing left to send
     assert "Điểm tạm tính" not in text_of(page.locator(".view-inspection"))
     assert "Kết quả đã gửi" in text_of(page.locator(".livebar"))
 
