@@ -29,6 +29,7 @@ from server.errors import ErrorCode
 from server.facilities.schemas import Ownership, facility_out
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
+from server.inspections.failing import Reason
 from server.inspections.scoring import Reason as ScoredReason
 from server.openapi import api
 from server.settings import Settings
@@ -146,7 +147,7 @@ def reason_vi(reason: ScoredReason, name: Callable[[str], str]) -> str:
     )
 
 
-def _explained(r: store.Reason, texts: store.Texts) -> tuple[str, str, str]:
+def _explained(r: Reason, texts: store.Texts) -> tuple[str, str, str]:
     """A failing inspection's checklist, failed mandatory checks and reasons in Vietnamese,
     in the words of the version that was used."""
     title = texts.checklist(r.form_id, r.form_version).title.vi

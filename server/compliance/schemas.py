@@ -7,6 +7,7 @@ import msgspec
 from server.compliance import store
 from server.compliance.status import Status
 from server.facilities.schemas import FacilityOut
+from server.inspections.failing import Reason
 from server.paging import Page
 
 
@@ -27,7 +28,7 @@ class ComplianceRow(msgspec.Struct):
     worst_score: float | None
     worst_score_display: str | None
     last_inspected_at: str | None
-    reasons: list[store.Reason]
+    reasons: list[Reason]
     """For a non-compliant facility, its failing current inspections, newest first."""
     open_actions: int = 0
     """Corrective actions waiting for a fix or its verification."""

@@ -33,7 +33,9 @@ from server.compliance.status import STATUSES, Current, Status, facility_status,
 from server.facilities.store import facility_conditions, get_facility_for
 from server.forms.registry import FormRegistry
 from server.forms.schema import FACILITY_KINDS, Checklist, Item, Text
+from server.inspections import failing
 from server.inspections import store as inspections
+from server.inspections.failing import Reason as Reason
 from server.inspections.scoring import (
     FailedCheck,
     ReasonCode,
@@ -41,7 +43,6 @@ from server.inspections.scoring import (
     StoredOutcome,
     reasons_of,
 )
-from server.inspections.scoring import Reason as ScoredReason
 from server.paging import Page
 
 Sort = Literal["status", "score", "date", "name", "due"]
@@ -60,7 +61,6 @@ due corrective action first."""
 _summary_decoder = msgspec.json.Decoder(ScoreResult)
 
 
-_outcome_decoder = msgspec.json.Decoder(StoredOutcome)
 _counts_decoder = msgspec.json.Decoder(dict[str, int])
 
 
@@ -152,23 +152,6 @@ class FacilityView:
     status: Status
     checklists: list[ChecklistState]
     history: list[HistoryEntry]
-
-
-class Reason(msgspec.Struct):
-    """One failing current inspection: why a facility is non-compliant. Checks are named by
-    id only: their texts are in the checklist version (``GET /api/forms/{id}/{version}``),
-    which phones and browsers already hold, and they made the list ten times heavier."""
-
-    inspection_id: str
-    form_id: str
-    form_version: int
-    score: float | None
-    score_display: str | None
-    completed_at: str
-    failed_mandatory: list[str]
-    """The ids of the failed mandatory checks, in the checklist's order."""
-    reasons: list[ScoredReason]
-    """Why this inspection failed, in order (docs/scoring.md), items by id."""
 
 
 @dataclass
@@ -611,33 +594,20 @@ def _add_details(
         for kind in {item.facility["kind"] for item in items}
     }
     worst: dict[str, float] = {}
+    # Newest first, ties to the one received last (its seq, from the index on the id).
     rows = db.execute(
-        "SELECT c.facility_code, c.form_id, i.id, i.form_version, i.score, i.score_display,"
-        " i.result, i.completed_at, CASE WHEN i.result = 'failed' THEN i.summary END"
+        "SELECT c.facility_code, c.form_id, c.score, c.score_display, c.failing"
         " FROM current_inspections c JOIN inspections i ON i.id = c.inspection_id"
         f" WHERE c.facility_code IN ({', '.join('?' for _ in by_code)})"
-        " ORDER BY c.facility_code, i.completed_at DESC, i.seq DESC",
+        " ORDER BY c.facility_code, c.completed_at DESC, i.seq DESC",
         list(by_code),
     )
-    for code, form_id, insp_id, version, score, display, result, completed_at, summary in rows:
+    for code, form_id, score, display, reason in rows:
         item = by_code[code]
         if form_id not in applicable[item.facility["kind"]]:
             continue
         if score is not None and (code not in worst or score < worst[code]):
             worst[code] = score
             item.worst_score_display = display
-        if result == "failed" and summary is not None:
-            outcome = _outcome_decoder.decode(summary)
-            failed = _ordered(outcome)
-            item.reasons.append(
-                Reason(
-                    inspection_id=insp_id,
-                    form_id=form_id,
-                    form_version=version,
-                    score=score,
-                    score_display=display,
-                    completed_at=completed_at,
-                    failed_mandatory=[f.item_id for f in failed if f.mandatory],
-                    reasons=reasons_of(outcome, forms.get(form_id, version)),
-                )
-            )
+        if reason is not None:
+            item.reasons.append(failing.decoder.decode(reason))
