@@ -49,6 +49,7 @@ from server.forms.registry import FormRegistry
 
 PROVINCE = "79"
 LIST = "/api/compliance/facilities"
+PAGE = 2000  # the largest page the list allows: a province's whole list in one request
 
 # The same rows, straight from the tables: facilities of the province whose current
 # inspection failed (intake only stores checklists that apply to the facility's kind).
@@ -81,7 +82,7 @@ def fetch_all(http: httpx.Client, query: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     page = 1
     while True:
-        body = http.get(f"{LIST}?{query}&per_page=500&page={page}").json()
+        body = http.get(f"{LIST}?{query}&per_page={PAGE}&page={page}").json()
         items += body["items"]
         if len(items) >= body["total"]:
             return items
@@ -89,13 +90,13 @@ def fetch_all(http: httpx.Client, query: str) -> list[dict[str, Any]]:
 
 
 def http_bytes(url: str, headers: dict[str, str]) -> bytes:
-    """The whole non-compliant list's JSON as sent (pages of 500 joined), to report its
+    """The whole non-compliant list's JSON as sent (pages joined), to report its
     weight a row."""
     body = b""
     with httpx.Client(base_url=url, headers=headers, timeout=120) as http:
         page, seen = 1, 0
         while True:
-            response = http.get(f"{LIST}?status=non_compliant&per_page=500&page={page}")
+            response = http.get(f"{LIST}?status=non_compliant&per_page={PAGE}&page={page}")
             body += response.content
             seen += len(response.json()["items"])
             if seen >= response.json()["total"]:

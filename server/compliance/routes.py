@@ -72,7 +72,7 @@ def provide_filters(
         QueryParameter(description="asc or desc; default: the sort's natural direction"),
     ] = None,
     page: Annotated[int, QueryParameter(ge=1, description="Page number")] = 1,
-    per_page: Annotated[int, QueryParameter(ge=1, le=500, description="Page size")] = 50,
+    per_page: Annotated[int, QueryParameter(ge=1, le=2000, description="Page size")] = 50,
 ) -> store.ListQuery:
     """The list's filters, declared once for the JSON list and the CSV export."""
     return store.ListQuery(
