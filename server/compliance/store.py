@@ -594,12 +594,12 @@ def _add_details(
         for kind in {item.facility["kind"] for item in items}
     }
     worst: dict[str, float] = {}
-    # Newest first, ties to the one received last (its seq, from the index on the id).
+    # Newest first, ties to the one received last; from current_inspections alone.
     rows = db.execute(
         "SELECT c.facility_code, c.form_id, c.score, c.score_display, c.failing"
-        " FROM current_inspections c JOIN inspections i ON i.id = c.inspection_id"
+        " FROM current_inspections c"
         f" WHERE c.facility_code IN ({', '.join('?' for _ in by_code)})"
-        " ORDER BY c.facility_code, c.completed_at DESC, i.seq DESC",
+        " ORDER BY c.facility_code, c.completed_at DESC, c.seq DESC",
         list(by_code),
     )
     for code, form_id, score, display, reason in rows:

@@ -205,10 +205,12 @@ def refresh_current(
 ) -> None:
     """Recompute the current inspection of one facility and checklist (docs/scoring.md): the
     latest completed, ties to the one received last, superseded and not-assessed ignored.
-    A failed one keeps what the department list says of it (``failing``), worked out from
-    its stored result with the checklist version that scored it (``forms``)."""
+    It keeps what the department list reads of it: the score as displayed, its arrival
+    (``seq``, to order a site's inspections completed at the same moment) and, when it
+    failed, what the list says of it (``failing``), worked out from its stored result
+    with the checklist version that scored it (``forms``)."""
     row = db.execute(
-        "SELECT id, completed_at, expires_at, result, score, score_display, form_version,"
+        "SELECT id, completed_at, expires_at, result, score, score_display, seq, form_version,"
         " CASE WHEN result = 'failed' THEN summary END FROM inspections"
         " WHERE facility_code = ? AND form_id = ? AND superseded_by IS NULL"
         " AND result != 'not_assessed' ORDER BY completed_at DESC, seq DESC LIMIT 1",
@@ -220,7 +222,7 @@ def refresh_current(
             [facility_code, form_id],
         )
         return
-    inspection_id, completed_at, expires_at, result, score, display, version, summary = row
+    inspection_id, completed_at, expires_at, result, score, display, seq, version, summary = row
     failing = (
         None
         if summary is None
@@ -237,8 +239,8 @@ def refresh_current(
     )
     db.execute(
         "INSERT OR REPLACE INTO current_inspections (facility_code, form_id, inspection_id,"
-        " completed_at, expires_at, result, score, score_display, failing)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " completed_at, expires_at, result, score, score_display, seq, failing)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             facility_code,
             form_id,
@@ -248,6 +250,7 @@ def refresh_current(
             result,
             score,
             display,
+            seq,
             failing,
         ],
     )

@@ -975,6 +975,7 @@ def test_list_reasons_follow_amendments_and_the_migration_gives_the_same(
         kept = db.execute("SELECT * FROM current_inspections ORDER BY 1, 2").fetchall()
         db.execute("ALTER TABLE current_inspections DROP COLUMN failing")
         db.execute("ALTER TABLE current_inspections DROP COLUMN score_display")
+        db.execute("ALTER TABLE current_inspections DROP COLUMN seq")
         db.execute("DELETE FROM schema_migrations WHERE version = 14")
         db.conn.commit()
         assert migrate(db) == [14]
