@@ -20,6 +20,7 @@ from server.compliance.schemas import (
     CompliancePage,
     ComplianceRow,
     FacilityCompliance,
+    ListedFacility,
     StatusCounts,
 )
 from server.compliance.status import Status
@@ -92,8 +93,17 @@ def provide_filters(
 
 
 def _row(item: store.Listed) -> ComplianceRow:
+    f = item.facility
     return ComplianceRow(
-        facility=facility_out(item.facility),
+        facility=ListedFacility(
+            f["code"],
+            f["name"],
+            f["kind"],
+            f["ownership"],
+            f["province_code"],
+            f["commune_code"],
+            f["commune_name"],
+        ),
         status=item.status,
         worst_score=item.worst_score,
         worst_score_display=item.worst_score_display,
@@ -280,7 +290,10 @@ class ComplianceController(Controller):
         " province, commune, kind, ownership, checklist and text, sorted by status (most"
         " severe first, newest inspection first: the default), worst current score, date of"
         " the latest current inspection, name or the due date of the next corrective action,"
-        " and paged, with how many facilities have each status under the other filters."
+        " and paged (up to 2,000 rows a page), with how many facilities have each status"
+        " under the other filters. Each row names its facility by code, name, kind,"
+        " ownership, province, commune and commune name; its address and contacts are in"
+        " the facility's own compliance (GET /api/compliance/facilities/{code})."
         " Non-compliant facilities carry"
         " their reasons: each failing current inspection with its score, the ids of its failed"
         " mandatory checks and its reason codes; the checks' texts are in the checklist"

@@ -22,8 +22,21 @@ class FacilityCompliance(msgspec.Struct):
     """Every inspection of the facility, newest first, amended ones included."""
 
 
+class ListedFacility(msgspec.Struct):
+    """What the list shows of a facility; the rest (address, contacts, coordinates) is in
+    the facility's own compliance (``GET /api/compliance/facilities/{code}``)."""
+
+    code: str
+    name: str
+    kind: str
+    ownership: str
+    province_code: str
+    commune_code: str
+    commune_name: str
+
+
 class ComplianceRow(msgspec.Struct):
-    facility: FacilityOut
+    facility: ListedFacility
     status: Status
     worst_score: float | None
     worst_score_display: str | None
