@@ -159,6 +159,9 @@ class Listed:
     """One row of the department list."""
 
     facility: dict[str, Any]
+    """Every column of the facility (with its commune's and province's names) for the
+    exports (``iter_facilities``); only the ``LISTED_FACILITY`` ones in the JSON list's
+    pages (``list_with_counts``)."""
     status: Status
     worst_score: float | None
     worst_score_display: str | None
