@@ -7,27 +7,35 @@ inspections table (server.compliance.reference), for the whole country.
 
     python -m bench.department_list [--small] [--repeat 30]
 
-The first screen (the first page of 50) and the whole list (pages of 500) are each timed
-against the bare query of the same rows, in alternating rounds of one run.
+The first screen (the first page of 50) and the whole list (one page of up to 2,000, the
+largest the list allows) are each timed against the bare query of the same rows, in
+alternating rounds of one run.
 
-Measured 2026-12-02, national scale, province 79 (1,764 sites, 578 non-compliant), 2 cores
-shared with other sessions (load average about 5), medians of 30 alternating rounds, the
-previous code's bench run just before:
+Measured 2026-12-02 evening, national scale, province 79 (1,764 sites, 578 non-compliant),
+2 cores shared with another session's full test suite (load average 4-5), medians of 30
+alternating rounds; the code before the evening's changes (4e97f7c, pages of 500) run just
+before on a copy of the same data (its migrations 1-13):
 
-    first screen (50 rows)  HTTP 13.4 ms  bare SQL 4.6 ms  ratio 2.93  (before: 3.89)
-    whole list (578 rows)   HTTP 58.0 ms  bare SQL 6.0 ms  ratio 9.59  (before: 10.69)
-    status check of all 60,000 sites: 0 differ (the API's pages: 35.6 s, before 50.5 s)
+    first screen (50 rows)  HTTP 15.3 ms  bare SQL 6.1 ms  ratio 2.51  (before: 2.78)
+    whole list (578 rows)   HTTP 39.2 ms  bare SQL 7.3 ms  ratio 5.37  (before: 85.1 ms
+                                                                        against 8.5, 9.97)
+    status check of all 60,000 sites: 0 differ (the API's pages: 14.4 s, before 35.4 s)
 
-The first screen works out the status of every site in scope once, in SQL, for the counts,
-and returns only the page's 50 rows (in process: 5.7 ms of SQL against the bare query's
-3.9, then 1.2 ms completing the 50 rows); the rest is the HTTP round trip (a bare
-``/healthz`` takes 1.7 ms) and the 48 kB of JSON. The whole list is two requests, of 500
-and 78 rows: each works the statuses out again (5.7 ms) and completes its rows, which for
-500 rows took 13.3 ms in process (load 8): 4.5 ms reading the failing inspections' rows
-for their stored results (the same rows of ``current_inspections`` alone: 0.7 ms), 2.6
-facilities, 1.9 corrective actions, about 4 decoding the results into reasons; then 480 kB
-of JSON (2 ms to encode, 4 ms to gzip at level 5). Reaching 3x would take keeping the
-failing checks in ``current_inspections`` at intake, not done here.
+Another run of the same code a minute earlier, busier: 69.7 ms against 12.5 (5.56); the
+whole list's ratio went 10.0 -> 7.8 (the failing inspections' reasons kept with the current
+inspection) -> 6.1 (one request) -> 5.5 (the current inspection's seq kept too) -> 5.2-5.4
+(a lighter row, its facility from the statuses' statement), each step in its own run.
+
+Where the whole list's time goes now, in process (load about 3): the statement working out
+the status of all 1,764 sites and returning the 578 rows with their facilities, 8.5 ms
+(the bare query: 6); the current inspections' kept score and reasons, 1.2 ms, and decoding
+the reasons, 0.5; the corrective actions' counts, 3; building the rows, 1.2; 427 kB of
+JSON (738 bytes a row, was 957), 0.9 ms to encode, 3.2 ms to gzip at level 5 (52 kB):
+about 22 ms against 6. Over HTTP the body arrives in about 31 ms (a bare ``/healthz``
+takes 1 ms) and the client decodes it in 4-5 ms; the server's remaining ~8 ms over the
+in-process figures is not accounted for here. Reaching 3x would still take less work in
+the statuses' statement (a third more than the bare query), the actions' counts kept with
+the site, a cheaper compression for large bodies, and finding that server overhead.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ from server.forms.registry import FormRegistry
 
 PROVINCE = "79"
 LIST = "/api/compliance/facilities"
+PAGE = 2000  # the largest page the list allows: a province's whole list in one request
 
 # The same rows, straight from the tables: facilities of the province whose current
 # inspection failed (intake only stores checklists that apply to the facility's kind).
@@ -81,7 +90,7 @@ def fetch_all(http: httpx.Client, query: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     page = 1
     while True:
-        body = http.get(f"{LIST}?{query}&per_page=500&page={page}").json()
+        body = http.get(f"{LIST}?{query}&per_page={PAGE}&page={page}").json()
         items += body["items"]
         if len(items) >= body["total"]:
             return items
@@ -89,13 +98,13 @@ def fetch_all(http: httpx.Client, query: str) -> list[dict[str, Any]]:
 
 
 def http_bytes(url: str, headers: dict[str, str]) -> bytes:
-    """The whole non-compliant list's JSON as sent (pages of 500 joined), to report its
+    """The whole non-compliant list's JSON as sent (pages joined), to report its
     weight a row."""
     body = b""
     with httpx.Client(base_url=url, headers=headers, timeout=120) as http:
         page, seen = 1, 0
         while True:
-            response = http.get(f"{LIST}?status=non_compliant&per_page=500&page={page}")
+            response = http.get(f"{LIST}?status=non_compliant&per_page={PAGE}&page={page}")
             body += response.content
             seen += len(response.json()["items"])
             if seen >= response.json()["total"]:

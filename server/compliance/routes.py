@@ -20,6 +20,7 @@ from server.compliance.schemas import (
     CompliancePage,
     ComplianceRow,
     FacilityCompliance,
+    ListedFacility,
     StatusCounts,
 )
 from server.compliance.status import Status
@@ -29,6 +30,7 @@ from server.errors import ErrorCode
 from server.facilities.schemas import Ownership, facility_out
 from server.forms.registry import FormRegistry
 from server.forms.schema import FacilityKind
+from server.inspections.failing import Reason
 from server.inspections.scoring import Reason as ScoredReason
 from server.openapi import api
 from server.settings import Settings
@@ -71,7 +73,7 @@ def provide_filters(
         QueryParameter(description="asc or desc; default: the sort's natural direction"),
     ] = None,
     page: Annotated[int, QueryParameter(ge=1, description="Page number")] = 1,
-    per_page: Annotated[int, QueryParameter(ge=1, le=500, description="Page size")] = 50,
+    per_page: Annotated[int, QueryParameter(ge=1, le=2000, description="Page size")] = 50,
 ) -> store.ListQuery:
     """The list's filters, declared once for the JSON list and the CSV export."""
     return store.ListQuery(
@@ -91,8 +93,17 @@ def provide_filters(
 
 
 def _row(item: store.Listed) -> ComplianceRow:
+    f = item.facility
     return ComplianceRow(
-        facility=facility_out(item.facility),
+        facility=ListedFacility(
+            f["code"],
+            f["name"],
+            f["kind"],
+            f["ownership"],
+            f["province_code"],
+            f["commune_code"],
+            f["commune_name"],
+        ),
         status=item.status,
         worst_score=item.worst_score,
         worst_score_display=item.worst_score_display,
@@ -146,7 +157,7 @@ def reason_vi(reason: ScoredReason, name: Callable[[str], str]) -> str:
     )
 
 
-def _explained(r: store.Reason, texts: store.Texts) -> tuple[str, str, str]:
+def _explained(r: Reason, texts: store.Texts) -> tuple[str, str, str]:
     """A failing inspection's checklist, failed mandatory checks and reasons in Vietnamese,
     in the words of the version that was used."""
     title = texts.checklist(r.form_id, r.form_version).title.vi
@@ -279,7 +290,10 @@ class ComplianceController(Controller):
         " province, commune, kind, ownership, checklist and text, sorted by status (most"
         " severe first, newest inspection first: the default), worst current score, date of"
         " the latest current inspection, name or the due date of the next corrective action,"
-        " and paged, with how many facilities have each status under the other filters."
+        " and paged (up to 2,000 rows a page), with how many facilities have each status"
+        " under the other filters. Each row names its facility by code, name, kind,"
+        " ownership, province, commune and commune name; its address and contacts are in"
+        " the facility's own compliance (GET /api/compliance/facilities/{code})."
         " Non-compliant facilities carry"
         " their reasons: each failing current inspection with its score, the ids of its failed"
         " mandatory checks and its reason codes; the checks' texts are in the checklist"

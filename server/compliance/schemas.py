@@ -7,6 +7,7 @@ import msgspec
 from server.compliance import store
 from server.compliance.status import Status
 from server.facilities.schemas import FacilityOut
+from server.inspections.failing import Reason
 from server.paging import Page
 
 
@@ -21,13 +22,26 @@ class FacilityCompliance(msgspec.Struct):
     """Every inspection of the facility, newest first, amended ones included."""
 
 
+class ListedFacility(msgspec.Struct):
+    """What the list shows of a facility; the rest (address, contacts, coordinates) is in
+    the facility's own compliance (``GET /api/compliance/facilities/{code}``)."""
+
+    code: str
+    name: str
+    kind: str
+    ownership: str
+    province_code: str
+    commune_code: str
+    commune_name: str
+
+
 class ComplianceRow(msgspec.Struct):
-    facility: FacilityOut
+    facility: ListedFacility
     status: Status
     worst_score: float | None
     worst_score_display: str | None
     last_inspected_at: str | None
-    reasons: list[store.Reason]
+    reasons: list[Reason]
     """For a non-compliant facility, its failing current inspections, newest first."""
     open_actions: int = 0
     """Corrective actions waiting for a fix or its verification."""

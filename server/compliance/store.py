@@ -33,7 +33,9 @@ from server.compliance.status import STATUSES, Current, Status, facility_status,
 from server.facilities.store import facility_conditions, get_facility_for
 from server.forms.registry import FormRegistry
 from server.forms.schema import FACILITY_KINDS, Checklist, Item, Text
+from server.inspections import failing
 from server.inspections import store as inspections
+from server.inspections.failing import Reason as Reason
 from server.inspections.scoring import (
     FailedCheck,
     ReasonCode,
@@ -41,7 +43,6 @@ from server.inspections.scoring import (
     StoredOutcome,
     reasons_of,
 )
-from server.inspections.scoring import Reason as ScoredReason
 from server.paging import Page
 
 Sort = Literal["status", "score", "date", "name", "due"]
@@ -60,7 +61,6 @@ due corrective action first."""
 _summary_decoder = msgspec.json.Decoder(ScoreResult)
 
 
-_outcome_decoder = msgspec.json.Decoder(StoredOutcome)
 _counts_decoder = msgspec.json.Decoder(dict[str, int])
 
 
@@ -154,28 +154,14 @@ class FacilityView:
     history: list[HistoryEntry]
 
 
-class Reason(msgspec.Struct):
-    """One failing current inspection: why a facility is non-compliant. Checks are named by
-    id only: their texts are in the checklist version (``GET /api/forms/{id}/{version}``),
-    which phones and browsers already hold, and they made the list ten times heavier."""
-
-    inspection_id: str
-    form_id: str
-    form_version: int
-    score: float | None
-    score_display: str | None
-    completed_at: str
-    failed_mandatory: list[str]
-    """The ids of the failed mandatory checks, in the checklist's order."""
-    reasons: list[ScoredReason]
-    """Why this inspection failed, in order (docs/scoring.md), items by id."""
-
-
 @dataclass
 class Listed:
     """One row of the department list."""
 
     facility: dict[str, Any]
+    """Every column of the facility (with its commune's and province's names) for the
+    exports (``iter_facilities``); only the ``LISTED_FACILITY`` ones in the JSON list's
+    pages (``list_with_counts``)."""
     status: Status
     worst_score: float | None
     worst_score_display: str | None
@@ -399,7 +385,8 @@ def status_sql(
     materialized: bool = False,
 ) -> tuple[str, list[Any]]:
     """``WITH s AS (…)``: one row per facility in scope that passes the filters (all but
-    ``status``), with code, name, kind, status, worst_score, last_completed_at and
+    ``status``), with code, name, kind, ownership, province_code, commune_code, status,
+    worst_score, last_completed_at and
     last_failed_at (the newest failing current inspection). ``materialized``: worked out
     once for a statement that reads ``s`` more than once."""
     pairs = applicable_pairs(forms, query.checklist)
@@ -452,7 +439,8 @@ def status_sql(
 
     sql = (
         f"WITH s AS {'MATERIALIZED ' if materialized else ''}(SELECT f.code AS code,"
-        " f.name AS name, f.kind AS kind,"
+        " f.name AS name, f.kind AS kind, f.ownership AS ownership,"
+        " f.province_code AS province_code, f.commune_code AS commune_code,"
         f" CASE WHEN {failed} THEN 'non_compliant'"
         f" WHEN {none_done} THEN 'not_inspected'"
         f" WHEN {first_expiry} < ?{f' OR {missing}' if missing else ''} THEN 'overdue'"
@@ -534,11 +522,15 @@ def list_with_counts(
     where, where_args = ("WHERE s.status = ?", [query.status]) if query.status else ("", [])
     # A page past SQLite's integers is past the end of any list: the largest offset says so.
     start = min((query.page - 1) * query.per_page, 2**63 - 1)
+    # The facility as the list shows it (``LISTED_FACILITY``) comes with its row: the
+    # statement has read it already; asking for it again by code took 4.6 ms for 578 sites.
     rows = db.execute(
         f"{base} SELECT s.code, s.status, s.worst_score, s.last_completed_at,"
         " (SELECT json_group_object(status, n)"
-        " FROM (SELECT s.status, count(*) AS n FROM s GROUP BY s.status))"
-        f" FROM s {where} ORDER BY {_order_by(query.sort, query.order)} LIMIT ? OFFSET ?",
+        " FROM (SELECT s.status, count(*) AS n FROM s GROUP BY s.status)),"
+        " s.name, s.kind, s.ownership, s.province_code, s.commune_code, cm.name"
+        f" FROM s JOIN communes cm ON cm.code = s.commune_code {where}"
+        f" ORDER BY {_order_by(query.sort, query.order)} LIMIT ? OFFSET ?",
         [*args, *where_args, query.per_page, start],
     ).fetchall()
     if rows:
@@ -546,7 +538,10 @@ def list_with_counts(
     else:
         base, args = status_sql(who, forms, everyone, now)
         found = dict(db.execute(f"{base} SELECT status, count(*) FROM s GROUP BY status", args))
-    items = _complete(db, forms, [row[:4] for row in rows], query.checklist)
+    facilities = {
+        row[0]: dict(zip(LISTED_FACILITY, (row[0], *row[5:]), strict=True)) for row in rows
+    }
+    items = _complete(db, forms, [row[:4] for row in rows], query.checklist, facilities)
     total = found.get(query.status, 0) if query.status else sum(found.values())
     counts = {status: found.get(status, 0) for status in STATUSES}
     return Page(items, total, query.page, query.per_page), counts
@@ -577,19 +572,35 @@ _FACILITY_SQL = (
 )
 
 
+LISTED_FACILITY = (
+    "code",
+    "name",
+    "kind",
+    "ownership",
+    "province_code",
+    "commune_code",
+    "commune_name",
+)
+"""What the JSON list shows of a facility (``schemas.ListedFacility``); the exports read
+every column (``_FACILITY_SQL``)."""
+
+
 def _complete(
     db: sqlite_utils.Database,
     forms: FormRegistry,
     rows: Sequence[tuple[Any, ...]],
     checklist: str | None,
+    facilities: dict[str, dict[str, Any]] | None = None,
 ) -> list[Listed]:
     """Listed rows for (code, status, worst_score, last_completed_at) tuples, in order, with
-    their unresolved and overdue corrective actions."""
+    their unresolved and overdue corrective actions; ``facilities`` by code, or every
+    column of each read here."""
     if not rows:
         return []
-    marks = ", ".join("?" for _ in rows)
     codes = [row[0] for row in rows]
-    facilities = {r["code"]: r for r in db.query(_FACILITY_SQL.format(marks=marks), codes)}
+    if facilities is None:
+        marks = ", ".join("?" for _ in rows)
+        facilities = {r["code"]: r for r in db.query(_FACILITY_SQL.format(marks=marks), codes)}
     items = [
         Listed(facilities[code], status, worst, None, last) for code, status, worst, last in rows
     ]
@@ -611,33 +622,20 @@ def _add_details(
         for kind in {item.facility["kind"] for item in items}
     }
     worst: dict[str, float] = {}
+    # Newest first, ties to the one received last; from current_inspections alone.
     rows = db.execute(
-        "SELECT c.facility_code, c.form_id, i.id, i.form_version, i.score, i.score_display,"
-        " i.result, i.completed_at, CASE WHEN i.result = 'failed' THEN i.summary END"
-        " FROM current_inspections c JOIN inspections i ON i.id = c.inspection_id"
+        "SELECT c.facility_code, c.form_id, c.score, c.score_display, c.failing"
+        " FROM current_inspections c"
         f" WHERE c.facility_code IN ({', '.join('?' for _ in by_code)})"
-        " ORDER BY c.facility_code, i.completed_at DESC, i.seq DESC",
+        " ORDER BY c.facility_code, c.completed_at DESC, c.seq DESC",
         list(by_code),
     )
-    for code, form_id, insp_id, version, score, display, result, completed_at, summary in rows:
+    for code, form_id, score, display, reason in rows:
         item = by_code[code]
         if form_id not in applicable[item.facility["kind"]]:
             continue
         if score is not None and (code not in worst or score < worst[code]):
             worst[code] = score
             item.worst_score_display = display
-        if result == "failed" and summary is not None:
-            outcome = _outcome_decoder.decode(summary)
-            failed = _ordered(outcome)
-            item.reasons.append(
-                Reason(
-                    inspection_id=insp_id,
-                    form_id=form_id,
-                    form_version=version,
-                    score=score,
-                    score_display=display,
-                    completed_at=completed_at,
-                    failed_mandatory=[f.item_id for f in failed if f.mandatory],
-                    reasons=reasons_of(outcome, forms.get(form_id, version)),
-                )
-            )
+        if reason is not None:
+            item.reasons.append(failing.decoder.decode(reason))

@@ -228,7 +228,7 @@ def _ingest_one(
         result.result,
         result.reasons,
     )
-    _store(db, who, record, checklist, prepared, result, receipt)
+    _store(db, forms, who, record, checklist, prepared, result, receipt)
     return RecordResult(record.id, "created", receipt=receipt)
 
 
@@ -250,6 +250,7 @@ def _duplicate(forms: FormRegistry, record_id: str, stored: store.StoredInspecti
 
 def _store(
     db: sqlite_utils.Database,
+    forms: FormRegistry,
     who: Principal,
     record: InspectionRecord,
     checklist: Checklist,
@@ -307,7 +308,7 @@ def _store(
     plans.link_inspection(
         db, record.facility_code, local_date(record.completed_at).isoformat(), record.id
     )
-    store.refresh_current(db, record.facility_code, record.form_id)
+    store.refresh_current(db, forms, record.facility_code, record.form_id)
     push.inspection_stored(
         db,
         inspection_id=record.id,

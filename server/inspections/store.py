@@ -20,6 +20,8 @@ from server.auth import store as users
 from server.clock import utcnow
 from server.db import page_offset
 from server.errors import AppError, ErrorCode
+from server.forms.registry import FormRegistry
+from server.inspections.failing import failing_json
 
 
 def _name(
@@ -198,11 +200,18 @@ def find_amendment_target(db: sqlite_utils.Database, inspection_id: str) -> Amen
     return AmendmentTarget(*row) if row is not None else None
 
 
-def refresh_current(db: sqlite_utils.Database, facility_code: str, form_id: str) -> None:
+def refresh_current(
+    db: sqlite_utils.Database, forms: FormRegistry, facility_code: str, form_id: str
+) -> None:
     """Recompute the current inspection of one facility and checklist (docs/scoring.md): the
-    latest completed, ties to the one received last, superseded and not-assessed ignored."""
+    latest completed, ties to the one received last, superseded and not-assessed ignored.
+    It keeps what the department list reads of it: the score as displayed, its arrival
+    (``seq``, to order a site's inspections completed at the same moment) and, when it
+    failed, what the list says of it (``failing``), worked out from its stored result
+    with the checklist version that scored it (``forms``)."""
     row = db.execute(
-        "SELECT id, completed_at, expires_at, result, score FROM inspections"
+        "SELECT id, completed_at, expires_at, result, score, score_display, seq, form_version,"
+        " CASE WHEN result = 'failed' THEN summary END FROM inspections"
         " WHERE facility_code = ? AND form_id = ? AND superseded_by IS NULL"
         " AND result != 'not_assessed' ORDER BY completed_at DESC, seq DESC LIMIT 1",
         [facility_code, form_id],
@@ -213,10 +222,37 @@ def refresh_current(db: sqlite_utils.Database, facility_code: str, form_id: str)
             [facility_code, form_id],
         )
         return
+    inspection_id, completed_at, expires_at, result, score, display, seq, version, summary = row
+    failing = (
+        None
+        if summary is None
+        else failing_json(
+            inspection_id,
+            form_id,
+            version,
+            score,
+            display,
+            completed_at,
+            summary,
+            forms.get(form_id, version),
+        )
+    )
     db.execute(
         "INSERT OR REPLACE INTO current_inspections (facility_code, form_id, inspection_id,"
-        " completed_at, expires_at, result, score) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [facility_code, form_id, *row],
+        " completed_at, expires_at, result, score, score_display, seq, failing)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            facility_code,
+            form_id,
+            inspection_id,
+            completed_at,
+            expires_at,
+            result,
+            score,
+            display,
+            seq,
+            failing,
+        ],
     )
 
 
