@@ -261,27 +261,7 @@ def _store(
     """Store an accepted inspection with what follows from it: the amended one marked, its
     photos linked, its corrective actions, the planned visit it does, the facility's current
     inspection recomputed, the audit trail."""
-    store.insert(
-        db,
-        store.NewInspection(
-            id=record.id,
-            facility_code=record.facility_code,
-            form_id=record.form_id,
-            form_version=record.form_version,
-            inspector_id=who.user_id,
-            started_at=iso_utc(record.started_at),
-            completed_at=iso_utc(record.completed_at, "microseconds"),
-            received_at=receipt.received_at,
-            content_hash=receipt.content_hash,
-            payload=prepared.canonical.decode(),
-            score=result.score,
-            score_display=result.score_display,
-            result=result.result,
-            summary=msgspec.json.encode(result).decode(),
-            supersedes=record.supersedes,
-            expires_at=iso_utc(record.completed_at + timedelta(days=checklist.validity_days)),
-        ),
-    )
+    store.insert(db, _new_inspection(who, record, checklist, prepared, result, receipt))
     if record.supersedes:
         store.mark_superseded(db, record.supersedes, by=record.id)
         audit.record(
@@ -328,6 +308,36 @@ def _store(
             "form": f"{record.form_id} v{record.form_version}",
             "result": result.result,
         },
+    )
+
+
+def _new_inspection(
+    who: Principal,
+    record: InspectionRecord,
+    checklist: Checklist,
+    prepared: _Prepared,
+    result: scoring.ScoreResult,
+    receipt: Receipt,
+) -> store.NewInspection:
+    """The inspections row of an accepted record: as sent (canonical), scored, and when its
+    result stops being current (the checklist's validity after completion)."""
+    return store.NewInspection(
+        id=record.id,
+        facility_code=record.facility_code,
+        form_id=record.form_id,
+        form_version=record.form_version,
+        inspector_id=who.user_id,
+        started_at=iso_utc(record.started_at),
+        completed_at=iso_utc(record.completed_at, "microseconds"),
+        received_at=receipt.received_at,
+        content_hash=receipt.content_hash,
+        payload=prepared.canonical.decode(),
+        score=result.score,
+        score_display=result.score_display,
+        result=result.result,
+        summary=msgspec.json.encode(result).decode(),
+        supersedes=record.supersedes,
+        expires_at=iso_utc(record.completed_at + timedelta(days=checklist.validity_days)),
     )
 
 
