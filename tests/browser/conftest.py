@@ -397,6 +397,7 @@ def png_bytes(width: int = 640, height: int = 480) -> bytes:
 VISIBLE_ITEMS = """
 () => [...document.querySelectorAll('[data-item]')].filter(el => !el.hidden).map(el => ({
   id: el.dataset.item,
+  section: el.closest('details.section').id.replace(/^section-/, ''),
   kind: [...el.classList].find(c => c.startsWith('kind-')).slice(5),
   answered: el.matches('.kind-check, .kind-veto, .kind-choice')
     ? !!el.querySelector('input:checked')
@@ -419,8 +420,19 @@ def open_pad(root: Any) -> None:
     root.locator("canvas").wait_for()
 
 
+def show_item(page: Any, item_id: str) -> Any:
+    """A draft shows one section at a time: open the item's section as an inspector does,
+    with a tap on its heading, unless it is open; returns the item."""
+    section = page.locator(f"details.section:has(#item-{item_id})")
+    if section.get_attribute("open") is None:
+        section.locator(":scope > summary").click()
+    item = page.locator(f"#item-{item_id}")
+    item.wait_for()
+    return item
+
+
 def sign_canvas(page: Any, item_id: str) -> None:
-    open_pad(page.locator(f"#item-{item_id}"))
+    open_pad(show_item(page, item_id))
     draw_on(page, page.locator(f"#item-{item_id} canvas"))
 
 
@@ -444,23 +456,27 @@ def fill_checklist(
     photo: bytes | None = None,
     everything: bool = False,
     team: bool = True,
+    section: str | None = None,
 ) -> None:
     """Answer every visible item the way an inspector taps: checks "Đạt" (or "Không đạt"
     for ``fail``), vetoes "Không xảy ra" (or "Có xảy ra" for ``fail``), choices the first
     option, numbers 25, dates today, texts a sentence, signatures drawn; optional items too
-    when ``everything``; a photo where asked; and the team signed unless not ``team``."""
+    when ``everything``; a photo where asked; and the team signed unless not ``team``.
+    Only the items of ``section`` (its id) when given."""
     if team:
         sign_team(page)
     done: set[str] = set()
     for _ in range(10):  # answers may reveal more items
         todo = [
-            i for i in page.evaluate(VISIBLE_ITEMS) if not i["answered"] and i["id"] not in done
+            i
+            for i in page.evaluate(VISIBLE_ITEMS)
+            if not i["answered"] and i["id"] not in done and section in (None, i["section"])
         ]
         if not todo:
             return
         for item in todo:
             done.add(item["id"])
-            root = page.locator(f"#item-{item['id']}")
+            root = show_item(page, item["id"])
             kind = item["kind"]
             if kind == "check":
                 root.locator(".opt-fail" if item["id"] in fail else ".opt-pass").click()
@@ -509,7 +525,7 @@ def add_evidence(page: Any, item_id: str, photo: bytes, name: str = "bang-chung.
     """Attach a photo as evidence to an item the way an inspector does (open its note and
     photos with the camera control unless open, take or choose a photo) and wait for its
     thumbnail; returns the control's accessible name."""
-    root = page.locator(f"#item-{item_id}")
+    root = show_item(page, item_id)
     tool = root.locator("button.tool-note")
     if tool.get_attribute("aria-expanded") != "true":
         tool.click()

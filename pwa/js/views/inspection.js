@@ -8,7 +8,8 @@
 // answers, then one "i" control for its guidance and one camera control for its note and
 // photos, opened at once after "Không đạt"); a sticky bar holds the live result, the section
 // index (each section's progress and failures, a tap jumps there) and "next unanswered";
-// the summary before the completion buttons counts what is answered, failed and missing.
+// a draft shows one section at a time, each ending with the way on to the next; the summary
+// before the completion buttons counts what is answered, failed and missing.
 
 import { isMine } from "../account.js";
 import { agencies, refreshAgencies } from "../agencies.js";
@@ -124,7 +125,7 @@ class ChecklistScreen {
     this.rows = new Map();
     /** @type {SectionRow[]} */
     this.sections = [];
-    /** Items still to build, in slices. @type {[Item, HTMLDetailsElement][]} */
+    /** Items still to build, in slices: each with its section and the section's item list. @type {[Item, HTMLDetailsElement, HTMLElement][]} */
     this.queue = [];
     /** @type {Set<string>} */
     this.shown = new Set();
@@ -226,6 +227,7 @@ class ChecklistScreen {
     const parts = Promise.all([this.followUpPart(), this.teamPart()]);
     this.layOut();
     this.update();
+    this.openWhereLeft();
     this.buildSome(FIRST_SLICE);
     requestAnimationFrame(() => performance.measure("safeschool:checklist-rendered", "safeschool:checklist-start"));
     this.built = Promise.all([this.buildRest(), parts.then(([followUp, team]) => this.attach(followUp, team))]).then(() => {
@@ -298,23 +300,57 @@ class ChecklistScreen {
 
   // Sections are laid out at once; their items are built in slices of FIRST_SLICE, the
   // first slice before the screen shows, the rest one slice per task, so a long checklist
-  // is usable at once and input is never blocked for long.
+  // is usable at once and input is never blocked for long. A draft's sections form one
+  // exclusive group (as the pages of ODK's field-lists or SafetyCulture): one is open at a
+  // time, each ends with the way to the next, and the closed ones stay in the index and as
+  // headers with their progress, so the checklist is a few screens, not a dozen. A
+  // completed inspection is read, not filled: every section is open.
   layOut() {
-    for (const section of this.def.sections) {
+    this.def.sections.forEach((section, n) => {
       const count = h("span", { class: "count" });
       const progress = h("progress", { max: "1", value: "0", "aria-label": tx(section.title) });
+      const items = h("div", { class: "section-items" });
       const el = h(
         "details",
-        { class: "section", open: true, id: `section-${section.id}` },
+        { class: "section", name: this.readonly ? null : "checklist-section", open: this.readonly, id: `section-${section.id}` },
         h("summary", null, h("span", { class: "title", text: tx(section.title) }), count),
         progress,
         section.help ? h("p", { class: "muted section-help", text: tx(section.help) }) : null,
+        items,
+        this.readonly ? null : this.onwardButton(n),
       );
-      for (const item of section.items) this.queue.push([item, el]);
+      for (const item of section.items) this.queue.push([item, el, items]);
       const entry = this.index.add(tx(section.title), () => this.jumpToSection(el));
       this.sections.push({ el, progress, count, items: section.items, entry });
       append(this.root, el);
-    }
+    });
+  }
+
+  /**
+   * The end of section `n`: on to the next section (which closes this one), or after the
+   * last, to the team that signs.
+   * @param {number} n
+   */
+  onwardButton(n) {
+    const next = this.def.sections[n + 1];
+    const label = next ? t("insp.nextSection", { title: tx(next.title) }) : t("insp.toSignatures");
+    return h("button", {
+      type: "button",
+      class: "secondary small onward",
+      text: label,
+      onclick: () => {
+        const target = this.sections[n + 1];
+        if (target) this.jumpToSection(target.el);
+        else this.team?.element.scrollIntoView({ block: "start" });
+      },
+    });
+  }
+
+  /** A draft opens at the first section with a required question unanswered (else the first). */
+  openWhereLeft() {
+    if (this.readonly || !this.sections.length) return;
+    const left = this.sections.find((s) => s.items.some((i) => this.shown.has(i.id) && isRequired(i) && !isAnswered(this.answers[i.id])));
+    (left || this.sections[0]).el.open = true;
   }
 
   /** The live result, the index and "next unanswered", kept in view while scrolling. */
@@ -354,13 +390,13 @@ class ChecklistScreen {
 
   /** @param {number} n */
   buildSome(n) {
-    for (const [item, el] of this.queue.splice(0, n)) {
+    for (const [item, el, list] of this.queue.splice(0, n)) {
       const problem = h("p", { class: "problem", id: `problem-${item.id}`, hidden: true });
       const { wrap, tools } = this.renderItem(item, problem);
       wrap.id = `item-${item.id}`;
       wrap.dataset.item = item.id;
       wrap.hidden = !this.shown.has(item.id);
-      el.append(wrap);
+      list.append(wrap);
       this.rows.set(item.id, { item, wrap, problem, section: el, tools });
     }
   }
