@@ -431,6 +431,15 @@ def show_item(page: Any, item_id: str) -> Any:
     return item
 
 
+CHECK = ".item.kind-check:not([hidden])"
+"""The checks a draft shows (not hidden by a condition), open section or not."""
+
+
+def nth_item(page: Any, selector: str = CHECK, n: int = 0) -> Any:
+    """The ``n``-th item matching ``selector``, its section opened as by ``show_item``."""
+    return show_item(page, str(page.locator(selector).nth(n).get_attribute("data-item")))
+
+
 def sign_canvas(page: Any, item_id: str) -> None:
     open_pad(show_item(page, item_id))
     draw_on(page, page.locator(f"#item-{item_id} canvas"))

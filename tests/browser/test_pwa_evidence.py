@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     inspections,
     install_idb_helper,
     png_bytes,
+    show_item,
     sign_in,
     start_inspection,
     wait_for_status,
@@ -64,7 +65,7 @@ def test_evidence_on_checks_kept_offline_removed_and_sent(
     checks = page.locator(".item.kind-check:not([hidden])")
     first = str(checks.nth(0).get_attribute("data-item"))
     second = str(checks.nth(1).get_attribute("data-item"))
-    page.locator(f"#item-{first} .opt-fail").click()
+    show_item(page, first).locator(".opt-fail").click()
     # "Không đạt" opens the note and photos by itself once the answer is stored.
     expect(page.locator(f"#item-{first} button.tool-note")).to_have_attribute(
         "aria-expanded", "true", timeout=30000
@@ -111,6 +112,7 @@ def test_evidence_on_checks_kept_offline_removed_and_sent(
     # Still there after a reload (offline), shown as thumbnails with their alternative text.
     page.reload()
     page.locator(".view-inspection[data-built]").wait_for(state="attached")
+    show_item(page, first)
     thumbs(page, first).first.wait_for()
     expect(thumbs(page, first)).to_have_count(1)
     expect(thumbs(page, second)).to_have_count(1)
@@ -186,7 +188,7 @@ def test_a_draft_from_before_evidence_still_opens_and_takes_photos(
     sign_in(page)
     iid = start_inspection(page, AFTER_HOURS_DEFAULT)
     check = str(page.locator(".item.kind-check:not([hidden])").first.get_attribute("data-item"))
-    page.locator(f"#item-{check} .opt-pass").click()
+    show_item(page, check).locator(".opt-pass").click()
     eventually(
         page,
         "async ([id, item]) => (await window.__idb('inspections')).find(i => i.id === id)"

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     fill_checklist,
     inspections,
     install_idb_helper,
+    show_item,
     sign_in,
     start_inspection,
     wait_for_status,
@@ -130,7 +131,7 @@ def test_a_received_inspection_is_corrected_from_the_phone_as_its_amendment(
     # The new draft's screen (the received one was built too: wait for the banner first).
     page.get_by_text("Bản sửa của một phiếu đã gửi").wait_for()
     page.locator(".view-inspection[data-built]").wait_for(state="attached")
-    page.locator(f"#item-{first_id} .opt-pass").click()
+    show_item(page, first_id).locator(".opt-pass").click()
     complete(page)
     context.set_offline(False)
     received = wait_for_status(page, "received", count=2)
@@ -160,7 +161,7 @@ def test_due_dates_read_dd_mm_yyyy_in_an_english_browser(browser: Any, server: S
         context.set_offline(True)
         start_inspection(page, AFTER_HOURS)
         ((item_id, question),) = failing_checks(page, 1)
-        page.locator(f"#item-{item_id} .opt-fail").click()
+        show_item(page, item_id).locator(".opt-fail").click()
         due = page.get_by_role("region", name="Yêu cầu khắc phục").get_by_label(
             f"Hạn khắc phục: {question}"
         )

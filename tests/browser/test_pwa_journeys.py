@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import (
+    CHECK,
     INSPECTOR,
     PWA,
     Server,
@@ -27,9 +28,11 @@ from tests.browser.conftest import (
     find_new_version,
     inspections,
     install_idb_helper,
+    nth_item,
     open_pad,
     png_bytes,
     service_worker_registration,
+    show_item,
     sign_in,
     start_inspection,
     wait_for_status,
@@ -141,13 +144,13 @@ def test_browser_restart_mid_draft(persistent: Any, server: Server) -> None:
     page = ctx.pages[0] if ctx.pages else ctx.new_page()
     sign_in(page)
     iid = start_inspection(page, AFTER_HOURS)
-    first_check = page.locator(".item.kind-check:not([hidden])").first
+    first_check = nth_item(page)
     first_check.locator(".opt-fail").click()
     first_id = first_check.get_attribute("data-item")
-    text = page.locator(".item.kind-text:not([hidden]) textarea").first
+    text = nth_item(page, ".item.kind-text:not([hidden])").locator("textarea")
     text.fill("Cửa thoát hiểm bị khóa")
     text_id = text.locator("xpath=ancestor::*[@data-item]").get_attribute("data-item")
-    second = page.locator(".item.kind-check:not([hidden])").nth(1)
+    second = nth_item(page, CHECK, 1)
     second_id = second.get_attribute("data-item")
     second.locator("button.tool-note").click()
     second.locator(".note textarea").fill("Thiếu biển báo")
@@ -195,10 +198,10 @@ def test_answers_committed_survive_the_browser_being_killed(
     page = ctx.pages[0] if ctx.pages else ctx.new_page()
     sign_in(page)
     iid = start_inspection(page, AFTER_HOURS)
-    checks = page.locator(".item.kind-check:not([hidden])")
+    checks = page.locator(CHECK)
     ids = [str(checks.nth(n).get_attribute("data-item")) for n in range(4)]
     for n in range(4):
-        checks.nth(n).locator(".opt-fail" if n % 2 else ".opt-pass").click()
+        nth_item(page, CHECK, n).locator(".opt-fail" if n % 2 else ".opt-pass").click()
     # The moment the app counts an answer as committed (bench/pwa_perf.py reads it too).
     eventually(
         page, "() => performance.getEntriesByName('safeschool:answer-persisted').length >= 4"
@@ -237,7 +240,7 @@ def test_new_version_keeps_draft_and_outbox(browser: Any, data_dir: Path, tmp_pa
         ctx.set_offline(True)
         done_id = one_completed(page)
         draft_id = start_inspection(page, "TQ-AFT-002")
-        page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+        nth_item(page).locator(".opt-pass").click()
         ctx.set_offline(False)
 
         # Deploy a new version: a visible change, restamped like a real release.
@@ -295,7 +298,7 @@ def test_update_waits_while_a_signature_is_unsaved(
         page = ctx.new_page()
         sign_in(page)
         start_inspection(page, AFTER_HOURS)
-        signature = page.locator(".item.kind-signature:not([hidden])").first
+        signature = nth_item(page, ".item.kind-signature:not([hidden])")
         sign_canvas(page, str(signature.get_attribute("data-item")))
         import sys
 
@@ -421,7 +424,7 @@ def test_session_revoked_while_records_wait(
     context.set_offline(True)
     iid = one_completed(page)
     draft = start_inspection(page, "TQ-AFT-002")
-    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    nth_item(page).locator(".opt-pass").click()
     assert cli(server.data_dir, "revoke-sessions", INSPECTOR[0]).returncode == 0
     context.set_offline(False)
     page.get_by_role("link", name="Hộp thư đi").click()
@@ -502,8 +505,7 @@ def test_complete_takes_the_user_to_the_first_missing_item(context: Any, page: A
     install_idb_helper(context)
     sign_in(page)
     start_inspection(page, AFTER_HOURS)
-    checks = page.locator(".item.kind-check:not([hidden])")
-    checks.nth(0).locator(".opt-pass").click()
+    nth_item(page).locator(".opt-pass").click()
     page.locator("#complete").click()
     expect(page.locator(".footer .error")).to_contain_text("mục chưa trả lời")
     first_missing = page.evaluate(
@@ -519,7 +521,7 @@ def test_discarding_a_draft_asks_first(context: Any, page: Any) -> None:
     install_idb_helper(context)
     sign_in(page)
     start_inspection(page, AFTER_HOURS)
-    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    nth_item(page).locator(".opt-pass").click()
     page.locator("#discard").click()
     page.get_by_role("dialog").get_by_role("button", name="Hủy").click()
     assert len(inspections(page)) == 1
@@ -567,12 +569,13 @@ def test_conditions_show_and_hide_items(context: Any, page: Any) -> None:
     install_idb_helper(context)
     sign_in(page)
     start_inspection(page, PRESCHOOL)
+    poster = show_item(page, "hotline_111_poster")
     photo = page.locator("#item-hotline_111_poster_photo")
     assert photo.is_hidden()
     # The screen follows the answer's commit (a few ms after the tap): wait for it.
-    page.locator("#item-hotline_111_poster .opt-pass").click()
+    poster.locator(".opt-pass").click()
     photo.wait_for(state="visible", timeout=5000)
-    page.locator("#item-hotline_111_poster .opt-fail").click()
+    poster.locator(".opt-fail").click()
     photo.wait_for(state="hidden", timeout=5000)
 
 
@@ -582,7 +585,7 @@ def test_export_holds_everything_not_yet_received(context: Any, page: Any) -> No
     context.set_offline(True)
     done_id = one_completed(page, PRESCHOOL, photo=png_bytes(320, 200))
     draft_id = start_inspection(page, "TQ-AFT-002")
-    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    nth_item(page).locator(".opt-pass").click()
     page.get_by_role("link", name="Cài đặt").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Xuất phiếu chưa gửi ra tệp").click()
@@ -632,9 +635,8 @@ def test_the_live_result_says_what_it_is_and_why(context: Any, page: Any, server
     sign_in(page)
     iid = start_inspection(page, PRESCHOOL)
     score = page.locator(".summary .score")
-    checks = page.locator(".item.kind-check:not([hidden])")
-    checks.nth(0).get_by_role("radio", name="Đạt", exact=True).check()
-    checks.nth(1).get_by_role("radio", name="Đạt", exact=True).check()
+    nth_item(page, CHECK, 0).get_by_role("radio", name="Đạt", exact=True).check()
+    nth_item(page, CHECK, 1).get_by_role("radio", name="Đạt", exact=True).check()
     expect_text(score, "2/40 tiêu chí đạt")
     assert "Không đạt" not in score.inner_text()
     assert "Không đạt" not in page.locator(".livebar").inner_text()

@@ -12,12 +12,14 @@ import pytest
 
 from tests.browser.conftest import (
     AFTER_HOURS_DEFAULT,
+    CHECK,
     LOGINS,
     ROOT,
     Server,
     eventually,
     fill_checklist,
     install_idb_helper,
+    nth_item,
     sign_in,
     start_inspection,
 )
@@ -131,7 +133,8 @@ def test_screens_are_accessible_and_fit_a_phone(context: Any, page: Any) -> None
             _axe(page) + _small_targets(page) + ([] if _fits(page) else ["wider than 360 px"])
         )
     start_inspection(page, AFTER_HOURS_DEFAULT)
-    for tool in page.locator(".item:not([hidden]) button.tool").all()[:9]:
+    # The tools of the open section (a draft shows one section at a time).
+    for tool in page.locator("details.section[open] .item:not([hidden]) button.tool").all()[:9]:
         tool.click()
     problems["checklist"] = (
         _axe(page) + _small_targets(page) + ([] if _fits(page) else ["wider than 360 px"])
@@ -146,14 +149,14 @@ def test_checks_are_radio_groups_with_accessible_names(context: Any, page: Any) 
     sign_in(page)
     start_inspection(page, AFTER_HOURS_DEFAULT)
     # A counted check: failing an advisory one is a recommendation, never "Không đạt".
-    check = page.locator(".item.kind-check:not([hidden]):not(:has(.pill.advisory))").first
+    check = nth_item(page, f"{CHECK}:not(:has(.pill.advisory))")
     question = check.locator("legend .q").text_content()
     group = page.get_by_role("group", name=question)
     assert group.get_by_role("radio", name="Đạt", exact=True).count() == 1
     assert group.get_by_role("radio", name="Không đạt", exact=True).count() == 1
     group.get_by_role("radio", name="Không đạt", exact=True).check()
     assert "Không đạt" in page.locator(".summary").inner_text()
-    mandatory = page.locator(".item.kind-check .pill.mandatory").first
+    mandatory = nth_item(page, f"{CHECK}:has(.pill.mandatory)").locator(".pill.mandatory")
     assert mandatory.inner_text() == "Tiêu chí bắt buộc"
 
 
@@ -215,7 +218,7 @@ def test_english_switch_and_user_text_as_text(context: Any, page: Any) -> None:
     page.get_by_label("Search by name or code").fill("TQ-AFT-001")
     page.locator("ul.facilities a.card").first.click()
     page.get_by_role("button", name="Start inspection").first.click()
-    text = page.locator(".item.kind-text:not([hidden]) textarea").first
+    text = nth_item(page, ".item.kind-text:not([hidden])").locator("textarea")
     text.fill("<img src=x onerror=alert(1)>")
     assert page.locator("img[src=x]").count() == 0
     eventually(

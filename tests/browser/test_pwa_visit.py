@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import (
+    CHECK,
     INSPECTOR,
     LOGINS,
     Server,
@@ -21,8 +22,8 @@ from tests.browser.conftest import (
     eventually,
     fill_checklist,
     install_idb_helper,
+    nth_item,
     png_bytes,
-    show_item,
     sign_in,
     start_inspection,
     wait_for_status,
@@ -81,7 +82,7 @@ def test_a_whole_visit_on_the_compact_checklist(context: Any, page: Any) -> None
     iid = start_inspection(page, PRESCHOOL)
     shot(page, "checklist-top")
     # Three answers on one row, a radio group named by its question (legend).
-    first = page.locator(".item.kind-check:not([hidden])").first
+    first = nth_item(page)
     question = text_of(first.locator("legend .q"))
     group = page.get_by_role("group", name=question)
     assert group.get_by_role("radio").count() >= 2
@@ -177,8 +178,7 @@ def test_the_preschool_checklist_fits_in_few_screens(context: Any, page: Any) ->
     print(f"preschool checklist, {title!r} open: {height} px = {height / 740:.1f} screens")
     assert len(heights) == 10 and height / 740 < MAX_SCREENS, heights
     # A check with "Không áp dụng": its three answers share one row, each a 44 px target.
-    item = page.locator(".item.kind-check:not([hidden]):has(.opt-na)").first
-    show_item(page, str(item.get_attribute("data-item")))
+    item = nth_item(page, f"{CHECK}:has(.opt-na)")
     group = page.get_by_role("group", name=text_of(item.locator("legend .q")))
     boxes = [group.locator("label.opt").nth(n).bounding_box() for n in range(3)]
     assert [group.locator("label.opt").nth(n).inner_text() for n in range(3)] == [
@@ -189,8 +189,7 @@ def test_the_preschool_checklist_fits_in_few_screens(context: Any, page: Any) ->
     assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 1, boxes
     assert all(b["height"] >= 44 and b["width"] >= 44 for b in boxes), boxes
     # Short choices ("Có" / "Không") side by side too.
-    choice = page.locator(".item.kind-choice:has(.options.short)").first
-    show_item(page, str(choice.get_attribute("data-item")))
+    choice = nth_item(page, ".item.kind-choice:has(.options.short)")
     tops = [b["y"] for b in (o.bounding_box() for o in choice.locator("label.opt").all())]
     assert len(tops) >= 2 and max(tops) - min(tops) < 1, tops
 
@@ -296,7 +295,7 @@ def test_signed_out_offline_keeps_the_accounts_work_and_only_its(
     install_idb_helper(context)
     sign_in(page)
     iid = start_inspection(page, "TQ-AFT-001")
-    page.locator(".item.kind-check:not([hidden])").first.locator(".opt-pass").click()
+    nth_item(page).locator(".opt-pass").click()
     page.get_by_role("link", name="Cài đặt").click()
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_role("dialog").get_by_role("button", name="Đăng xuất").click()
@@ -315,7 +314,7 @@ def test_signed_out_offline_keeps_the_accounts_work_and_only_its(
     page.locator(".view-drafts").wait_for()
     page.locator(f"a.card[href='#/inspection/{iid}']").click()
     page.locator(".view-inspection[data-built]").wait_for(state="attached")
-    second = page.locator(".item.kind-check:not([hidden])").nth(1)
+    second = nth_item(page, CHECK, 1)
     second.locator(".opt-fail").click()
     second_id = str(second.get_attribute("data-item"))
     eventually(
