@@ -7,9 +7,12 @@ Prints the median of each, next to the aim from issue 4:
 - cold start offline to an interactive facility list (browser restarted, network off): < 1 s
 - the first screen of a 150-item checklist (a synthetic checklist added for the run; the
   compact layout, its first slice of items drawn): < 100 ms
-- no long task (over 50 ms) while that checklist is built in slices, nor while it is
-  gone through from top to bottom, each section opened by its heading and scrolled to its
-  end (the longest one of each run, median over runs)
+- no long task (over 50 ms) while the rest of that checklist is built in slices after its
+  first screen (which is one task, timed above), nor while it is scrolled from top to
+  bottom (a draft shows one section at a time: each is opened by a tap on its heading,
+  then scrolled to its end; the longest task of each run, median over runs)
+- a section opened by a tap on its heading, drawn: < 100 ms, the response to a tap (the
+  slowest of the ten sections in each run, median over runs)
 - an answer tap to the answer committed in IndexedDB: < 50 ms
 - the facility screen drawn from the phone's data (10 inspections, 30 corrective actions,
   network off): < 100 ms
@@ -133,14 +136,22 @@ WATCH_LONG_TASKS = """() => {
 }"""
 
 # The checklist from top to bottom as an inspector goes through it: a draft shows one
-# section at a time, so each section is opened by its heading and scrolled to its end,
-# most of a screen at a time, a frame and a moment apart, as a thumb flicks.
-SCROLL_THROUGH = """async () => {
+# section at a time, so each section is opened by a tap on its heading and then scrolled to
+# its end, most of a screen at a time, a frame and a moment apart, as a thumb flicks.
+# Returns how long each opening took to be drawn (the tap to the frame after it) and the
+# stretches of the page's clock spent scrolling.
+GO_THROUGH = """async () => {
+  const drawn = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 30)));
+  const opened = [], scrolling = [];
   window.scrollTo(0, 0);
   for (const section of document.querySelectorAll("details.section")) {
+    const tap = performance.now();
     if (!section.open) section.querySelector(":scope > summary").click();
+    await drawn();
+    opened.push(performance.now() - tap);
     await frame();
+    const start = performance.now();
     section.scrollIntoView({ block: "start" });
     const end = () => window.scrollY + window.innerHeight >=
       Math.min(section.getBoundingClientRect().bottom + window.scrollY,
@@ -149,20 +160,22 @@ SCROLL_THROUGH = """async () => {
       window.scrollBy(0, window.innerHeight * 0.8);
       await frame();
     }
+    scrolling.push([start, performance.now()]);
   }
+  return { opened, scrolling };
 }"""
 
 
-def longest_since(page: Any, start: float, end: float | None) -> float:
-    """The longest task that began between two moments of the page's clock; 0 when none
-    took over 50 ms."""
+def longest_within(page: Any, spans: list[list[float]]) -> float:
+    """The longest task that began within one of the spans (start, end) of the page's
+    clock; 0 when none took over 50 ms."""
     tasks = page.evaluate("() => window.__longTasks")
-    return max((d for t, d in tasks if t >= start and (end is None or t < end)), default=0.0)
+    return max((d for t, d in tasks if any(a <= t < b for a, b in spans)), default=0.0)
 
 
 def checklist_and_answers(
     playwright: Any, server: Server, profile: Path, runs: int, long_tasks: dict[str, list[float]]
-) -> tuple[list[float], list[float], list[float]]:
+) -> tuple[list[float], list[float], list[float], list[float]]:
     ctx = playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=CHROMIUM,
@@ -183,11 +196,11 @@ def checklist_and_answers(
     page.evaluate(WATCH_LONG_TASKS)
     renders = []
     complete_builds = []
+    openings: list[float] = []
     for _ in range(runs):
         page.goto("/#/drafts")
         page.locator(".view-drafts").wait_for()
         built = len(measures(page, "safeschool:checklist-built"))
-        started = page.evaluate("performance.now()")
         page.goto(url)
         eventually(
             page,
@@ -196,11 +209,16 @@ def checklist_and_answers(
         )
         renders.append(measures(page, "safeschool:checklist-rendered")[-1])
         complete_builds.append(measures(page, "safeschool:checklist-built")[-1])
-        scrolled = page.evaluate("performance.now()")
-        page.evaluate(SCROLL_THROUGH)
+        built_at = page.evaluate("performance.now()")
+        went = page.evaluate(GO_THROUGH)
         page.wait_for_timeout(200)  # a long task is reported once it ends
-        long_tasks["building"].append(longest_since(page, started, scrolled))
-        long_tasks["scrolling"].append(longest_since(page, scrolled, None))
+        shown_at = page.evaluate(
+            "() => { const e = performance.getEntriesByName('safeschool:checklist-rendered')"
+            ".at(-1); return e.startTime + e.duration; }"
+        )
+        long_tasks["building"].append(longest_within(page, [[shown_at, built_at]]))
+        long_tasks["scrolling"].append(longest_within(page, went["scrolling"]))
+        openings.append(max(went["opened"]))
     taps = []
     for n in range(min(runs * 3, 30)):
         nth_item(page, CHECK, n).locator(".opt-pass" if n % 2 else ".opt-fail").click()
@@ -211,7 +229,7 @@ def checklist_and_answers(
     )
     taps = measures(page, "safeschool:answer-persisted")
     ctx.close()
-    return renders, complete_builds, taps
+    return renders, complete_builds, openings, taps
 
 
 def site_data(code: str, inspections: int = 10, actions: int = 30) -> dict[str, Any]:
@@ -389,7 +407,7 @@ def main() -> int:
                 started = time.monotonic()
                 cold = cold_start(p, server, profile, args.runs)
                 long_tasks: dict[str, list[float]] = {"building": [], "scrolling": []}
-                renders, builds, taps = checklist_and_answers(
+                renders, builds, openings, taps = checklist_and_answers(
                     p, server, profile, args.runs, long_tasks
                 )
                 sites = site_screen(p, server, profile, args.runs)
@@ -413,12 +431,17 @@ def main() -> int:
             "input never blocked",
         ),
         (
-            "  … longest task while it is built",
+            "  … longest task building the rest",
             f"{statistics.median(long_tasks['building']):.0f} ms",
             "aim: none over 50 ms (0: none)",
         ),
         (
-            "  … longest task, each section opened and scrolled",
+            "  … a section opened, tap to drawn",
+            f"{statistics.median(openings):.0f} ms",
+            "slowest of 10; aim < 100 ms",
+        ),
+        (
+            "  … longest task, scrolling sections",
             f"{statistics.median(long_tasks['scrolling']):.0f} ms",
             "aim: none over 50 ms (0: none)",
         ),

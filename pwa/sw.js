@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "9c5a3e5680cedef5";
+const VERSION = "6309043430f5da8e";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -346,11 +346,17 @@ class ChecklistScreen {
     });
   }
 
-  /** A draft opens at the first section with a required question unanswered (else the first). */
+  /**
+   * A draft opens at the first section with a required question unanswered (else the
+   * first), and that section's questions are built first: they are what the screen shows.
+   */
   openWhereLeft() {
     if (this.readonly || !this.sections.length) return;
     const left = this.sections.find((s) => s.items.some((i) => this.shown.has(i.id) && isRequired(i) && !isAnswered(this.answers[i.id])));
-    (left || this.sections[0]).el.open = true;
+    const open = (left || this.sections[0]).el;
+    open.open = true;
+    open.classList.add("shown-first"); // drawn on screen only (app.css)
+    this.queue.sort((a, b) => Number(b[1] === open) - Number(a[1] === open)); // stable
   }
 
   /** The live result, the index and "next unanswered", kept in view while scrolling. */
