@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "6309043430f5da8e";
+const VERSION = "51929f57ef79d584";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -446,7 +446,6 @@ export const CATALOGUE = {
   "insp.nextUnanswered": { vi: "Câu chưa trả lời tiếp theo", en: "Next unanswered" },
   "insp.index": { vi: "Mục lục", en: "Sections" },
   "insp.nextSection": { vi: "Mục tiếp theo: {title}", en: "Next section: {title}" },
-  "insp.toSignatures": { vi: "Đến phần ký biên bản", en: "On to the signatures" },
   "insp.sectionFailed": { vi: "{n} không đạt", en: "{n} failed" },
   "insp.scoreDone": { vi: "Kết quả tính trên máy", en: "Result on this phone" },
   "insp.scoreReceived": { vi: "Kết quả đã gửi", en: "Result as received" },

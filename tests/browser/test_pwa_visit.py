@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     install_idb_helper,
     nth_item,
     png_bytes,
+    show_item,
     sign_in,
     start_inspection,
     wait_for_status,
@@ -223,13 +224,40 @@ def test_one_section_at_a_time_each_leading_to_the_next(context: Any, page: Any)
     page.locator(".view-inspection[data-built]").wait_for(state="attached")
     expect(opened).to_have_count(1)
     expect(opened).to_have_id("section-hygiene_food_health")
-    # A heading opens from the keyboard too; the last section leads to the signatures.
+    # Back to an answer of the first section: "next unanswered" goes on in the page's
+    # order, to the section just left, not past it.
+    show_item(page, "enrolled_children").locator("input").fill("31")
+    eventually(
+        page,
+        "async () => (await window.__idb('inspections'))[0].answers.enrolled_children === 31",
+    )
+    page.get_by_role("button", name="Câu chưa trả lời tiếp theo").click()
+    expect(opened).to_have_id("section-hygiene_food_health")
+    expect(page.locator("#section-hygiene_food_health .item :focus")).to_have_count(1)
+    # A tap on the heading below the open section keeps that heading under the finger
+    # while the section above closes (or as near as the page's top allows).
+    below = page.locator("#section-child_protection > summary")
+    below.evaluate("el => el.scrollIntoView({block: 'end'})")
+    page.evaluate("window.scrollBy(0, 200)")  # the heading near the screen's middle
+    before = below.bounding_box()["y"]
+    below.click()
+    expect(opened).to_have_id("section-child_protection")
+    page.wait_for_timeout(300)
+    after = below.bounding_box()
+    assert abs(after["y"] - before) < 2 or page.evaluate("scrollY") == 0, (before, after)
+    assert 0 <= after["y"] and after["y"] + after["height"] <= 740, after
+    # A heading opens from the keyboard too; the last section leads on to what must be
+    # fixed and the signatures.
     page.locator("#section-sign_off > summary").focus()
     page.keyboard.press("Enter")
     expect(opened).to_have_id("section-sign_off")
-    page.locator("#section-sign_off").get_by_role("button", name="Đến phần ký biên bản").click()
+    page.locator("#section-sign_off").get_by_role(
+        "button", name="Mục tiếp theo: Yêu cầu khắc phục"
+    ).click()
+    follow_up = page.get_by_role("heading", name="Yêu cầu khắc phục")
+    expect(follow_up).to_be_focused()
     page.wait_for_timeout(300)
-    assert in_view(page, ".team-section")
+    assert in_view(page, ".follow-up-section")
     assert not page.errors
 
 

@@ -310,15 +310,17 @@ class ChecklistScreen {
       const count = h("span", { class: "count" });
       const progress = h("progress", { max: "1", value: "0", "aria-label": tx(section.title) });
       const items = h("div", { class: "section-items" });
+      const summary = h("summary", null, h("span", { class: "title", text: tx(section.title) }), count);
       const el = h(
         "details",
         { class: "section", name: this.readonly ? null : "checklist-section", open: this.readonly, id: `section-${section.id}` },
-        h("summary", null, h("span", { class: "title", text: tx(section.title) }), count),
+        summary,
         progress,
         section.help ? h("p", { class: "muted section-help", text: tx(section.help) }) : null,
         items,
         this.readonly ? null : this.onwardButton(n),
       );
+      if (!this.readonly) summary.addEventListener("click", (event) => keepInPlace(event, el));
       for (const item of section.items) this.queue.push([item, el, items]);
       const entry = this.index.add(tx(section.title), () => this.jumpToSection(el));
       this.sections.push({ el, progress, count, items: section.items, entry });
@@ -328,20 +330,25 @@ class ChecklistScreen {
 
   /**
    * The end of section `n`: on to the next section (which closes this one), or after the
-   * last, to the team that signs.
+   * last, to what follows the checklist (what must be fixed, then the team that signs).
    * @param {number} n
    */
   onwardButton(n) {
     const next = this.def.sections[n + 1];
-    const label = next ? t("insp.nextSection", { title: tx(next.title) }) : t("insp.toSignatures");
     return h("button", {
       type: "button",
       class: "secondary small onward",
-      text: label,
-      onclick: () => {
+      text: t("insp.nextSection", { title: next ? tx(next.title) : t("followUp.title") }),
+      onclick: async () => {
         const target = this.sections[n + 1];
-        if (target) this.jumpToSection(target.el);
-        else this.team?.element.scrollIntoView({ block: "start" });
+        if (target) return this.jumpToSection(target.el);
+        await this.built; // the follow-up part is attached once every item is built
+        const part = this.followUp?.element;
+        const heading = /** @type {HTMLElement|null} */ (part?.querySelector("h2") ?? null);
+        if (!part || !heading) return;
+        heading.tabIndex = -1;
+        part.scrollIntoView({ block: "start" });
+        heading.focus({ preventScroll: true });
       },
     });
   }
@@ -382,12 +389,16 @@ class ChecklistScreen {
   /** Go to the first required question left unanswered after the one answered last. */
   async nextUnanswered() {
     await this.built;
-    const rows = [...this.rows.values()].filter((r) => !r.wrap.hidden && isRequired(r.item) && !isAnswered(this.answers[r.item.id]));
+    // In the page's order: the rows were built with the section shown first at their head.
+    const ids = this.def.sections.flatMap((s) => s.items.map((i) => i.id));
+    const rows = ids.flatMap((id) => {
+      const r = this.rows.get(id);
+      return r && !r.wrap.hidden && isRequired(r.item) && !isAnswered(this.answers[id]) ? [r] : [];
+    });
     if (!rows.length) {
       this.ctx.announce(t("insp.allAnswered"));
       return;
     }
-    const ids = [...this.rows.keys()];
     const from = ids.indexOf(this.cursor);
     const row = rows.find((r) => ids.indexOf(r.item.id) > from) || rows[0];
     this.cursor = row.item.id;
@@ -671,6 +682,21 @@ function clearProblem(row) {
   row.problem.hidden = true;
   row.problem.textContent = "";
   row.wrap.classList.remove("has-problem");
+}
+
+/**
+ * A tap on a draft's section heading opens it and closes the open one, which may be above
+ * it and screens long: the heading is kept where it was tapped, not left to the page's
+ * shift (toggled here, before the screen is drawn, so nothing jumps in between).
+ * @param {Event} event
+ * @param {HTMLDetailsElement} el
+ */
+function keepInPlace(event, el) {
+  event.preventDefault();
+  const summary = /** @type {HTMLElement} */ (event.currentTarget);
+  const before = summary.getBoundingClientRect().top;
+  el.open = !el.open;
+  window.scrollBy(0, summary.getBoundingClientRect().top - before);
 }
 
 /** @param {Row} row */
