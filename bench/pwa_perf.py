@@ -8,11 +8,12 @@ Prints the median of each, next to the aim from issue 4:
 - the first screen of a 150-item checklist (a synthetic checklist added for the run; the
   compact layout, its first slice of items drawn): < 100 ms
 - no long task (over 50 ms) while the rest of that checklist is built in slices after its
-  first screen (which is one task, timed above), nor while it is scrolled from top to
-  bottom (a draft shows one section at a time: each is opened by a tap on its heading,
-  then scrolled to its end; the longest task of each run, median over runs)
+  first screen (the longest task until then, which draws the first frame, is printed
+  too), nor while it is scrolled from top to bottom (a draft shows one section at a
+  time: each is opened by a tap on its heading, then scrolled to its end; the longest
+  task of each run, median over runs)
 - a section opened by a tap on its heading, drawn: < 100 ms, the response to a tap (the
-  slowest of the ten sections in each run, median over runs)
+  slowest of the nine sections opened in each run, the first being open, median over runs)
 - an answer tap to the answer committed in IndexedDB: < 50 ms
 - the facility screen drawn from the phone's data (10 inspections, 30 corrective actions,
   network off): < 100 ms
@@ -146,10 +147,12 @@ GO_THROUGH = """async () => {
   const opened = [], scrolling = [];
   window.scrollTo(0, 0);
   for (const section of document.querySelectorAll("details.section")) {
-    const tap = performance.now();
-    if (!section.open) section.querySelector(":scope > summary").click();
-    await drawn();
-    opened.push(performance.now() - tap);
+    if (!section.open) {
+      const tap = performance.now();
+      section.querySelector(":scope > summary").click();
+      await drawn();
+      opened.push(performance.now() - tap);
+    }
     await frame();
     const start = performance.now();
     section.scrollIntoView({ block: "start" });
@@ -201,6 +204,7 @@ def checklist_and_answers(
         page.goto("/#/drafts")
         page.locator(".view-drafts").wait_for()
         built = len(measures(page, "safeschool:checklist-built"))
+        started = page.evaluate("performance.now()")
         page.goto(url)
         eventually(
             page,
@@ -216,6 +220,7 @@ def checklist_and_answers(
             "() => { const e = performance.getEntriesByName('safeschool:checklist-rendered')"
             ".at(-1); return e.startTime + e.duration; }"
         )
+        long_tasks["first screen"].append(longest_within(page, [[started, shown_at]]))
         long_tasks["building"].append(longest_within(page, [[shown_at, built_at]]))
         long_tasks["scrolling"].append(longest_within(page, went["scrolling"]))
         openings.append(max(went["opened"]))
@@ -406,7 +411,11 @@ def main() -> int:
                 ctx.close()
                 started = time.monotonic()
                 cold = cold_start(p, server, profile, args.runs)
-                long_tasks: dict[str, list[float]] = {"building": [], "scrolling": []}
+                long_tasks: dict[str, list[float]] = {
+                    "first screen": [],
+                    "building": [],
+                    "scrolling": [],
+                }
                 renders, builds, openings, taps = checklist_and_answers(
                     p, server, profile, args.runs, long_tasks
                 )
@@ -431,6 +440,11 @@ def main() -> int:
             "input never blocked",
         ),
         (
+            "  … its task, first frame drawn",
+            f"{statistics.median(long_tasks['first screen']):.0f} ms",
+            "part of the first screen",
+        ),
+        (
             "  … longest task building the rest",
             f"{statistics.median(long_tasks['building']):.0f} ms",
             "aim: none over 50 ms (0: none)",
@@ -438,7 +452,7 @@ def main() -> int:
         (
             "  … a section opened, tap to drawn",
             f"{statistics.median(openings):.0f} ms",
-            "slowest of 10; aim < 100 ms",
+            "slowest of 9; aim < 100 ms",
         ),
         (
             "  … longest task, scrolling sections",

@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "51929f57ef79d584";
+const VERSION = "2afc3ad3de580515";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",
