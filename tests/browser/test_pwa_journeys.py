@@ -506,6 +506,8 @@ def test_complete_takes_the_user_to_the_first_missing_item(context: Any, page: A
     sign_in(page)
     start_inspection(page, AFTER_HOURS)
     nth_item(page).locator(".opt-pass").click()
+    # The inspector is in the last section; the first missing item is in a closed one.
+    page.locator("details.section").last.locator(":scope > summary").click()
     page.locator("#complete").click()
     expect(page.locator(".footer .error")).to_contain_text("mục chưa trả lời")
     first_missing = page.evaluate(
