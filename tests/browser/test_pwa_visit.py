@@ -245,7 +245,7 @@ def test_one_section_at_a_time_each_leading_to_the_next(context: Any, page: Any)
     page.wait_for_timeout(300)
     after = below.bounding_box()
     assert abs(after["y"] - before) < 2 or page.evaluate("scrollY") == 0, (before, after)
-    assert 0 <= after["y"] and after["y"] + after["height"] <= 740, after
+    assert after["y"] >= 0 and after["y"] + after["height"] <= 740, after
     # A heading opens from the keyboard too; the last section leads on to what must be
     # fixed and the signatures.
     page.locator("#section-sign_off > summary").focus()
