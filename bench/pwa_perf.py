@@ -142,15 +142,16 @@ WATCH_LONG_TASKS = """() => {
 # Returns how long each opening took to be drawn (the tap to the frame after it) and the
 # stretches of the page's clock spent scrolling.
 GO_THROUGH = """async () => {
-  const drawn = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 30)));
+  // The next frame, and then a moment (none: just after it is drawn).
+  const frame = (moment = 30) =>
+    new Promise((r) => requestAnimationFrame(() => setTimeout(r, moment)));
   const opened = [], scrolling = [];
   window.scrollTo(0, 0);
   for (const section of document.querySelectorAll("details.section")) {
     if (!section.open) {
       const tap = performance.now();
       section.querySelector(":scope > summary").click();
-      await drawn();
+      await frame(0);
       opened.push(performance.now() - tap);
     }
     await frame();

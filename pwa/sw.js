@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "2afc3ad3de580515";
+const VERSION = "33d8b23ec0bc3de1";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -420,12 +420,16 @@ def open_pad(root: Any) -> None:
     root.locator("canvas").wait_for()
 
 
-def show_item(page: Any, item_id: str) -> Any:
-    """A draft shows one section at a time: open the item's section as an inspector does,
-    with a tap on its heading, unless it is open; returns the item."""
-    section = page.locator(f"details.section:has(#item-{item_id})")
+def open_section(section: Any) -> None:
+    """A draft shows one section at a time: open ``section`` (its ``details``) as an
+    inspector does, with a tap on its heading, unless it is open."""
     if section.get_attribute("open") is None:
         section.locator(":scope > summary").click()
+
+
+def show_item(page: Any, item_id: str) -> Any:
+    """Open the item's section (``open_section``); returns the item."""
+    open_section(page.locator(f"details.section:has(#item-{item_id})"))
     item = page.locator(f"#item-{item_id}")
     item.wait_for()
     return item

@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     fill_checklist,
     install_idb_helper,
     nth_item,
+    open_section,
     png_bytes,
     show_item,
     sign_in,
@@ -168,8 +169,7 @@ def test_the_preschool_checklist_fits_in_few_screens(context: Any, page: Any) ->
     heights: dict[str, int] = {}
     for n in range(sections.count()):
         section = sections.nth(n)
-        if section.get_attribute("open") is None:
-            section.locator(":scope > summary").click()
+        open_section(section)
         expect(section).to_have_attribute("open", "")
         expect(page.locator("details.section[open]")).to_have_count(1)
         page.wait_for_timeout(100)
