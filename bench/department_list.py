@@ -47,6 +47,7 @@ import time
 from typing import Any
 
 import httpx
+import msgspec
 
 from bench.national import NATIONAL, SMALL, build
 from bench.sync_ingest import ServerProcess, token
@@ -86,11 +87,18 @@ def alternating(actions: dict[str, Any], rounds: int) -> tuple[dict[str, float],
     return {name: statistics.median(times) for name, times in samples.items()}, results
 
 
+def get_json(http: httpx.Client, url: str) -> Any:
+    """A response's JSON decoded in C (msgspec), as a browser's ``JSON.parse`` is native:
+    the benchmark times the server, not the client's decoder. httpx's ``.json()`` (the
+    standard library's) took 6.6 ms for the whole list, msgspec 2.6 ms."""
+    return msgspec.json.decode(http.get(url).content)
+
+
 def fetch_all(http: httpx.Client, query: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     page = 1
     while True:
-        body = http.get(f"{LIST}?{query}&per_page={PAGE}&page={page}").json()
+        body = get_json(http, f"{LIST}?{query}&per_page={PAGE}&page={page}")
         items += body["items"]
         if len(items) >= body["total"]:
             return items
@@ -127,7 +135,7 @@ def main() -> None:
         with httpx.Client(base_url=server.url, headers=headers, timeout=120) as http:
             medians, results = alternating(
                 {
-                    "page": lambda: http.get(f"{LIST}?status=non_compliant").json(),
+                    "page": lambda: get_json(http, f"{LIST}?status=non_compliant"),
                     "bare_page": lambda: bare_db.execute(
                         BARE_SQL + " LIMIT 50", [PROVINCE]
                     ).fetchall(),

@@ -45,9 +45,17 @@ def test_unchanged_files_revalidate_with_304_and_changed_ones_do_not(
     assert stale.status_code == 200 and stale.content == first.content
 
 
-def test_app_files_are_compressed(client: TestClient[Litestar]) -> None:
-    response = client.get("/js/app.js", headers={"Accept-Encoding": "gzip"})
-    assert response.headers["content-encoding"] == "gzip"
+def test_app_files_are_compressed_with_brotli_where_taken_and_gzip_otherwise(
+    client: TestClient[Litestar],
+) -> None:
+    plain = client.get("/js/app.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    # Browsers offer br over https; a client that does not (or plain http) gets gzip.
+    brotli = client.get("/js/app.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+    gzip = client.get("/js/app.js", headers={"Accept-Encoding": "gzip"})
+    assert brotli.headers["content-encoding"] == "br"
+    assert gzip.headers["content-encoding"] == "gzip"
+    assert brotli.content == gzip.content == plain.content
 
 
 def test_a_path_with_a_nul_byte_is_not_found(client: TestClient[Litestar]) -> None:
