@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "33d8b23ec0bc3de1";
+const VERSION = "c9311cc534fb3bc3";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -90,3 +90,25 @@ export async function request(path, options = {}) {
   }
   return { ok: response.ok, status: response.status, data, network: false, error };
 }
+
+/**
+ * Every item of a paged list (``{items, total}``), asked for ``perPage`` at a time: the
+ * last page's answer with all the items in ``data.items``, or the first answer that failed,
+ * so a long list is never silently cut to its first page.
+ * @param {string} path the list's address with its filters, without page and per_page
+ * @param {number} perPage
+ * @returns {Promise<Answer>}
+ */
+export async function requestAll(path, perPage) {
+  /** @type {any[]} */
+  const items = [];
+  const sep = path.includes("?") ? "&" : "?";
+  for (let page = 1; ; page += 1) {
+    const answer = await request(`${path}${sep}per_page=${perPage}&page=${page}`);
+    if (!answer.ok || !answer.data || !Array.isArray(answer.data.items)) return answer;
+    items.push(...answer.data.items);
+    if (items.length >= answer.data.total || answer.data.items.length === 0) {
+      return { ...answer, data: { ...answer.data, items } };
+    }
+  }
+}

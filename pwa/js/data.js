@@ -3,7 +3,7 @@
 // inspector's planned visits (js/plans.js). Refreshed when online;
 // the copy on the phone is what the screens read, so they work the same offline.
 
-import { request } from "./api.js";
+import { request, requestAll } from "./api.js";
 import { fold } from "./dom.js";
 import { keepLimits } from "./limits.js";
 import { refreshSchedule } from "./plans.js";
@@ -19,7 +19,9 @@ import * as store from "./store.js";
  *   last_completed_at?: string|null, fetched_at: string}} Status
  */
 
-const PER_PAGE = 500;
+/** The largest pages the server gives: the facilities' and the compliance list's. */
+const FACILITIES_PAGE = 500;
+export const LIST_PAGE = 2000;
 
 /** The server's limits (js/limits.js); an error leaves what the phone knew. */
 export async function refreshLimits() {
@@ -58,16 +60,10 @@ export async function refreshForms() {
 
 /** Replace the facility list with the server's (all pages), keeping it searchable. */
 export async function refreshFacilities() {
+  const answer = await requestAll("/api/facilities", FACILITIES_PAGE);
+  if (!answer.ok || !answer.data || !Array.isArray(answer.data.items)) return answer;
   /** @type {Facility[]} */
-  const rows = [];
-  for (let page = 1; page < 1000; page += 1) {
-    const answer = await request(`/api/facilities?per_page=${PER_PAGE}&page=${page}`);
-    if (!answer.ok) return answer;
-    for (const f of answer.data.items) {
-      rows.push({ ...f, search: fold(`${f.name} ${f.code} ${f.address || ""}`) });
-    }
-    if (page * PER_PAGE >= answer.data.total || answer.data.items.length === 0) break;
-  }
+  const rows = answer.data.items.map((/** @type {any} */ f) => ({ ...f, search: fold(`${f.name} ${f.code} ${f.address || ""}`) }));
   await store.tx("facilities", "readwrite", async (t) => {
     const s = t.objectStore("facilities");
     await store.done(s.clear());
@@ -83,23 +79,20 @@ export async function refreshFacilities() {
  */
 export async function refreshStatuses() {
   const fetched = new Date().toISOString();
+  const answer = await requestAll("/api/compliance/facilities", LIST_PAGE);
+  if (!answer.ok || !answer.data || !Array.isArray(answer.data.items)) return answer;
   /** @type {Status[]} */
   const rows = [];
-  for (let page = 1; page < 100; page += 1) {
-    const answer = await request(`/api/compliance/facilities?per_page=${PER_PAGE}&page=${page}`);
-    if (!answer.ok || !answer.data || !Array.isArray(answer.data.items)) return answer;
-    for (const row of answer.data.items) {
-      const code = row.facility?.code ?? row.code;
-      if (typeof code !== "string") continue;
-      rows.push({
-        code,
-        status: row.status,
-        score_display: row.worst_score_display ?? row.score_display ?? null,
-        last_completed_at: row.last_inspected_at ?? row.last_completed_at ?? null,
-        fetched_at: fetched,
-      });
-    }
-    if (page * PER_PAGE >= answer.data.total || answer.data.items.length === 0) break;
+  for (const row of answer.data.items) {
+    const code = row.facility?.code ?? row.code;
+    if (typeof code !== "string") continue;
+    rows.push({
+      code,
+      status: row.status,
+      score_display: row.worst_score_display ?? row.score_display ?? null,
+      last_completed_at: row.last_inspected_at ?? row.last_completed_at ?? null,
+      fetched_at: fetched,
+    });
   }
   await store.tx("statuses", "readwrite", (t) => {
     const s = t.objectStore("statuses");

@@ -6,6 +6,7 @@ the department's plan then shows the visit done. Screens are taken at 360 px."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -262,6 +263,43 @@ def test_a_new_plan_starts_on_the_day_it_is_in_viet_nam(page: Any, server: Serve
     start, end = utc_day + timedelta(days=1), utc_day + timedelta(days=31)
     expect(page.get_by_label("Từ ngày", exact=True)).to_have_value(f"{start:%d/%m/%Y}")
     expect(page.get_by_label("Đến ngày", exact=True)).to_have_value(f"{end:%d/%m/%Y}")
+
+
+def test_a_filter_adds_every_matching_site_however_many_pages_they_take(
+    page: Any, server: Server
+) -> None:
+    auth = {"Authorization": f"Bearer {server.token(OFFICER)}"}
+    listed = httpx.get(
+        f"{server.url}/api/compliance/facilities", params={"per_page": 2000}, headers=auth
+    ).json()["items"]
+    # The filter's statuses at first: non-compliant and overdue.
+    by_commune: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for row in listed:
+        f = row["facility"]
+        names[f["commune_code"]] = f["commune_name"]
+        if row["status"] in STATUSES:
+            by_commune.setdefault(f["commune_code"], []).append(f["code"])
+    commune = max(by_commune, key=lambda c: len(by_commune[c]))
+    sites = len(by_commune[commune])
+    assert sites >= 3
+
+    # The server's pages cut to 2 rows: the commune's sites then take several pages, as a
+    # province's do at the real page size, and each one must be asked for.
+    def small_pages(route: Any) -> None:
+        route.continue_(url=re.sub(r"per_page=\d+", "per_page=2", route.request.url))
+
+    install_idb_helper(page.context)
+    sign_in(page, OFFICER)
+    page.context.route("**/api/compliance/facilities?*", small_pages)
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    page.get_by_role("link", name="Lập kế hoạch mới").click()
+    picker = page.get_by_role("group", name="Chọn theo bộ lọc")
+    picker.get_by_label(names[commune], exact=True).check()
+    picker.get_by_role("button", name="Thêm các cơ sở phù hợp").click()
+    expect(picker.get_by_text(f"Đã thêm {sites} cơ sở (tìm thấy {sites}).")).to_be_visible(
+        timeout=WAIT
+    )
 
 
 def test_the_inspectors_assigned_sites_come_first_in_the_facility_list(

@@ -3,7 +3,8 @@
 // communes, overdue corrective actions — e.g. every non-compliant or overdue preschool in
 // two communes. What a filter finds is added to the list, where it can still be changed.
 
-import { request } from "../api.js";
+import { request, requestAll } from "../api.js";
+import { LIST_PAGE } from "../data.js";
 import { dateInput, dateValue } from "../dates.js";
 import { h, replace, uid } from "../dom.js";
 import { t } from "../i18n.js";
@@ -156,8 +157,9 @@ function filterPart(province, addRows) {
     const rows = [];
     for (const st of statuses.length ? statuses : [""]) {
       for (const commune of chosen.length ? chosen : [""]) {
-        const query = new URLSearchParams({ per_page: "500", province, ...(st && { status: st }), ...(commune && { commune }), ...(kind.value && { kind: kind.value }), ...(overdue.checked && { overdue_actions: "true" }) });
-        const got = await request(`/api/compliance/facilities?${query}`);
+        const query = new URLSearchParams({ province, ...(st && { status: st }), ...(commune && { commune }), ...(kind.value && { kind: kind.value }), ...(overdue.checked && { overdue_actions: "true" }) });
+        // Every page: a province's filter can match more sites than one page holds.
+        const got = await requestAll(`/api/compliance/facilities?${query}`, LIST_PAGE);
         if (!got.ok) {
           status.textContent = got.network ? t("planForm.needOnline") : t("plans.failed");
           return;
