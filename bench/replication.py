@@ -5,13 +5,14 @@ receives batches of 50 inspections from 4 concurrent clients (as ``bench.sync_in
 while ``litestream restore -f`` keeps a read-only copy following the replica (as a
 province's reporting copy would). The lag of a batch is the time from its acknowledgement
 (the HTTP response) to every one of its inspections being readable in the following copy;
-it includes Litestream's 1 s sync interval and the follower's poll. Then the server stops
-and ``python -m server restore`` brings the whole database back from the replica into a
-fresh directory; its time is split into Litestream's restore and the integrity check that
-``restore`` and ``serve`` run. The same load is then sent to the same database served
-without replication, for comparison.
+it includes Litestream's 1 s sync interval and the follower's poll. The follower then
+stops and the same load goes to the replicating server alone, then to the same database
+served without replication, for comparison: on two cores the follower competes with the
+server. Then ``python -m server restore`` brings the whole database back from the replica
+into a fresh directory (``--restores`` times); its time is split into Litestream's restore
+and the integrity check that ``restore`` and ``serve`` run.
 
-    python -m bench.replication [--small] [--rounds 3] [--per-round 1000]
+    python -m bench.replication [--small] [--rounds 3] [--per-round 1000] [--restores 3]
 """
 
 from __future__ import annotations
@@ -170,12 +171,15 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="a tenth of national scale")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--per-round", type=int, default=1000)
+    parser.add_argument("--restores", type=int, default=3, help="restores timed (0: none)")
     args = parser.parse_args()
     scale = SMALL if args.small else NATIONAL
     source = build(scale)
     province = "79"
-    rounds = make_rounds(source, province, args.rounds * 2, args.per_round)
-    rounds, unreplicated = rounds[: args.rounds], rounds[args.rounds :]
+    made = make_rounds(source, province, args.rounds * 3, args.per_round)
+    rounds, replicated_alone, unreplicated = (
+        made[n * args.rounds : (n + 1) * args.rounds] for n in range(3)
+    )
 
     with tempfile.TemporaryDirectory(dir=source.data_dir.parent) as tmp:
         work = Path(tmp)
@@ -196,6 +200,10 @@ def main() -> None:
             sent = sum(len(b) for r in rounds for b in r)
             wait_for(lambda: len(follower.lags()) == sent, 120, "every inspection replicated")
             lags = sorted(follower.lags())
+            follower.close()
+            follower = None
+            # Replication alone: the follower is a reader's copy, not part of the server.
+            alone_replicated = [load(server.url, bearer, b, None) for b in replicated_alone]
         finally:
             if follower is not None:
                 follower.close()
@@ -207,7 +215,7 @@ def main() -> None:
             alone = [load(server.url, bearer, batches, None) for batches in unreplicated]
         finally:
             server.stop()
-        restore = [timed_restore(replica_url, work / f"restore-{n}") for n in range(3)]
+        restore = [timed_restore(replica_url, work / f"restore-{n}") for n in range(args.restores)]
 
     per_round = sum(len(b) for b in rounds[0])
     print(f"scale: {scale.facilities} facilities, {scale.inspections} inspections (+ new);"
@@ -217,13 +225,17 @@ def main() -> None:
           f" {CLIENTS} clients; {statistics.median(per_round / s for s in seconds):,.0f}"
           f" inspections/s (median round); {sum(r for _, r in loads)} sent again after"
           " retry")  # fmt: skip
+    print(f"the same load, replicated, the follower stopped: "
+          f"{statistics.median(per_round / s for s, _ in alone_replicated):,.0f}"
+          f" inspections/s (median round); {sum(r for _, r in alone_replicated)} sent"
+          " again after retry")  # fmt: skip
     print(f"the same load without replication: "
           f"{statistics.median(per_round / s for s, _ in alone):,.0f} inspections/s"
           f" (median round); {sum(r for _, r in alone)} sent again after retry")  # fmt: skip
     print(f"replication lag, acknowledgement -> readable in the following copy, {len(lags)}"
           f" inspections: median {statistics.median(lags):.2f} s,"
           f" p90 {lags[int(len(lags) * 0.9)]:.2f} s, max {lags[-1]:.2f} s")  # fmt: skip
-    for part in ("command", "litestream", "integrity"):
+    for part in ("command", "litestream", "integrity") if restore else ():
         values = [r[part] for r in restore]
         print(f"restore, {part}: median {statistics.median(values):.1f} s"
               f" (of {', '.join(f'{v:.1f}' for v in values)})")  # fmt: skip
