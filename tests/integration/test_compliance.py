@@ -970,6 +970,15 @@ def test_list_reasons_follow_amendments_and_the_migration_gives_the_same(
         2,
         1,
     ]
+    # A site failing two checklists: the newest failing inspection first, and the worse
+    # of the two scores shown.
+    (p2,) = [i for i in listed["items"] if i["facility"]["code"] == "P2"]
+    assert [r["form_id"] for r in p2["reasons"]] == ["fire-safety", "first-aid"]
+    worst = min(p2["reasons"], key=lambda r: r["score"])
+    assert (p2["worst_score"], p2["worst_score_display"]) == (
+        worst["score"],
+        worst["score_display"],
+    )
     db = connect_settings(settings)
     try:
         kept = db.execute("SELECT * FROM current_inspections ORDER BY 1, 2").fetchall()
