@@ -131,10 +131,11 @@ def ingest(
     results: list[RecordResult | None] = [None] * len(parsed)
     try:
         with savepoint_journals_in_memory(db), page_cache(db, BATCH_CACHE_KIB), transaction(db):
+            sites = push.sites(db, {p.record.facility_code for p in parsed if p.record})
             for index in _processing_order(parsed):
                 db.execute("SAVEPOINT record")
                 try:
-                    results[index] = _ingest_one(db, forms, who, prepared[index])
+                    results[index] = _ingest_one(db, forms, who, prepared[index], sites)
                 except sqlite3.Error:
                     log.exception("intake of record %s failed", parsed[index].id)
                     db.execute("ROLLBACK TO record")
@@ -195,7 +196,11 @@ def _prepare(
 
 
 def _ingest_one(
-    db: sqlite_utils.Database, forms: FormRegistry, who: Principal, prepared: _Prepared
+    db: sqlite_utils.Database,
+    forms: FormRegistry,
+    who: Principal,
+    prepared: _Prepared,
+    sites: push.Sites,
 ) -> RecordResult:
     """Under the write lock: what depends on what is stored (duplicates, conflicts, the
     inspection amended, possibly by an earlier record of this batch), then the writes."""
@@ -228,7 +233,7 @@ def _ingest_one(
         result.result,
         result.reasons,
     )
-    _store(db, forms, who, record, checklist, prepared, result, receipt)
+    _store(db, forms, who, record, checklist, prepared, result, receipt, sites)
     return RecordResult(record.id, "created", receipt=receipt)
 
 
@@ -257,6 +262,7 @@ def _store(
     prepared: _Prepared,
     result: scoring.ScoreResult,
     receipt: Receipt,
+    sites: push.Sites,
 ) -> None:
     """Store an accepted inspection with what follows from it: the amended one marked, its
     photos linked, its corrective actions, the planned visit it does, the facility's current
@@ -291,6 +297,7 @@ def _store(
     store.refresh_current(db, forms, record.facility_code, record.form_id)
     push.inspection_stored(
         db,
+        sites,
         inspection_id=record.id,
         facility_code=record.facility_code,
         amended=bool(record.supersedes),
