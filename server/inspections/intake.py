@@ -21,7 +21,7 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -169,6 +169,10 @@ class _Prepared:
     """``follow_up.failures``: the checks an action is for (validated and followed up)."""
     passed: set[str] = field(default_factory=set)
     """``follow_up.passes``: the checks whose actions this inspection verifies."""
+    row: store.NewInspection | None = None
+    """The inspections row, should it be accepted, but for its ``received_at``."""
+    photos: set[str] = field(default_factory=set)
+    """The photos it attaches (``photos.attached``)."""
 
 
 def _prepare(
@@ -192,6 +196,8 @@ def _prepare(
     if checklist is not None and not problems:
         prepared.result = scoring.score(checklist, record.answers, visible)
         prepared.passed = follow_up.passes(checklist, record.answers, visible)
+        prepared.row = _new_inspection(who, record, checklist, prepared, prepared.result)
+        prepared.photos = _attached_photos(checklist, record)
     return prepared
 
 
@@ -222,7 +228,7 @@ def _ingest_one(
     if record.supersedes:
         problems = problems + _amendment_problems(db, who, record)
     checklist, result = prepared.checklist, prepared.result
-    if problems or checklist is None or result is None:
+    if problems or checklist is None or result is None or prepared.row is None:
         return _keep_aside(db, who, item, digest, "rejected", problems)
     receipt = Receipt(
         record.id,
@@ -233,7 +239,7 @@ def _ingest_one(
         result.result,
         result.reasons,
     )
-    _store(db, forms, who, record, checklist, prepared, result, receipt, sites)
+    _store(db, forms, who, record, checklist, prepared, prepared.row, result, receipt, sites)
     return RecordResult(record.id, "created", receipt=receipt)
 
 
@@ -260,6 +266,7 @@ def _store(
     record: InspectionRecord,
     checklist: Checklist,
     prepared: _Prepared,
+    row: store.NewInspection,
     result: scoring.ScoreResult,
     receipt: Receipt,
     sites: push.Sites,
@@ -267,7 +274,7 @@ def _store(
     """Store an accepted inspection with what follows from it: the amended one marked, its
     photos linked, its corrective actions, the planned visit it does, the facility's current
     inspection recomputed, the audit trail."""
-    store.insert(db, _new_inspection(who, record, checklist, prepared, result, receipt))
+    store.insert(db, replace(row, received_at=receipt.received_at))
     if record.supersedes:
         store.mark_superseded(db, record.supersedes, by=record.id)
         audit.record(
@@ -277,9 +284,7 @@ def _store(
             subject=record.supersedes,
             details={"superseded_by": record.id},
         )
-    photo_items = [item.id for item in checklist.items() if item.kind in ("photo", "signature")]
-    team = [member.signature for member in record.team or ()]
-    photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos, team))
+    photos.link(db, record.id, prepared.photos)
     follow_up.apply(
         db,
         follow_up.Stored(
@@ -324,10 +329,10 @@ def _new_inspection(
     checklist: Checklist,
     prepared: _Prepared,
     result: scoring.ScoreResult,
-    receipt: Receipt,
 ) -> store.NewInspection:
     """The inspections row of an accepted record: as sent (canonical), scored, and when its
-    result stops being current (the checklist's validity after completion)."""
+    result stops being current (the checklist's validity after completion); its
+    ``received_at`` is set under the write lock."""
     return store.NewInspection(
         id=record.id,
         facility_code=record.facility_code,
@@ -336,8 +341,8 @@ def _new_inspection(
         inspector_id=who.user_id,
         started_at=iso_utc(record.started_at),
         completed_at=iso_utc(record.completed_at, "microseconds"),
-        received_at=receipt.received_at,
-        content_hash=receipt.content_hash,
+        received_at="",
+        content_hash=prepared.digest,
         payload=prepared.canonical.decode(),
         score=result.score,
         score_display=result.score_display,
@@ -346,6 +351,12 @@ def _new_inspection(
         supersedes=record.supersedes,
         expires_at=iso_utc(record.completed_at + timedelta(days=checklist.validity_days)),
     )
+
+
+def _attached_photos(checklist: Checklist, record: InspectionRecord) -> set[str]:
+    photo_items = [item.id for item in checklist.items() if item.kind in ("photo", "signature")]
+    team = [member.signature for member in record.team or ()]
+    return photos.attached(photo_items, record.answers, record.photos, team)
 
 
 def _scope_problem(
