@@ -274,7 +274,8 @@ def _store(
     """Store an accepted inspection with what follows from it: the amended one marked, its
     photos linked, its corrective actions, the planned visit it does, the facility's current
     inspection recomputed, the audit trail."""
-    store.insert(db, replace(row, received_at=receipt.received_at))
+    row = replace(row, received_at=receipt.received_at)
+    seq = store.insert(db, row)
     if record.supersedes:
         store.mark_superseded(db, record.supersedes, by=record.id)
         audit.record(
@@ -299,7 +300,10 @@ def _store(
     plans.link_inspection(
         db, record.facility_code, local_date(record.completed_at).isoformat(), record.id
     )
-    store.refresh_current(db, forms, record.facility_code, record.form_id)
+    if record.supersedes:  # the amended one may have been current: look again
+        store.refresh_current(db, forms, record.facility_code, record.form_id)
+    else:
+        store.current_if_latest(db, forms, row, seq)
     push.inspection_stored(
         db,
         sites,
