@@ -9,6 +9,11 @@ bare, ours …), so a neighbour's load on the shared machine falls on both alike
 inspections per second for both, the medians over rounds, and the ratio of the medians.
 
     python -m bench.sync_ingest [--small] [--rounds 5] [--per-round 2000] [--workers 1 2]
+                                [--compare DIR]
+
+``--compare DIR`` serves a second code tree (a checkout of another commit) beside this one,
+each on its own copy of the data, taking turns with it round by round, the order swapped
+every round: two versions measured in the same minutes of a shared machine.
 
 Same rows. Our intake stores each record with its scoring summary (about 1.9 KB of JSON
 beside the 2.5 KB record); until 2026-12-02 the baseline stored ``{}`` there, so its rows
@@ -116,16 +121,19 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, settings: Settings, workers: int = 1, **extra: str) -> None:
+    def __init__(
+        self, settings: Settings, workers: int = 1, code: Path = REPO_ROOT, **extra: str
+    ) -> None:
+        """``serve`` of the code tree ``code`` (this one unless told)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SAFESCHOOL_DATA_DIR": str(settings.data_dir),
-               "SAFESCHOOL_LOG_LEVEL": "WARNING", **extra}  # fmt: skip
+               "SAFESCHOOL_LOG_LEVEL": "WARNING", "PYTHONPATH": str(code), **extra}  # fmt: skip
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(self.port),
              "--workers", str(workers)],
-            cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=code, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         for _ in range(600):
             if self.proc.poll() is not None:
@@ -269,6 +277,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, nargs="+", default=[1], help="serve's --workers; several: each"
     )
+    parser.add_argument(
+        "--compare", type=Path, help="another code tree to serve beside this one, in turns"
+    )
     args = parser.parse_args()
     scale = SMALL if args.small else NATIONAL
     settings = build(scale)
@@ -277,8 +288,11 @@ def main() -> None:
     per_round = sum(len(b) for b in rounds[0])
 
     same_summary = summaries(settings, rounds)
+    codes = {"this code": REPO_ROOT, **({str(args.compare): args.compare} if args.compare else {})}
 
-    ours: dict[int, list[float]] = {workers: [] for workers in args.workers}
+    ours: dict[tuple[str, int], list[float]] = {
+        (label, workers): [] for label in codes for workers in args.workers
+    }
     bare: list[float] = []
     bare_empty: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -289,22 +303,27 @@ def main() -> None:
         bare_path = copy_database(settings, Path(tmp) / "bare")
         bare_empty_path = copy_database(settings, Path(tmp) / "bare-empty")
         servers = {
-            workers: ServerProcess(
+            (label, workers): ServerProcess(
                 Settings.from_env(
-                    {}, data_dir=copy_database(settings, Path(tmp) / f"w{workers}").parent
+                    {}, data_dir=copy_database(settings, Path(tmp) / f"w{workers}-{n}").parent
                 ),
                 workers,
+                code,
             )
+            for n, (label, code) in enumerate(codes.items())
             for workers in args.workers
         }
         try:
-            bearers = {w: token(server.url, f"insp-{province}") for w, server in servers.items()}
-            for batches in rounds:
+            bearers = {
+                key: token(server.url, f"insp-{province}") for key, server in servers.items()
+            }
+            for number, batches in enumerate(rounds):
                 bare.append(per_round / bare_round(bare_path, batches, same_summary))
                 bare_empty.append(per_round / bare_round(bare_empty_path, batches))
-                for workers, server in servers.items():
-                    seconds = http_round(server.url, bearers[workers], batches)
-                    ours[workers].append(per_round / seconds)
+                turns = list(servers.items())
+                for key, server in turns[::-1] if number % 2 else turns:
+                    seconds = http_round(server.url, bearers[key], batches)
+                    ours[key].append(per_round / seconds)
         finally:
             for server in servers.values():
                 server.stop()
@@ -317,7 +336,7 @@ def _report(
     per_round: int,
     bare: list[float],
     bare_empty: list[float],
-    ours: dict[int, list[float]],
+    ours: dict[tuple[str, int], list[float]],
 ) -> None:
     bare_median = statistics.median(bare)
     empty_median = statistics.median(bare_empty)
@@ -330,10 +349,10 @@ def _report(
     )
     print("rounds, bare with summary {}:", ", ".join(f"{v:,.0f}" for v in bare_empty))
     print(f"bare SQLite insert with summary {{}} (the earlier baseline): {empty_median:,.0f}/s")
-    for workers, values in ours.items():
+    for (code, workers), values in ours.items():
         median = statistics.median(values)
-        print(f"rounds, ours ({workers} worker(s)):", ", ".join(f"{v:,.0f}" for v in values))
-        print(f"our intake over HTTP, {workers} worker(s): {median:,.0f} inspections/s;"
+        print(f"rounds, {code} ({workers} worker(s)):", ", ".join(f"{v:,.0f}" for v in values))
+        print(f"our intake over HTTP, {code}, {workers} worker(s): {median:,.0f} inspections/s;"
               f" ratio ours / bare (medians): {median / bare_median:.2f}"
               f" (to the summary-{{}} baseline: {median / empty_median:.2f})")  # fmt: skip
 
