@@ -104,7 +104,7 @@ def inspection_stored(
 def _actions_opened(
     db: sqlite_utils.Database, inspection_id: str, facility_code: str, site: str
 ) -> None:
-    count, earliest = actions.opened_count(db, inspection_id)
+    count, earliest = actions.opened_count(db, facility_code, inspection_id)
     if not count:
         return
     enqueue(
