@@ -24,7 +24,8 @@ WAL pages a batch of 50, a few per cent of its rate), so the ratio barely moves.
 baseline leaves out is the rest of intake's work: validation, scoring, duplicate and
 conflict checks, foreign keys, the actions and their events, photo links, the current
 inspection, the audit row and the push lookups. The benchmark's data set has no push
-subscriptions, so no outbox row is written: intake pays only for looking up the devices.
+subscriptions, so no outbox row is written: since 2026-12-03 intake pays only the batch's
+three queries that find no one with a device (it looked up devices for every record).
 
 The client shares the two cores with the server: one HTTP client for all senders, bodies
 encoded before the clock starts. Until 2026-12-02 each batch made its own httpx.Client, at
@@ -82,6 +83,56 @@ insert 8,849/s (8,387/s with summary ``{}``: the summary is within the noise); o
 Rounds vary by a third from one to the next on this shared machine; compare only figures
 of the same run. The aim of 0.5 is far: the server writes three and a half times the bare
 insert's pages and runs 25 statements a record against its one.
+
+Profile, 2026-12-03, in process, as above (2,000 records in batches of 50 on the
+tenth-scale data set, timing proxy on the connection; the code before this work, 2727181,
+and after it run alternately, three times each, load average about 1):
+
+                              before              after
+    write lock, per batch     25.9-37.4 ms        18.8-23.0 ms
+    per record (all of it)    0.76-1.00 ms        0.63-0.71 ms
+    SQL per record            0.38-0.50 ms        0.30-0.34 ms
+    statements per record     23                  16
+    commit, per batch of 50   5.2-6.6 ms          5.1-5.7 ms
+    WAL pages per batch       670-686             600-618
+
+What went. (1) The push lookups: each stored inspection read its site's label and looked
+up the devices of its facility's accounts and, when it failed, of its province's
+department, about three queries a record even where no one had subscribed (this data set
+has no subscription). A batch now reads its sites' labels and which of its facilities and
+provinces have an enabled account with a device in three queries (``push.events.Sites``),
+inside its transaction; a record looks up recipients only for an audience that has one, so
+with subscribers the lookups are as before for their sites. (2) The current inspection:
+refresh_current read the site's history after every inspection; one that amends nothing
+is now compared with the current one alone (``inspections.store.current_if_latest``): 4.5
+us instead of about 30, and no write when it is older, a quarter of them written here.
+(3) Migration 15 drops two indexes no query reads: the actions' by opening inspection (a
+random page for each action opened; its one reader now counts among the site's actions)
+and the inspections' by inspector: about 60 pages a batch. (4) The inspections row and the
+photo list are built before the lock (only ``received_at`` is set under it).
+
+Per record now: photo links 36 us, the inspection 34 us, actions 16 us each (1.7) with
+their events 9 us each (3.4), updating verified actions 15 us each (1.7), the site's
+unresolved actions 17 us, the audit row 10 us, the duplicate check 10 us, the current
+inspection 4.5 us (written for a quarter: 10 us), the planned visit 5 us, RELEASE 6.5 us;
+the commit 5.6 ms a batch. Of the ~610 pages a batch: photo links about 220 (random keys,
+the sha256), inspections with their overflow about 85 and their id index 50, their two
+facility indexes about 65, actions about 55 and their two indexes about 70.
+
+Over HTTP the write lock no longer sets the pace alone: with one worker the server process
+used 89-99% of a core (2.4-2.6 s of CPU a round of 2,000, about 1.2 ms a record, against
+0.65-0.7 ms in process: HTTP, JSON, the checkpoint thread and the threads' turns at the
+GIL); in process the lock takes about 20 ms a batch, over HTTP a batch takes about 50 ms
+at 1,000/s. The aim of 0.5 stays far.
+
+Measured 2026-12-03, tenth scale, ``--compare`` serving the code before (2727181) beside
+this one, 7 rounds of 2,000, medians. Quiet machine, load average 0.0 to 1.1: bare insert
+5,588/s; 1 worker 816/s before, 1,006/s after (0.15 to 0.18 of the bare insert); 2 workers
+877 to 1,031/s (0.16 to 0.18). Load average about 2.5 (a neighbour's benchmark on the
+national data set): bare 6,710/s; 1 worker 728 to 826/s (0.11 to 0.12), 2 workers 778 to
+866/s (0.12 to 0.13). Load 2-3 earlier: bare 7,076/s; 1 worker 814 to 942/s (0.12 to 0.13),
+2 workers 810 to 949/s (0.11 to 0.13). After beat before in the median of every run, by
+11-23%; the bare insert's own rate moves by a third between runs, and so the ratio.
 """
 
 from __future__ import annotations
