@@ -9,6 +9,11 @@ bare, ours …), so a neighbour's load on the shared machine falls on both alike
 inspections per second for both, the medians over rounds, and the ratio of the medians.
 
     python -m bench.sync_ingest [--small] [--rounds 5] [--per-round 2000] [--workers 1 2]
+                                [--compare DIR]
+
+``--compare DIR`` serves a second code tree (a checkout of another commit) beside this one,
+each on its own copy of the data, taking turns with it round by round, the order swapped
+every round: two versions measured in the same minutes of a shared machine.
 
 Same rows. Our intake stores each record with its scoring summary (about 1.9 KB of JSON
 beside the 2.5 KB record); until 2026-12-02 the baseline stored ``{}`` there, so its rows
@@ -19,7 +24,8 @@ WAL pages a batch of 50, a few per cent of its rate), so the ratio barely moves.
 baseline leaves out is the rest of intake's work: validation, scoring, duplicate and
 conflict checks, foreign keys, the actions and their events, photo links, the current
 inspection, the audit row and the push lookups. The benchmark's data set has no push
-subscriptions, so no outbox row is written: intake pays only for looking up the devices.
+subscriptions, so no outbox row is written: since 2026-12-03 intake pays only the batch's
+three queries that find no one with a device (it looked up devices for every record).
 
 The client shares the two cores with the server: one HTTP client for all senders, bodies
 encoded before the clock starts. Until 2026-12-02 each batch made its own httpx.Client, at
@@ -77,6 +83,57 @@ insert 8,849/s (8,387/s with summary ``{}``: the summary is within the noise); o
 Rounds vary by a third from one to the next on this shared machine; compare only figures
 of the same run. The aim of 0.5 is far: the server writes three and a half times the bare
 insert's pages and runs 25 statements a record against its one.
+
+Profile, 2026-12-03, in process, as above (2,000 records in batches of 50 on the
+tenth-scale data set, timing proxy on the connection; the code before this work, 2727181,
+and after it run alternately, three times each, load average about 1):
+
+                              before              after
+    write lock, per batch     25.9-37.4 ms        18.8-23.0 ms
+    per record (all of it)    0.76-1.00 ms        0.63-0.71 ms
+    SQL per record            0.38-0.50 ms        0.30-0.34 ms
+    statements per record     23                  16
+    commit, per batch of 50   5.2-6.6 ms          5.1-5.7 ms
+    WAL pages per batch       670-686             600-618
+
+What went. (1) The push lookups: each stored inspection read its site's label and looked
+up the devices of its facility's accounts and, when it failed, of its province's
+department, about three queries a record even where no one had subscribed (this data set
+has no subscription). A batch now reads its sites' labels and which of its facilities and
+provinces have an enabled account with a device in three queries (``push.events.Sites``),
+inside its transaction; a record looks up recipients only for an audience that has one, so
+with subscribers the lookups are as before for their sites. (2) The current inspection:
+refresh_current read the site's history after every inspection; one that amends nothing
+is now compared with the current one alone (``inspections.store.current_if_latest``): 4.5
+us instead of about 30, and no write when it is older, a quarter of them written here.
+(3) Migration 15 drops two indexes no query reads: the actions' by opening inspection (a
+random page for each action opened; its one reader now counts among the site's actions)
+and the inspections' by inspector: about 60 pages a batch. (4) The inspections row and the
+photo list are built before the lock (only ``received_at`` is set under it).
+
+Per record now: photo links 36 us, the inspection 34 us, actions 16 us each (1.7) with
+their events 9 us each (3.4), updating verified actions 15 us each (1.7), the site's
+unresolved actions 17 us, the audit row 10 us, the duplicate check 10 us, the current
+inspection 4.5 us (written for a quarter: 10 us), the planned visit 5 us, RELEASE 6.5 us;
+the commit 5.6 ms a batch. Of the ~610 pages a batch: photo links about 220 (random keys,
+the sha256), inspections with their overflow about 85 and their id index 50, their two
+facility indexes about 65, actions about 55 and their two indexes about 70.
+
+Over HTTP the write lock no longer sets the pace alone: with one worker the server process
+used 89-99% of a core (2.4-2.6 s of CPU a round of 2,000, about 1.2 ms a record, against
+0.65-0.7 ms in process: HTTP, JSON, the checkpoint thread and the threads' turns at the
+GIL); in process the lock takes about 20 ms a batch, over HTTP a batch takes about 50 ms
+at 1,000/s. The aim of 0.5 stays far.
+
+Measured 2026-12-03, tenth scale, ``--compare`` serving the code before (2727181) beside
+the code after (449ce78: these figures leave out visible_items' later saving of about 15 us
+of CPU a record), 7 rounds of 2,000, medians. Quiet machine, load average 0.0 to 1.1: bare insert
+5,588/s; 1 worker 816/s before, 1,006/s after (0.15 to 0.18 of the bare insert); 2 workers
+877 to 1,031/s (0.16 to 0.18). Load average about 2.5 (a neighbour's benchmark on the
+national data set): bare 6,710/s; 1 worker 728 to 826/s (0.11 to 0.12), 2 workers 778 to
+866/s (0.12 to 0.13). Load 2-3 earlier: bare 7,076/s; 1 worker 814 to 942/s (0.12 to 0.13),
+2 workers 810 to 949/s (0.11 to 0.13). After beat before in the median of every run, by
+11-23%; the bare insert's own rate moves by a third between runs, and so the ratio.
 """
 
 from __future__ import annotations
@@ -116,16 +173,19 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, settings: Settings, workers: int = 1, **extra: str) -> None:
+    def __init__(
+        self, settings: Settings, workers: int = 1, code: Path = REPO_ROOT, **extra: str
+    ) -> None:
+        """``serve`` of the code tree ``code`` (this one unless told)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SAFESCHOOL_DATA_DIR": str(settings.data_dir),
-               "SAFESCHOOL_LOG_LEVEL": "WARNING", **extra}  # fmt: skip
+               "SAFESCHOOL_LOG_LEVEL": "WARNING", "PYTHONPATH": str(code), **extra}  # fmt: skip
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--port", str(self.port),
              "--workers", str(workers)],
-            cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=code, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         for _ in range(600):
             if self.proc.poll() is not None:
@@ -269,6 +329,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, nargs="+", default=[1], help="serve's --workers; several: each"
     )
+    parser.add_argument(
+        "--compare", type=Path, help="another code tree to serve beside this one, in turns"
+    )
     args = parser.parse_args()
     scale = SMALL if args.small else NATIONAL
     settings = build(scale)
@@ -277,8 +340,11 @@ def main() -> None:
     per_round = sum(len(b) for b in rounds[0])
 
     same_summary = summaries(settings, rounds)
+    codes = {"this code": REPO_ROOT, **({str(args.compare): args.compare} if args.compare else {})}
 
-    ours: dict[int, list[float]] = {workers: [] for workers in args.workers}
+    ours: dict[tuple[str, int], list[float]] = {
+        (label, workers): [] for label in codes for workers in args.workers
+    }
     bare: list[float] = []
     bare_empty: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -289,22 +355,27 @@ def main() -> None:
         bare_path = copy_database(settings, Path(tmp) / "bare")
         bare_empty_path = copy_database(settings, Path(tmp) / "bare-empty")
         servers = {
-            workers: ServerProcess(
+            (label, workers): ServerProcess(
                 Settings.from_env(
-                    {}, data_dir=copy_database(settings, Path(tmp) / f"w{workers}").parent
+                    {}, data_dir=copy_database(settings, Path(tmp) / f"w{workers}-{n}").parent
                 ),
                 workers,
+                code,
             )
+            for n, (label, code) in enumerate(codes.items())
             for workers in args.workers
         }
         try:
-            bearers = {w: token(server.url, f"insp-{province}") for w, server in servers.items()}
-            for batches in rounds:
+            bearers = {
+                key: token(server.url, f"insp-{province}") for key, server in servers.items()
+            }
+            for number, batches in enumerate(rounds):
                 bare.append(per_round / bare_round(bare_path, batches, same_summary))
                 bare_empty.append(per_round / bare_round(bare_empty_path, batches))
-                for workers, server in servers.items():
-                    seconds = http_round(server.url, bearers[workers], batches)
-                    ours[workers].append(per_round / seconds)
+                turns = list(servers.items())
+                for key, server in turns[::-1] if number % 2 else turns:
+                    seconds = http_round(server.url, bearers[key], batches)
+                    ours[key].append(per_round / seconds)
         finally:
             for server in servers.values():
                 server.stop()
@@ -317,7 +388,7 @@ def _report(
     per_round: int,
     bare: list[float],
     bare_empty: list[float],
-    ours: dict[int, list[float]],
+    ours: dict[tuple[str, int], list[float]],
 ) -> None:
     bare_median = statistics.median(bare)
     empty_median = statistics.median(bare_empty)
@@ -330,10 +401,10 @@ def _report(
     )
     print("rounds, bare with summary {}:", ", ".join(f"{v:,.0f}" for v in bare_empty))
     print(f"bare SQLite insert with summary {{}} (the earlier baseline): {empty_median:,.0f}/s")
-    for workers, values in ours.items():
+    for (code, workers), values in ours.items():
         median = statistics.median(values)
-        print(f"rounds, ours ({workers} worker(s)):", ", ".join(f"{v:,.0f}" for v in values))
-        print(f"our intake over HTTP, {workers} worker(s): {median:,.0f} inspections/s;"
+        print(f"rounds, {code} ({workers} worker(s)):", ", ".join(f"{v:,.0f}" for v in values))
+        print(f"our intake over HTTP, {code}, {workers} worker(s): {median:,.0f} inspections/s;"
               f" ratio ours / bare (medians): {median / bare_median:.2f}"
               f" (to the summary-{{}} baseline: {median / empty_median:.2f})")  # fmt: skip
 

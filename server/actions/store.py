@@ -156,15 +156,6 @@ def unresolved(db: sqlite_utils.Database, facility_code: str, form_id: str) -> l
     return [Unresolved(*row) for row in rows]
 
 
-def opened_by(db: sqlite_utils.Database, inspection_id: str) -> list[Unresolved]:
-    rows = db.execute(
-        "SELECT id, item_id, state, opened_by_inspection FROM actions"
-        " WHERE opened_by_inspection = ? ORDER BY id",
-        [inspection_id],
-    ).fetchall()
-    return [Unresolved(*row) for row in rows]
-
-
 def event_with_client_id(db: sqlite_utils.Database, client_id: str) -> int | None:
     """The action a client's report already reached, if it did."""
     row = db.execute(
@@ -301,11 +292,15 @@ def facility_codes_for_photo(db: sqlite_utils.Database, sha256: str) -> set[str]
     return {row[0] for row in rows}
 
 
-def opened_count(db: sqlite_utils.Database, inspection_id: str) -> tuple[int, str | None]:
-    """How many actions an inspection opened, and the earliest due date among them."""
+def opened_count(
+    db: sqlite_utils.Database, facility_code: str, inspection_id: str
+) -> tuple[int, str | None]:
+    """How many actions an inspection of this facility opened, and the earliest due date
+    among them (found among the facility's actions: no index by inspection)."""
     count, earliest = db.execute(
-        "SELECT count(*), min(due_date) FROM actions WHERE opened_by_inspection = ?",
-        [inspection_id],
+        "SELECT count(*), min(due_date) FROM actions"
+        " WHERE facility_code = ? AND opened_by_inspection = ?",
+        [facility_code, inspection_id],
     ).fetchone()
     return int(count), earliest
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -546,6 +546,30 @@ def departments_among(db: sqlite_utils.Database, user_ids: str) -> list[tuple[in
         f" AND id IN ({user_ids}) ORDER BY id"
     )
     return [(int(user_id), str(province)) for user_id, province in rows]
+
+
+def audiences_with(
+    db: sqlite_utils.Database,
+    condition: Callable[[str], str],
+    facility_codes: Collection[str],
+    province_codes: Collection[str],
+) -> tuple[set[str], set[str]]:
+    """Of these facilities and provinces, those with an enabled account of theirs (a
+    facility's own, a province's department) that a condition on the user's id column
+    (without arguments) accepts: the audiences ``enabled_ids`` would find someone in."""
+    found: tuple[set[str], set[str]] = (set(), set())
+    for column, role, codes, into in (
+        ("facility_code", "facility", facility_codes, found[0]),
+        ("province_code", "department", province_codes, found[1]),
+    ):
+        for batch, marks in in_batches(codes):
+            rows = db.execute(
+                f"SELECT DISTINCT {column} FROM users WHERE role = ? AND disabled = 0"
+                f" AND {column} IN ({marks}) AND {condition('users.id')}",
+                [role, *batch],
+            )
+            into.update(str(row[0]) for row in rows)
+    return found
 
 
 _AUDIENCE_COLUMNS = frozenset({"role", "facility_code", "province_code", "id"})

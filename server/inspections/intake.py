@@ -21,7 +21,7 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -131,10 +131,11 @@ def ingest(
     results: list[RecordResult | None] = [None] * len(parsed)
     try:
         with savepoint_journals_in_memory(db), page_cache(db, BATCH_CACHE_KIB), transaction(db):
+            sites = push.sites(db, {p.record.facility_code for p in parsed if p.record})
             for index in _processing_order(parsed):
                 db.execute("SAVEPOINT record")
                 try:
-                    results[index] = _ingest_one(db, forms, who, prepared[index])
+                    results[index] = _ingest_one(db, forms, who, prepared[index], sites)
                 except sqlite3.Error:
                     log.exception("intake of record %s failed", parsed[index].id)
                     db.execute("ROLLBACK TO record")
@@ -168,6 +169,10 @@ class _Prepared:
     """``follow_up.failures``: the checks an action is for (validated and followed up)."""
     passed: set[str] = field(default_factory=set)
     """``follow_up.passes``: the checks whose actions this inspection verifies."""
+    row: store.NewInspection | None = None
+    """The inspections row, should it be accepted, but for its ``received_at``."""
+    photos: set[str] = field(default_factory=set)
+    """The photos it attaches (``photos.attached``)."""
 
 
 def _prepare(
@@ -191,11 +196,17 @@ def _prepare(
     if checklist is not None and not problems:
         prepared.result = scoring.score(checklist, record.answers, visible)
         prepared.passed = follow_up.passes(checklist, record.answers, visible)
+        prepared.row = _new_inspection(who, record, checklist, prepared, prepared.result)
+        prepared.photos = _attached_photos(checklist, record)
     return prepared
 
 
 def _ingest_one(
-    db: sqlite_utils.Database, forms: FormRegistry, who: Principal, prepared: _Prepared
+    db: sqlite_utils.Database,
+    forms: FormRegistry,
+    who: Principal,
+    prepared: _Prepared,
+    sites: push.Sites,
 ) -> RecordResult:
     """Under the write lock: what depends on what is stored (duplicates, conflicts, the
     inspection amended, possibly by an earlier record of this batch), then the writes."""
@@ -217,7 +228,7 @@ def _ingest_one(
     if record.supersedes:
         problems = problems + _amendment_problems(db, who, record)
     checklist, result = prepared.checklist, prepared.result
-    if problems or checklist is None or result is None:
+    if problems or checklist is None or result is None or prepared.row is None:
         return _keep_aside(db, who, item, digest, "rejected", problems)
     receipt = Receipt(
         record.id,
@@ -228,7 +239,7 @@ def _ingest_one(
         result.result,
         result.reasons,
     )
-    _store(db, forms, who, record, checklist, prepared, result, receipt)
+    _store(db, forms, who, record, checklist, prepared, prepared.row, result, receipt, sites)
     return RecordResult(record.id, "created", receipt=receipt)
 
 
@@ -255,13 +266,16 @@ def _store(
     record: InspectionRecord,
     checklist: Checklist,
     prepared: _Prepared,
+    row: store.NewInspection,
     result: scoring.ScoreResult,
     receipt: Receipt,
+    sites: push.Sites,
 ) -> None:
     """Store an accepted inspection with what follows from it: the amended one marked, its
     photos linked, its corrective actions, the planned visit it does, the facility's current
     inspection recomputed, the audit trail."""
-    store.insert(db, _new_inspection(who, record, checklist, prepared, result, receipt))
+    row = replace(row, received_at=receipt.received_at)
+    seq = store.insert(db, row)
     if record.supersedes:
         store.mark_superseded(db, record.supersedes, by=record.id)
         audit.record(
@@ -271,9 +285,7 @@ def _store(
             subject=record.supersedes,
             details={"superseded_by": record.id},
         )
-    photo_items = [item.id for item in checklist.items() if item.kind in ("photo", "signature")]
-    team = [member.signature for member in record.team or ()]
-    photos.link(db, record.id, photos.attached(photo_items, record.answers, record.photos, team))
+    photos.link(db, record.id, prepared.photos)
     follow_up.apply(
         db,
         follow_up.Stored(
@@ -288,9 +300,13 @@ def _store(
     plans.link_inspection(
         db, record.facility_code, local_date(record.completed_at).isoformat(), record.id
     )
-    store.refresh_current(db, forms, record.facility_code, record.form_id)
+    if record.supersedes:  # the amended one may have been current: look again
+        store.refresh_current(db, forms, record.facility_code, record.form_id)
+    else:
+        store.current_if_latest(db, forms, row, seq)
     push.inspection_stored(
         db,
+        sites,
         inspection_id=record.id,
         facility_code=record.facility_code,
         amended=bool(record.supersedes),
@@ -317,10 +333,10 @@ def _new_inspection(
     checklist: Checklist,
     prepared: _Prepared,
     result: scoring.ScoreResult,
-    receipt: Receipt,
 ) -> store.NewInspection:
     """The inspections row of an accepted record: as sent (canonical), scored, and when its
-    result stops being current (the checklist's validity after completion)."""
+    result stops being current (the checklist's validity after completion); its
+    ``received_at`` is set under the write lock."""
     return store.NewInspection(
         id=record.id,
         facility_code=record.facility_code,
@@ -329,8 +345,8 @@ def _new_inspection(
         inspector_id=who.user_id,
         started_at=iso_utc(record.started_at),
         completed_at=iso_utc(record.completed_at, "microseconds"),
-        received_at=receipt.received_at,
-        content_hash=receipt.content_hash,
+        received_at="",
+        content_hash=prepared.digest,
         payload=prepared.canonical.decode(),
         score=result.score,
         score_display=result.score_display,
@@ -339,6 +355,12 @@ def _new_inspection(
         supersedes=record.supersedes,
         expires_at=iso_utc(record.completed_at + timedelta(days=checklist.validity_days)),
     )
+
+
+def _attached_photos(checklist: Checklist, record: InspectionRecord) -> set[str]:
+    photo_items = [item.id for item in checklist.items() if item.kind in ("photo", "signature")]
+    team = [member.signature for member in record.team or ()]
+    return photos.attached(photo_items, record.answers, record.photos, team)
 
 
 def _scope_problem(

@@ -173,12 +173,14 @@ class NewInspection:
 _NEW_COLUMNS = tuple(NewInspection.__dataclass_fields__)
 
 
-def insert(db: sqlite_utils.Database, new: NewInspection) -> None:
-    db.execute(
+def insert(db: sqlite_utils.Database, new: NewInspection) -> int:
+    """Store it; returns its ``seq`` (its arrival)."""
+    cursor = db.execute(
         f"INSERT INTO inspections ({', '.join(_NEW_COLUMNS)})"
         f" VALUES ({', '.join('?' for _ in _NEW_COLUMNS)})",
         [getattr(new, column) for column in _NEW_COLUMNS],
     )
+    return int(cursor.lastrowid or 0)
 
 
 def mark_superseded(db: sqlite_utils.Database, inspection_id: str, by: str) -> None:
@@ -222,6 +224,49 @@ def refresh_current(
             [facility_code, form_id],
         )
         return
+    _write_current(db, forms, facility_code, form_id, row)
+
+
+def current_if_latest(
+    db: sqlite_utils.Database, forms: FormRegistry, new: NewInspection, seq: int
+) -> None:
+    """``refresh_current`` after storing ``new`` (arrived as ``seq``), which amends nothing,
+    without reading the facility's history: it is current when it is assessed and completed
+    no earlier than the current one (a tie goes to it, received last), or there is none;
+    otherwise the current one stays."""
+    if new.result == "not_assessed":
+        return
+    current = db.execute(
+        "SELECT completed_at FROM current_inspections WHERE facility_code = ? AND form_id = ?",
+        [new.facility_code, new.form_id],
+    ).fetchone()
+    if current is not None and current[0] > new.completed_at:
+        return
+    summary = new.summary if new.result == "failed" else None
+    row = (
+        new.id,
+        new.completed_at,
+        new.expires_at,
+        new.result,
+        new.score,
+        new.score_display,
+        seq,
+        new.form_version,
+        summary,
+    )
+    _write_current(db, forms, new.facility_code, new.form_id, row)
+
+
+def _write_current(
+    db: sqlite_utils.Database,
+    forms: FormRegistry,
+    facility_code: str,
+    form_id: str,
+    row: tuple[Any, ...],
+) -> None:
+    """The current inspection of a facility and checklist: ``row`` is its id, completed_at,
+    expires_at, result, score, score_display, seq, form_version and, when it failed, its
+    summary."""
     inspection_id, completed_at, expires_at, result, score, display, seq, version, summary = row
     failing = (
         None

@@ -3,18 +3,22 @@ from inside it (intake, follow-up, the changes people make to actions)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import sqlite_utils
 
 from server.actions import store as actions
+from server.auth import store as users
 from server.plans import store as plans
+from server.push import store as push
 from server.push.notices import (
     Audience,
     Notice,
     enqueue,
     site_label,
+    site_labels,
     site_url,
 )
 from server.push.types import NoticeType
@@ -23,8 +27,34 @@ OUTBOX_URL = "/#/outbox"
 SCHEDULE_URL = "/#/schedule"
 
 
+@dataclass(frozen=True)
+class Sites:
+    """What the notices of a batch of stored inspections need of their facilities, read once
+    for the batch inside its transaction (nothing in it changes facilities, accounts or
+    devices): each one's "name (code)" and province, and which facilities and provinces
+    have an enabled account with a device subscribed. A notice to any other audience would
+    be written for no device, so its recipients are not looked up."""
+
+    labels: Mapping[str, tuple[str, str]]
+    facilities_reached: frozenset[str]
+    provinces_reached: frozenset[str]
+
+    def label(self, facility_code: str) -> tuple[str, str]:
+        """As ``site_label``."""
+        return self.labels.get(facility_code, (facility_code, ""))
+
+
+def sites(db: sqlite_utils.Database, facility_codes: Collection[str]) -> Sites:
+    """``Sites`` of these facilities: three queries, however many they are."""
+    labels = site_labels(db, facility_codes)
+    provinces = {province for _, province in labels.values()}
+    reached = users.audiences_with(db, push.has_device, facility_codes, provinces)
+    return Sites(labels, frozenset(reached[0]), frozenset(reached[1]))
+
+
 def inspection_stored(
     db: sqlite_utils.Database,
+    sites: Sites,
     *,
     inspection_id: str,
     facility_code: str,
@@ -34,25 +64,27 @@ def inspection_stored(
     reasons: Sequence[str],
 ) -> None:
     """A new or amended result to the facility; its new actions (one notice); a site that
-    failed or had a veto event to the department of its province."""
-    site, province = site_label(db, facility_code)
+    failed or had a veto event to the department of its province. ``sites`` holds this
+    facility (see ``Sites``)."""
+    site, province = sites.label(facility_code)
     url = site_url(facility_code)
-    enqueue(
-        db,
-        Notice(
-            "result",
-            f"result:{inspection_id}",
-            url,
-            variant="amended" if amended else None,
-            params={"site": site},
-            reasons=tuple(reasons),
-            score=score_display,
-            result=result,
-        ),
-        Audience(facility_code=facility_code),
-    )
-    _actions_opened(db, inspection_id, facility_code, site)
-    if result == "failed" or "veto" in reasons:
+    if facility_code in sites.facilities_reached:
+        enqueue(
+            db,
+            Notice(
+                "result",
+                f"result:{inspection_id}",
+                url,
+                variant="amended" if amended else None,
+                params={"site": site},
+                reasons=tuple(reasons),
+                score=score_display,
+                result=result,
+            ),
+            Audience(facility_code=facility_code),
+        )
+        _actions_opened(db, inspection_id, facility_code, site)
+    if (result == "failed" or "veto" in reasons) and province in sites.provinces_reached:
         enqueue(
             db,
             Notice(
@@ -72,7 +104,7 @@ def inspection_stored(
 def _actions_opened(
     db: sqlite_utils.Database, inspection_id: str, facility_code: str, site: str
 ) -> None:
-    count, earliest = actions.opened_count(db, inspection_id)
+    count, earliest = actions.opened_count(db, facility_code, inspection_id)
     if not count:
         return
     enqueue(

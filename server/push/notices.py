@@ -9,7 +9,7 @@ typed; a facility's name and code only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -176,10 +176,15 @@ def site_url(facility_code: str) -> str:
 
 def site_label(db: sqlite_utils.Database, facility_code: str) -> tuple[str, str]:
     """A facility's "name (code)" and province."""
-    site = facilities.labels(db, [facility_code]).get(facility_code)
-    if site is None:
-        return facility_code, ""
-    return f"{site['facility_name']} ({facility_code})", str(site["province_code"])
+    return site_labels(db, [facility_code]).get(facility_code, (facility_code, ""))
+
+
+def site_labels(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, tuple[str, str]]:
+    """``site_label`` of several facilities, by code, in one query (unknown codes left out)."""
+    return {
+        code: (f"{site['facility_name']} ({code})", str(site["province_code"]))
+        for code, site in facilities.labels(db, codes).items()
+    }
 
 
 def enqueue(db: sqlite_utils.Database, notice: Notice, audience: Audience) -> int:

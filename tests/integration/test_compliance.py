@@ -31,12 +31,13 @@ from litestar.testing import TestClient
 from server.auth.principal import Principal
 from server.clock import iso_utc, utcnow
 from server.compliance import reference, routes, store
-from server.db import connect_settings
+from server.db import connect_settings, transaction
 from server.facilities.store import upsert_facilities
 from server.forms.loader import load_file
 from server.forms.registry import FormRegistry
 from server.forms.schema import Checklist
 from server.inspections import scoring, synthetic
+from server.inspections import store as inspections
 from server.migrations import migrate
 from server.settings import REPO_ROOT, Settings
 from server.spreadsheets import spreadsheet_safe
@@ -900,6 +901,59 @@ def test_reference_ignores_superseded_and_not_assessed_and_breaks_ties_by_arriva
     finally:
         db.conn.close()
     assert current == {"first-aid": bad["id"], "fire-safety": fire_fix["id"]}
+
+
+def test_intake_keeps_the_current_inspection_a_full_recomputation_would_find(
+    client: Client, world: World, settings: Settings, forms: FormRegistry
+) -> None:
+    """Intake makes a new inspection current by comparing it with the current one only
+    (``current_if_latest``), and looks through the history for an amendment: in any order
+    of arrival, with ties, not-assessed ones and amendments, that agrees with
+    ``refresh_current`` on the whole history."""
+    add_facilities(settings, EXTRA)
+    first_aid = forms.get("first-aid", 1)
+    rng = random.Random(12)
+    now = datetime.now(UTC)
+    moments = [now - timedelta(days=days) for days in (1, 2, 5, 9)]  # ties are likely
+    sent: list[dict[str, Any]] = []
+    for _ in range(6):
+        batch = []
+        for _ in range(8):
+            amendable = [r for r in sent if not r.get("amended")]
+            target = rng.choice(amendable) if amendable and rng.random() < 0.2 else None
+            code = target["facility_code"] if target else rng.choice(["P1", "P2"])
+            rec = record(
+                first_aid,
+                code,
+                rng,
+                completed=rng.choice(moments),
+                all_na=rng.random() < 0.15,
+                fail=("kit_stocked",) if rng.random() < 0.4 else (),
+                supersedes=target["id"] if target else None,
+            )
+            if target:
+                target["amended"] = True
+            batch.append(rec)
+        sync(client, world, "insp_08", batch)
+        sent += batch
+    # The latest of all, but not assessed: never current.
+    sync(
+        client,
+        world,
+        "insp_08",
+        [record(first_aid, c, rng, completed=now, all_na=True) for c in ("P1", "P2")],
+    )
+    query = "SELECT * FROM current_inspections ORDER BY facility_code, form_id"
+    db = connect_settings(settings)
+    try:
+        kept = db.execute(query).fetchall()
+        with transaction(db):
+            for code in ("P1", "P2"):
+                inspections.refresh_current(db, forms, code, first_aid.id)
+        assert db.execute(query).fetchall() == kept
+    finally:
+        db.conn.close()
+    assert len(kept) == 2
 
 
 def test_list_reasons_follow_amendments_and_the_migration_gives_the_same(

@@ -148,6 +148,37 @@ def test_a_failed_inspection_tells_the_facility_and_the_department(
     assert len(receiver.delivered("dept_08")) == 1
 
 
+def test_a_batch_notifies_each_facility_and_province_that_has_a_device(
+    client: Client, world: World, receiver: Receiver, settings: Settings
+) -> None:
+    """Intake looks up recipients only for the audiences of a batch with a subscribed
+    device (one query a batch): a site in a province whose department has one, a site whose
+    account has one, and a site with neither, in one batch."""
+    subscribe(client, world, "fac_a1", receiver)
+    subscribe(client, world, "dept_08", receiver)
+    batch = [
+        visit("A2", fail=(MANDATORY,)),
+        visit("A1", fail=(MANDATORY,)),
+        visit("B1", fail=(MANDATORY,)),
+        visit("A1", days_ago=1),
+    ]
+    results = sync(client, world, "admin", batch)
+    assert [r["outcome"] for r in results] == ["created"] * 4
+    rows = db_rows(
+        settings,
+        "SELECT u.username, o.type, o.dedupe_key FROM push_outbox o"
+        " JOIN users u ON u.id = o.user_id ORDER BY o.id",
+    )
+    a2, a1, _, passed = (record["id"] for record in batch)
+    assert [(who, kind, key.split("@")[0]) for who, kind, key in rows] == [
+        ("dept-08", "site_noncompliant", f"site:{a2}"),
+        ("fac-a1", "result", f"result:{a1}"),
+        ("fac-a1", "actions_opened", f"opened:{a1}"),
+        ("dept-08", "site_noncompliant", f"site:{a1}"),
+        ("fac-a1", "result", f"result:{passed}"),
+    ]
+
+
 def test_a_fix_goes_to_the_department_and_its_verdict_to_the_facility(
     client: Client, world: World, receiver: Receiver, settings: Settings
 ) -> None:

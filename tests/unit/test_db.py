@@ -273,3 +273,21 @@ def test_a_page_cache_of_its_own_only_within_the_block(tmp_path: Path) -> None:
     with page_cache(db, 16384):
         assert db.execute("PRAGMA cache_size").fetchone()[0] == -16384  # KiB
     assert db.execute("PRAGMA cache_size").fetchone()[0] == own
+
+
+def test_the_actions_an_inspection_opened_are_counted_among_its_sites(tmp_path: Path) -> None:
+    """Migration 15 dropped the index by opening inspection, which each action written went
+    into at a random place: push counts an inspection's actions through the index by site,
+    as intake finds a site's unresolved ones."""
+    db = connect(tmp_path / "a.sqlite3")
+    migrate(db)
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert not indexes & {"actions_by_opening_inspection", "idx_insp_inspector"}
+    for query in (
+        "SELECT count(*), min(due_date) FROM actions"
+        " WHERE facility_code = 'a' AND opened_by_inspection = 'x'",
+        "SELECT id, item_id, state, opened_by_inspection FROM actions WHERE facility_code = 'a'"
+        " AND form_id = 'f' AND state IN ('open', 'fix_reported') ORDER BY id",
+    ):
+        assert "SEARCH actions USING INDEX" in _plan(db, query), query
+        assert "(facility_code=?" in _plan(db, query), query
