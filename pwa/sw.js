@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "c9311cc534fb3bc3";
+const VERSION = "2cf20d0709702394";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

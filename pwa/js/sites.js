@@ -3,7 +3,7 @@
 // inspection, and photos downloaded once into IndexedDB. Also the date formats the facility
 // screen uses ("15/12/2026", "01/12/2026 09:30").
 
-import { getSession, request } from "./api.js";
+import { getSession, request, requestAll } from "./api.js";
 import * as store from "./store.js";
 
 /**
@@ -11,6 +11,9 @@ import * as store from "./store.js";
  * @typedef {{at: string, compliance: any, actions: any[], records: Record<string, RecordBits>}} SiteData
  * @typedef {{at: string, data: any}} ActionData
  */
+
+/** The largest page of /api/actions: a site's actions, however many, in as few requests. */
+const ACTIONS_PAGE = 500;
 
 /** @param {string} code */
 const siteKey = (code) => `site:${code}`;
@@ -31,7 +34,7 @@ export async function fetchSite(code) {
   const safe = encodeURIComponent(code);
   const [compliance, actions] = await Promise.all([
     request(`/api/compliance/facilities/${safe}`),
-    request(`/api/actions?facility=${safe}&per_page=500`),
+    requestAll(`/api/actions?facility=${safe}`, ACTIONS_PAGE),
   ]);
   if (!compliance.ok || !actions.ok) {
     return { network: compliance.network || actions.network, error: compliance.error || actions.error };

@@ -379,3 +379,20 @@ def test_an_inspector_opens_the_site_from_the_facility_page(
     page.locator(".view-site .facts").get_by_text("15/01/2027").wait_for()
     assert page.get_by_role("button", name="Mở lại").is_hidden()
     assert page.errors == []
+
+
+def test_every_action_shows_however_many_pages_they_take(
+    context: Any, page: Any, server: Server
+) -> None:
+    seeded = seed(server)
+
+    # The server's pages cut to 1 row: the site's two actions take two pages, as a site's
+    # would past the real page size, and both must be asked for.
+    def small_pages(route: Any) -> None:
+        route.continue_(url=re.sub(r"per_page=\d+", "per_page=1", route.request.url))
+
+    install_idb_helper(context)
+    context.route("**/api/actions?*", small_pages)
+    view = open_site(page)
+    for item_id in (MANDATORY, OTHER):
+        action_card(view, seeded, item_id).wait_for()
