@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import sqlite_utils
 
+from server import write_queue
 from server.checkpoint import BACKSTOP_PAGES, Checkpointer
 from server.settings import Settings
 
@@ -106,31 +107,27 @@ def check_integrity(path: Path, *, quick: bool = False) -> None:
         raise DatabaseUnsound(f"{path} fails PRAGMA {pragma}: " + "; ".join(problems))
 
 
-# SQLite has one writer at a time. Threads of this process queue here instead of in
-# SQLite's busy handler, which sleeps in steps of up to 100 ms and wastes most of the wait.
-_WRITER = threading.Lock()
-
-
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so a read-then-write
     unit never fails half way with SQLITE_BUSY. Use raw SQL inside: sqlite-utils' own
-    write helpers commit on their own and would end the transaction early. Waiting longer
-    than the busy timeout raises "database is locked", as SQLite itself would."""
+    write helpers commit on their own and would end the transaction early. Writers queue
+    first (``server.write_queue``); waiting longer than the busy timeout raises "database
+    is locked", as SQLite itself would."""
     timeout_ms = db.conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    if not _WRITER.acquire(timeout=timeout_ms / 1000):
-        raise sqlite3.OperationalError("database is locked (writers queued in this process)")
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     try:
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.conn.rollback()
-            raise
-        else:
-            db.conn.commit()
-    finally:
-        _WRITER.release()
+        with write_queue.turn(path, timeout_ms / 1000):
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.conn.rollback()
+                raise
+            else:
+                db.conn.commit()
+    except write_queue.QueueTimeout as exc:
+        raise sqlite3.OperationalError(f"database is locked ({exc})") from exc
 
 
 @contextmanager
