@@ -3,6 +3,7 @@ own settings and collaborators."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -134,9 +135,20 @@ def prepare_database(settings: Settings) -> FormRegistry:
         db.conn.close()
 
 
+def serving_app(settings: Settings) -> Litestar:
+    """The app a server process runs: ``create_app``, then everything it made (modules, the
+    app, the checklists) set aside from Python's cyclic collector (``gc.freeze``). A full
+    collection then walks only what requests leave behind: about 15 ms instead of 65 on
+    this machine, a pause that fell under the write lock in intake or in the middle of a
+    department's list. Not in ``create_app``: tests make many apps in one process."""
+    app = create_app(settings)
+    gc.freeze()
+    return app
+
+
 def app_from_env() -> Litestar:
     """The app of a worker process started by ``serve --workers N``."""
-    return create_app(Settings.from_env())
+    return serving_app(Settings.from_env())
 
 
 # Brotli at quality 4 where the client takes it (browsers over https): the national

@@ -44,12 +44,12 @@ class _Background(Protocol):
 def _serve(settings: Settings, workers: int = 1) -> int:
     import uvicorn
 
-    from server.app import create_app
+    from server.app import serving_app
     from server.db import check_integrity
 
     if settings.database_path.exists():
         check_integrity(settings.database_path, quick=True)  # never serve a damaged copy
-    app = create_app(settings)  # prepares the database once, before any worker starts
+    app = serving_app(settings)  # prepares the database once, before any worker starts
     background = _background(settings)
     for worker in background:
         worker.start()

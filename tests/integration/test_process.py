@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.settings import REPO_ROOT
+from server.settings import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -399,3 +400,14 @@ def test_two_worker_processes_store_a_batch_sent_through_both_exactly_once(
     stored = db.execute(f"SELECT count(*) FROM inspections WHERE id IN ({marks})", ids)
     assert stored.fetchone()[0] == len(batch)
     db.close()
+
+
+def test_a_served_app_is_set_aside_from_the_cyclic_collector(settings: Settings) -> None:
+    from server.app import serving_app
+
+    before = gc.get_freeze_count()
+    try:
+        serving_app(settings)
+        assert gc.get_freeze_count() > before  # a full collection skips the app's objects
+    finally:
+        gc.unfreeze()
