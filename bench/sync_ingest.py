@@ -134,6 +134,38 @@ national data set): bare 6,710/s; 1 worker 728 to 826/s (0.11 to 0.12), 2 worker
 866/s (0.12 to 0.13). Load 2-3 earlier: bare 7,076/s; 1 worker 814 to 942/s (0.12 to 0.13),
 2 workers 810 to 949/s (0.11 to 0.13). After beat before in the median of every run, by
 11-23%; the bare insert's own rate moves by a third between runs, and so the ratio.
+
+Where the time goes over HTTP, 2026-12-03 afternoon (tenth scale, one worker, the write
+lock timed inside the server process, 3 rounds of 2,000): the write lock was held 93% of
+the rounds' wall time, 28-35 ms a batch of 50 (the body 27-31 ms, the commit about 4.5),
+against 19-23 ms in process: the other request threads' decoding, validation and scoring
+take the GIL from the thread that holds the lock. A shorter switch interval did not change
+it. So one worker is bound by its write lock, and the lock by the process's CPU; with
+``--workers 2`` each process's Python runs on its own core, but the second process waited
+in SQLite's busy handler, which sleeps in steps up to 100 ms while the lock is free. The
+writers of all processes now queue on a lock file beside the database
+(``server/write_queue.py``) and get in within half a millisecond. Python's full collection
+(about every 2,000 records) took 65-70 ms, inside the lock when it fell there; the served
+app's own objects are now frozen out of it (``gc.freeze``), 12-19 ms.
+
+Measured 2026-12-03 afternoon, ``--compare`` serving the code before (a5142b4) beside the
+code after (50c20ec), 7 rounds of 2,000, medians, load average below 1: bare insert
+9,017/s; 1 worker 1,451/s before, 1,427/s after (0.16 both); 2 workers 1,430/s before,
+1,637/s after (0.16 to 0.18). An earlier run (the queue, not yet the freeze), load about
+1: bare 6,031/s; 1 worker 1,046 to 1,080/s (0.17 to 0.18), 2 workers 1,090 to 1,221/s
+(0.18 to 0.20). Three and four workers stored no more than two.
+
+Why 0.5 is out of reach on this machine, as intake stands. At 9,000/s the bare insert
+spends 0.11 ms a record; half its rate leaves 0.22 ms of write lock a record, and 0.44 ms
+of CPU on the two cores. Intake holds the lock 0.56 ms a record with one worker (0.4 in
+process alone: about 0.2 of SQL for the 16 statements of the inspection, its photo links,
+actions and their events, the actions it verifies, the current inspection, the planned
+visit and the audit row; 0.1 of commit; the rest Python), and the server spends about 1.2
+ms of CPU a record (decoding, validation, scoring, HTTP; measured in the morning), where
+the two cores, shared with the client, allow 0.44. Reaching it would take work out of the
+acknowledged transaction (opening and verifying actions, linking photos after the
+receipt), which the follow-up screens rely on being there when the phone is told
+"created"; or more cores than this machine has.
 """
 
 from __future__ import annotations
