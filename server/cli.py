@@ -90,7 +90,7 @@ def _background(settings: Settings) -> list[_Background]:
 
 def _run_processes(settings: Settings, workers: int) -> None:
     """Several HTTP worker processes on one port. They share the database through SQLite's
-    own locking (BEGIN IMMEDIATE waits up to the busy timeout for another process)."""
+    own locking, their writers queued on its lock file (``server.write_queue``)."""
     import os
 
     import uvicorn
