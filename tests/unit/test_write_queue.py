@@ -53,9 +53,21 @@ def test_a_writer_waits_for_another_processs_turn_and_then_writes(
     assert db.execute("SELECT x FROM t").fetchall() == [(2,)]
 
 
-def test_an_in_memory_database_queues_its_threads_only() -> None:
+def test_an_in_memory_database_queues_its_threads_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     db = connect(":memory:")
     db.execute("CREATE TABLE t (x INTEGER)")
     with transaction(db):
         db.execute("INSERT INTO t VALUES (1)")
     assert db.execute("SELECT x FROM t").fetchall() == [(1,)]
+    assert list(tmp_path.iterdir()) == []  # no lock file: no other process can share it
+
+
+def test_without_a_lock_file_the_writer_relies_on_sqlite_alone(tmp_path: Path) -> None:
+    """Where the lock file cannot be made, the turn still comes (SQLite's locking decides)."""
+    unwritable = tmp_path / "missing-directory" / "app.sqlite3"
+    with write_queue.turn(str(unwritable), timeout=1):
+        pass
+    assert not unwritable.parent.exists()
