@@ -160,9 +160,11 @@ spends 0.11 ms a record; half its rate leaves 0.22 ms of write lock a record, an
 of CPU on the two cores. Intake holds the lock 0.56 ms a record with one worker (0.4 in
 process alone: about 0.2 of SQL for the 16 statements of the inspection, its photo links,
 actions and their events, the actions it verifies, the current inspection, the planned
-visit and the audit row; 0.1 of commit; the rest Python), and the server spends about 1.2
-ms of CPU a record (decoding, validation, scoring, HTTP; measured in the morning), where
-the two cores, shared with the client, allow 0.44. Reaching it would take work out of the
+visit and the audit row; 0.1 of commit; the rest Python), and the server spends about 0.9
+ms of CPU a record (decoding, validation, scoring, HTTP: 0.89 ms with one worker, 0.91
+with two, measured from the processes' CPU times over 3 rounds), where the two cores,
+shared with the client, allow 0.44. With two workers the server used 1.25 of the two
+cores: the write lock, not the CPU, sets the pace. Reaching it would take work out of the
 acknowledged transaction (opening and verifying actions, linking photos after the
 receipt), which the follow-up screens rely on being there when the phone is told
 "created"; or more cores than this machine has.
