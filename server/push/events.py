@@ -17,6 +17,7 @@ from server.push.notices import (
     Audience,
     Notice,
     enqueue,
+    label_among,
     site_label,
     site_labels,
     site_url,
@@ -41,7 +42,7 @@ class Sites:
 
     def label(self, facility_code: str) -> tuple[str, str]:
         """As ``site_label``."""
-        return self.labels.get(facility_code, (facility_code, ""))
+        return label_among(self.labels, facility_code)
 
 
 def sites(db: sqlite_utils.Database, facility_codes: Collection[str]) -> Sites:

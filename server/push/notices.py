@@ -176,7 +176,13 @@ def site_url(facility_code: str) -> str:
 
 def site_label(db: sqlite_utils.Database, facility_code: str) -> tuple[str, str]:
     """A facility's "name (code)" and province."""
-    return site_labels(db, [facility_code]).get(facility_code, (facility_code, ""))
+    return label_among(site_labels(db, [facility_code]), facility_code)
+
+
+def label_among(labels: Mapping[str, tuple[str, str]], facility_code: str) -> tuple[str, str]:
+    """A facility's label from ``site_labels``: an unknown one is named by its code alone,
+    with no province."""
+    return labels.get(facility_code, (facility_code, ""))
 
 
 def site_labels(db: sqlite_utils.Database, codes: Collection[str]) -> dict[str, tuple[str, str]]:
