@@ -345,6 +345,15 @@ window.__idb = (store) => new Promise((resolve, reject) => {
 """
 
 
+def expect_text(locator: Any, text: str, timeout: float = 20) -> None:
+    """Wait until `text` is part of what the locator shows (its rendered text)."""
+    deadline = time.monotonic() + timeout
+    while text not in locator.inner_text():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not in {locator.inner_text()!r}")
+        time.sleep(0.1)
+
+
 def install_idb_helper(context: Any) -> None:
     context.add_init_script(IDB_HELPER)
 

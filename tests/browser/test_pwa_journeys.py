@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     cli,
     draw_on,
     eventually,
+    expect_text,
     fill_checklist,
     find_new_version,
     inspections,
@@ -117,14 +118,6 @@ def test_whole_journey_offline(context: Any, page: Any, server: Server) -> None:
     eventually(
         page, "() => !document.querySelector('#badge') || document.querySelector('#badge').hidden"
     )
-
-
-def expect_text(locator: Any, text: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in locator.inner_text():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} not in {locator.inner_text()!r}")
-        time.sleep(0.1)
 
 
 def reopen_draft(persistent: Any, iid: str) -> Any:

@@ -17,13 +17,13 @@ from tests.browser.conftest import (
     ROOT,
     Server,
     eventually,
+    expect_text,
     fill_checklist,
     install_idb_helper,
     nth_item,
     sign_in,
     start_inspection,
 )
-from tests.browser.test_pwa_journeys import expect_text
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect

@@ -14,13 +14,14 @@ from tests.browser.conftest import (
     LOGINS,
     Server,
     eventually,
+    expect_text,
     fill_checklist,
     install_idb_helper,
     sign_in,
     start_inspection,
     wait_for_status,
 )
-from tests.browser.test_pwa_journeys import complete, expect_text
+from tests.browser.test_pwa_journeys import complete
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,6 @@ Screenshots of each main screen go to tests/browser/screens/ (gitignored)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from tests.browser.conftest import (
     Server,
     add_evidence,
     eventually,
+    expect_text,
     fill_checklist,
     install_idb_helper,
     nth_item,
@@ -51,14 +51,6 @@ def shot(page: Any, name: str) -> None:
 
 def text_of(locator: Any, timeout: float = 15) -> str:
     return str(locator.inner_text(timeout=timeout * 1000))
-
-
-def until_text(locator: Any, text: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in locator.inner_text():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} not in {locator.inner_text()!r}")
-        time.sleep(0.1)
 
 
 def current_tab(page: Any) -> str:
@@ -121,7 +113,7 @@ def test_a_whole_visit_on_the_compact_checklist(context: Any, page: Any) -> None
     page.evaluate("window.scrollBy(0, -130)")
     shot(page, "failed-item-evidence")
     page.get_by_role("button", name="Mục lục").click()
-    until_text(page.get_by_role("navigation", name="Mục lục"), "1 không đạt")
+    expect_text(page.get_by_role("navigation", name="Mục lục"), "1 không đạt")
     page.get_by_role("button", name="Mục lục").click()
 
     # "Next unanswered" goes to the first required question after the last answer.
@@ -293,7 +285,7 @@ def test_show_more_only_when_there_is_more(context: Any, page: Any) -> None:
     more = page.get_by_role("button", name="Xem thêm")
     more.wait_for()  # 300 facilities, 50 a page (shown with the list, a moment after the screen)
     page.get_by_label("Tìm theo tên hoặc mã").fill(PRESCHOOL)
-    until_text(page.locator(".view-facilities .count"), "1 / 1")
+    expect_text(page.locator(".view-facilities .count"), "1 / 1")
     assert more.count() == 0 or more.is_hidden()
 
 
@@ -309,10 +301,10 @@ def test_the_list_shows_waiting_then_the_servers_result(context: Any, page: Any)
     page.get_by_role("link", name="Cơ sở", exact=True).click()
     page.get_by_label("Tìm theo tên hoặc mã").fill("TQ-AFT-001")
     card = page.locator("ul.facilities a.card", has_text="TQ-AFT-001")
-    until_text(card, "Chờ gửi")
+    expect_text(card, "Chờ gửi")
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    until_text(card, "Đạt", timeout=30)  # the server's result, no reload
+    expect_text(card, "Đạt", timeout=30)  # the server's result, no reload
     assert "Chờ gửi" not in text_of(card)
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
 
@@ -336,7 +328,7 @@ def test_signed_out_offline_keeps_the_accounts_work_and_only_its(
     assert "lần đầu" not in text_of(page.locator(".view-signin"))
     page.get_by_label("Mật khẩu").fill("sai-mat-khau")
     page.get_by_role("button", name="Tiếp tục làm việc ngoại tuyến").click()
-    until_text(page.get_by_role("alert").first, "Sai mật khẩu")
+    expect_text(page.get_by_role("alert").first, "Sai mật khẩu")
     page.get_by_label("Mật khẩu").fill(INSPECTOR[1])
     page.get_by_role("button", name="Tiếp tục làm việc ngoại tuyến").click()
     page.locator(".view-drafts").wait_for()
