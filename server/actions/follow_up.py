@@ -6,6 +6,10 @@
   one whose check fails again keeps it open (reopens a reported fix) and links both.
 - An amendment takes over the actions of the inspection it amends; those whose check no
   longer fails are withdrawn.
+- Inspections are followed in the order they were done, not the order they arrive: one
+  that reaches the server after a later one of the same site leaves alone the actions that
+  later one followed, and opens none for a check that a later one answered (it passed
+  since, or failed again and has its own action).
 
 Runs inside intake's transaction, so an inspection and its actions are stored together.
 """
@@ -21,6 +25,7 @@ import sqlite_utils
 
 from server.actions import store
 from server.forms.schema import Checklist, Item
+from server.inspections import store as inspections
 from server.inspections.schemas import ActionRequest, InspectionRecord
 from server.push import events as push
 
@@ -81,24 +86,31 @@ def default_requirement(item: Item) -> str:
 @dataclass(frozen=True)
 class Stored:
     """The inspection just stored, as follow-up needs it: ``failed`` and ``passed`` are
-    its ``failures`` and ``passes``, worked out by intake before the write lock."""
+    its ``failures`` and ``passes``, worked out by intake before the write lock;
+    ``completed_at`` as stored."""
 
     record: InspectionRecord
     checklist: Checklist
     failed: dict[str, Item]
     passed: set[str]
     inspected_on: date
+    completed_at: str
     at: str
 
 
 def apply(db: sqlite_utils.Database, stored: Stored) -> None:
     record, failed, passed = stored.record, stored.failed, stored.passed
     requests = {request.item: request for request in record.actions or ()}
-    followed: set[str] = set()
+    later = inspections.answered_later(
+        db, record.facility_code, record.form_id, stored.completed_at
+    )
+    followed: set[str] = set().union(*later.values())
     for action in store.unresolved(db, record.facility_code, record.form_id):
         followed.add(action.item_id)
         if record.supersedes and action.opened_by_inspection == record.supersedes:
             _amend(db, action, stored, requests.get(action.item_id), action.item_id in failed)
+        elif action.last_inspection in later:
+            continue  # a later inspection has the last word on it
         elif action.item_id in passed:
             _verify(db, action, stored)
         elif action.item_id in failed:

@@ -59,6 +59,7 @@ class Unresolved:
     item_id: str
     state: str
     opened_by_inspection: str
+    last_inspection: str
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def update(
 def unresolved(db: sqlite_utils.Database, facility_code: str, form_id: str) -> list[Unresolved]:
     """The actions of a facility and checklist still waiting for a fix or its check."""
     rows = db.execute(
-        "SELECT id, item_id, state, opened_by_inspection FROM actions"
+        "SELECT id, item_id, state, opened_by_inspection, last_inspection FROM actions"
         " WHERE facility_code = ? AND form_id = ? AND state IN ('open', 'fix_reported')"
         " ORDER BY id",
         [facility_code, form_id],

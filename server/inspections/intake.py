@@ -294,15 +294,17 @@ def _store(
             prepared.failed,
             prepared.passed,
             local_date(record.completed_at),
+            row.completed_at,
             receipt.received_at,
         ),
     )
-    plans.link_inspection(
-        db, record.facility_code, local_date(record.completed_at).isoformat(), record.id
-    )
     if record.supersedes:  # the amended one may have been current: look again
+        plans.hand_over_visit(db, record.facility_code, record.supersedes, record.id)
         store.refresh_current(db, forms, record.facility_code, record.form_id)
     else:
+        plans.link_inspection(
+            db, record.facility_code, local_date(record.completed_at).isoformat(), record.id
+        )
         store.current_if_latest(db, forms, row, seq)
     push.inspection_stored(
         db,

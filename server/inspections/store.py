@@ -187,6 +187,31 @@ def mark_superseded(db: sqlite_utils.Database, inspection_id: str, by: str) -> N
     db.execute("UPDATE inspections SET superseded_by = ? WHERE id = ?", [by, inspection_id])
 
 
+class _Answers(msgspec.Struct):
+    answers: dict[str, Any]
+
+
+def answered_later(
+    db: sqlite_utils.Database, facility_code: str, form_id: str, completed_at: str
+) -> dict[str, set[str]]:
+    """The inspections of a facility and checklist completed after ``completed_at`` (not
+    superseded), each with the items it answered. Usually none: only a record that reaches
+    the server after a later one of the same site finds any."""
+    rows = db.execute(
+        "SELECT id, payload FROM inspections WHERE facility_code = ? AND form_id = ?"
+        " AND completed_at > ? AND superseded_by IS NULL",
+        [facility_code, form_id, completed_at],
+    ).fetchall()
+    return {
+        inspection_id: {
+            item
+            for item, answer in msgspec.json.decode(payload, type=_Answers).answers.items()
+            if answer is not None
+        }
+        for inspection_id, payload in rows
+    }
+
+
 class AmendmentTarget(NamedTuple):
     facility_code: str
     form_id: str

@@ -134,6 +134,43 @@ def test_a_later_inspection_verifies_what_passes_and_keeps_what_fails_again(
     assert [e["event"] for e in again.json()["history"]] == ["opened", "failed_again"]
 
 
+def test_an_inspection_that_arrives_after_a_later_one_leaves_its_follow_up_alone(
+    client: Client, world: World
+) -> None:
+    """Two phones of a joint team sync out of order: the visit done two days ago arrives
+    before the one done ten days ago. Follow-up goes by the day the visits were done."""
+    recent = visit(fail=(MANDATORY,), days_ago=2)
+    sync(client, world, "insp_08", [recent])
+    older = visit(fail=(OTHER,), occurred=(VETO,), days_ago=10)
+    [result] = sync(client, world, "insp_08", [older])
+    assert result["outcome"] == "created", result
+    found = by_item(client, world)
+    # The later visit failed MANDATORY: the older one, passing it, does not verify it.
+    assert found[MANDATORY]["state"] == "open"
+    assert found[MANDATORY]["last_inspection"] == recent["id"]
+    # The later visit passed OTHER and saw no violence: nothing to open for them now.
+    assert set(found) == {MANDATORY}
+    detail = client.get(f"/api/actions/{found[MANDATORY]['id']}", headers=world.auth("fac_a1"))
+    assert [e["event"] for e in detail.json()["history"]] == ["opened"]
+    # A visit done after both follows up as ever.
+    latest = visit(days_ago=0)
+    sync(client, world, "insp_08", [latest])
+    assert by_item(client, world)[MANDATORY]["state"] == "verified"
+
+
+def test_an_older_inspection_still_opens_what_no_later_one_answered(
+    client: Client, world: World
+) -> None:
+    recent = visit(days_ago=2)
+    recent["answers"].pop(OTHER)
+    sync(client, world, "insp_08", [recent])
+    older = visit(fail=(OTHER,), days_ago=10)
+    sync(client, world, "insp_08", [older])
+    found = by_item(client, world)
+    assert set(found) == {OTHER} and found[OTHER]["state"] == "open"
+    assert found[OTHER]["last_inspection"] == older["id"]
+
+
 def test_the_loop_report_verify_reopen_and_due_date(
     client: Client, world: World, settings: Settings
 ) -> None:
