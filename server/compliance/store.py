@@ -109,6 +109,9 @@ class CurrentInspection(msgspec.Struct):
     id: str
     form_version: int
     inspector: str
+    """The inspector's username."""
+    inspector_name: str
+    """The inspector's name as the facility reads it (the username if no name is kept)."""
     completed_at: str
     expires_at: str
     expired: bool
@@ -246,7 +249,8 @@ def facility_view(
         row["form_id"]: row
         for row in db.query(
             "SELECT c.form_id, c.expires_at, i.id, i.form_version, i.completed_at, i.score,"
-            " i.score_display, i.result, i.summary, u.username AS inspector"
+            " i.score_display, i.result, i.summary, u.username AS inspector,"
+            " coalesce(nullif(u.display_name, ''), u.username) AS inspector_name"
             " FROM current_inspections c JOIN inspections i ON i.id = c.inspection_id"
             " JOIN users u ON u.id = i.inspector_id WHERE c.facility_code = ?",
             [code],
@@ -297,6 +301,7 @@ def _current(row: dict[str, Any], texts: Texts, now: str) -> CurrentInspection:
         id=row["id"],
         form_version=version,
         inspector=row["inspector"],
+        inspector_name=row["inspector_name"],
         completed_at=row["completed_at"],
         expires_at=row["expires_at"],
         expired=is_expired(row["expires_at"], now),

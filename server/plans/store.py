@@ -195,6 +195,17 @@ def link_inspection(
     return int(row[0])
 
 
+def hand_over_visit(
+    db: sqlite_utils.Database, facility_code: str, amended_id: str, amendment_id: str
+) -> None:
+    """An amendment corrects an inspection, it is no visit of its own: it takes over the
+    visit the amended inspection did, if any."""
+    db.execute(
+        "UPDATE plan_visits SET inspection_id = ? WHERE facility_code = ? AND inspection_id = ?",
+        [amendment_id, facility_code, amended_id],
+    )
+
+
 def plans(db: sqlite_utils.Database, province_code: str | None) -> list[dict[str, Any]]:
     where, args = ("WHERE province_code = ?", [province_code]) if province_code else ("", [])
     return list(db.query(f"SELECT * FROM plans {where} ORDER BY starts_on DESC, id DESC", args))

@@ -198,6 +198,18 @@ def statuses(page: dict[str, Any]) -> dict[str, str]:
 # --- the facility view -------------------------------------------------------------------------
 
 
+def test_the_facility_reads_its_inspectors_name(
+    client: Client, world: World, settings: Settings
+) -> None:
+    db = connect_settings(settings)
+    with db.conn:
+        db.execute("UPDATE users SET display_name = 'Nguyễn Văn Thanh' WHERE username = 'insp-08'")
+    db.conn.close()
+    sync(client, world, "insp_08", [record(PRESCHOOL, "A1", random.Random(2), days_ago=1)])
+    current = get(client, world, "fac_a1", f"{LIST}/A1")["checklists"][0]["current"]
+    assert (current["inspector"], current["inspector_name"]) == ("insp-08", "Nguyễn Văn Thanh")
+
+
 def test_facility_status_moves_with_inspections_and_amendments(
     client: Client, world: World
 ) -> None:

@@ -83,6 +83,28 @@ def test_a_plan_picks_sites_members_see_them_and_inspections_do_them(
     ) == [("plan_created",)]
 
 
+def test_an_amendment_keeps_the_visit_of_the_inspection_it_corrects(
+    client: Client, world: World
+) -> None:
+    """A correction is no second visit: the follow-up visit planned after it stays pending."""
+    first = make(client, world, "dept_08", plan_body()).json()
+    follow = {"facility_code": "A1", "team": 0, "start": str(TODAY - timedelta(days=1)),
+              "end": str(TODAY + timedelta(days=40))}  # fmt: skip
+    second = make(client, world, "dept_08", plan_body(name="Tái kiểm tra", visits=[follow]))
+    assert second.status_code == 201, second.text
+    [done] = sync(client, world, "insp_08", [visit("A1", days_ago=0)])
+    [amended] = sync(client, world, "insp_08", [visit("A1", supersedes=done["id"])])
+    assert amended["outcome"] == "created", amended
+
+    def a1(plan_id: int) -> tuple[str, str | None]:
+        shown = client.get(f"/api/plans/{plan_id}", headers=world.auth("dept_08")).json()
+        [v] = [v for v in shown["visits"] if v["facility_code"] == "A1"]
+        return v["state"], v["inspection_id"]
+
+    assert a1(first["id"]) == ("done", amended["id"])
+    assert a1(second.json()["id"]) == ("pending", None)
+
+
 def test_who_may_plan_and_what_is_refused(client: Client, world: World) -> None:
     assert make(client, world, "insp_08", plan_body()).status_code == 403
     assert make(client, world, "fac_a1", plan_body()).status_code == 403
