@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "2cf20d0709702394";
+const VERSION = "b835253721878910";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

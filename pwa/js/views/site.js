@@ -218,7 +218,7 @@ class SiteScreen {
       "li",
       { class: "card checklist", dataset: { inspection: cur.id } },
       h("h3", { class: "title", text: tx(c.title) }),
-      h("span", { class: "meta", text: t("site.inspected", { date: day(cur.completed_at), who: cur.inspector }) }),
+      h("span", { class: "meta", text: t("site.inspected", { date: day(cur.completed_at), who: cur.inspector_name || cur.inspector }) }),
       h("span", { class: `pill result-${cur.result}`, text: headline(cur) }),
       nextDue(cur),
       sectionsList(cur.sections || []),
