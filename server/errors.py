@@ -90,7 +90,7 @@ class ErrorCode(Enum):
     PUSH_SUBSCRIPTION_INVALID = (
         "push.subscription_invalid",
         400,
-        "The push subscription's keys are not valid.",
+        "The push subscription is not valid (its endpoint or its keys).",
     )
 
     FORM_NOT_FOUND = ("form.not_found", 404, "No such checklist or checklist version.")

@@ -67,10 +67,14 @@ class Settings(BaseModel):
     pwa_dir: Path = Field(
         REPO_ROOT / "pwa", description="Directory of the offline web app served at /."
     )
+    # What VAPID's signer (py_vapid) accepts as ``sub``: refused here, not on every push.
     push_contact: str = Field(
         "mailto:admin@localhost",
-        pattern=r"^(mailto:\S+@\S+|https://\S+)$",
-        description="Contact (mailto: or https:) sent to push services with every web push.",
+        pattern=r"^(mailto:[^@\s]+@|https://)(localhost|[\w-]+(\.[\w-]+)+)$",
+        description=(
+            "Contact sent to push services with every web push:"
+            " a mailto: address, or an https: site with no path."
+        ),
     )
     push_worker: bool = Field(
         True, description="Run the web-push sender and its hourly scheduler inside serve."

@@ -23,6 +23,16 @@ def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def on_curve(point: bytes) -> bool:
+    """Whether an uncompressed point is one of P-256 (a device's key the notices are
+    encrypted to)."""
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class VapidKeys:
     vapid: Vapid

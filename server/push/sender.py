@@ -1,17 +1,21 @@
 """Delivering the push outbox: each notice reaches each device once.
 
 The sender leases a batch of due notices (``sending``, with a lease), then for each one
-(1) marks its attempt (committed: the attempt row and the count) before (2) encrypting
-and posting it with pywebpush, with a ``Topic`` header made from the notice id, and
-(3) commits the outcome, in the same transaction as the mark of the next one. A notice
-whose sender was killed between (1) and (3) is taken again once its lease ends: the push
-service collapses the repeat of an undelivered one (same Topic) and the phone shows it
-under the same tag, replacing rather than adding. One whose outcome was committed is
-never sent again; a leased one never tried is simply tried after the lease.
+(1) marks its attempt (committed: the attempt row and the count) and renews its lease
+before (2) encrypting and posting it with pywebpush, with a ``Topic`` header made from the
+notice id, and (3) commits the outcome, in the same transaction as the mark of the next
+one. The mark holds only while the notice is still this sender's: one whose device went
+meanwhile (signed out, gone) or that another sender leased after this one's lease ran out
+is skipped, never posted twice from here. A notice whose sender was killed between (1)
+and (3) is taken again once its lease ends: the push service collapses the repeat of an
+undelivered one (same Topic) and the phone shows it under the same tag, replacing rather
+than adding. One whose outcome was committed is never sent again; a leased one never tried
+is simply tried after the lease.
 
 Outcomes: 2xx sent; 404/410 the subscription is gone (removed with its notices); 429,
 5xx and network errors try again with exponential backoff, or after Retry-After when the
-service says; other 4xx and too many attempts give up (``failed``).
+service says; other 4xx, too many attempts and a notice that cannot be signed or encrypted
+at all give up (``failed``).
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class Delivery:
     p256dh: str
     auth: str
     payload: str
+    lease: str
+    """Until when this sender holds it (renewed at each mark)."""
     attempt_id: int = 0
 
     @property
@@ -71,6 +77,8 @@ class Answer:
     """The push service's status; None when it was not reached."""
     retry_after: float | None = None
     error: str | None = None
+    permanent: bool = False
+    """Trying again cannot help: the notice could not be signed or encrypted."""
 
 
 class Transport(Protocol):
@@ -118,17 +126,20 @@ class WebPushTransport:
             "endpoint": delivery.endpoint,
             "keys": {"p256dh": delivery.p256dh, "auth": delivery.auth},
         }
-        headers = {
-            **self._vapid_headers(delivery.endpoint),
-            "Topic": delivery.topic,
-            "Urgency": "normal",
-        }
         try:
+            headers = {
+                **self._vapid_headers(delivery.endpoint),
+                "Topic": delivery.topic,
+                "Urgency": "normal",
+            }
             response: Any = WebPusher(info, requests_session=self._session).send(
                 delivery.body(), headers, ttl=self._ttl, timeout=self._timeout
             )
         except requests.RequestException as exc:
             return Answer(None, error=type(exc).__name__)
+        except Exception as exc:  # this notice cannot be made: the others still go
+            log.exception("push notice %s cannot be signed or encrypted", delivery.id)
+            return Answer(None, error=f"{type(exc).__name__}: {exc}"[:200], permanent=True)
         wait = retry_after(response.headers.get("Retry-After"), datetime.now(UTC))
         return Answer(int(response.status_code), wait, None if response.ok else response.text[:200])
 
@@ -163,15 +174,23 @@ class Sender:
         moment = self.now()
         now, lease = iso_utc(moment), iso_utc(moment + timedelta(seconds=self.lease_seconds))
         with transaction(db):
-            claimed = [Delivery(*row) for row in store.lease_due(db, now, lease, limit)]
+            rows = store.lease_due(db, now, lease, limit)
+            claimed = [
+                Delivery(notice, attempts, device, endpoint, p256dh, auth, payload, lease)
+                for notice, attempts, device, endpoint, p256dh, auth, payload in rows
+            ]
             if claimed:
                 self._mark(db, claimed[0], now)
         return claimed
 
     def _mark(self, db: sqlite_utils.Database, delivery: Delivery, now: str) -> None:
-        """Record an attempt before it is made (inside the caller's transaction)."""
-        delivery.attempt_id = store.start_attempt(db, delivery.id, now)
-        delivery.attempts += 1
+        """Record an attempt before it is made and renew the lease (inside the caller's
+        transaction); ``attempt_id`` stays 0 when the notice is no longer ours."""
+        renewed = iso_utc(datetime.fromisoformat(now) + timedelta(seconds=self.lease_seconds))
+        attempt = store.start_attempt(db, delivery.id, now, delivery.lease, renewed)
+        if attempt is not None:
+            delivery.attempt_id, delivery.lease = attempt, renewed
+            delivery.attempts += 1
 
     def backoff(self, attempts: int, wait: float | None) -> float:
         delay = min(self.backoff_base * 2.0 ** (attempts - 1), float(BACKOFF_CAP_SECONDS))
@@ -190,9 +209,7 @@ class Sender:
         with transaction(db):
             store.end_attempt(db, delivery.attempt_id, now, answer.status, answer.error)
             outcome = self._outcome(db, delivery, answer, now)
-            if then is not None and not (
-                outcome == "gone" and then.subscription_id == delivery.subscription_id
-            ):
+            if then is not None:
                 self._mark(db, then, now)
         return outcome
 
@@ -206,7 +223,7 @@ class Sender:
         if status in (404, 410):
             store.drop_subscription(db, delivery.subscription_id)
             return "gone"
-        transient = status is None or status == 429 or status >= 500
+        transient = not answer.permanent and (status is None or status == 429 or status >= 500)
         if transient and delivery.attempts < self.max_attempts:
             later = datetime.fromisoformat(now) + timedelta(
                 seconds=self.backoff(delivery.attempts, answer.retry_after)
@@ -224,19 +241,17 @@ class Sender:
             claimed = self.claim(db, batch)
             if not claimed:
                 return counts
-            gone: set[int] = set()
             live = claimed
             while live:
                 delivery, live = live[0], live[1:]
+                if delivery.attempt_id == 0:  # its mark found it gone or taken: not ours
+                    continue
                 outcome = self.finish(
                     db, delivery, self.transport.post(delivery), live[0] if live else None
                 )
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
-                if outcome == "gone":
-                    gone.add(delivery.subscription_id)
-                    # removed with its notices a moment ago; the attempt on the next one
-                    # was not marked when it belonged to the same device
-                    live = [d for d in live if d.subscription_id not in gone]
-                    if live and live[0].attempt_id == 0:
-                        with transaction(db):
-                            self._mark(db, live[0], iso_utc(self.now()))
+                if outcome == "gone":  # removed with its device's other notices
+                    live = [d for d in live if d.subscription_id != delivery.subscription_id]
+                if live and live[0].attempt_id == 0:  # not marked with the outcome: try alone
+                    with transaction(db):
+                        self._mark(db, live[0], iso_utc(self.now()))

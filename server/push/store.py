@@ -14,18 +14,27 @@ from server.auth.principal import Principal
 from server.clock import utcnow
 from server.db import transaction
 from server.errors import AppError, ErrorCode
-from server.push.keys import b64url_decode
+from server.push.keys import b64url_decode, on_curve
 from server.push.types import TYPES_BY_ROLE
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 """The only hosts a push endpoint may reach over plain http: a test's own receiver."""
 
 
 def check_endpoint(endpoint: str) -> None:
-    parts = urlsplit(endpoint)
-    if parts.scheme == "https" and parts.hostname:
+    """An https address with a host name (or a local receiver): push services have one. An
+    address the sender could not sign for (VAPID's audience takes no IPv6 literal) is
+    refused here rather than failing every notice later."""
+    try:
+        parts = urlsplit(endpoint)
+        host = parts.hostname
+    except ValueError as exc:
+        raise AppError(ErrorCode.PUSH_SUBSCRIPTION_INVALID, "endpoint is not a URL") from exc
+    if host and ":" in host:
+        raise AppError(ErrorCode.PUSH_SUBSCRIPTION_INVALID, "endpoint must name its host")
+    if parts.scheme == "https" and host:
         return
-    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+    if parts.scheme == "http" and host in LOCAL_HOSTS:
         return
     raise AppError(ErrorCode.PUSH_ENDPOINT_INSECURE)
 
@@ -35,7 +44,7 @@ def check_keys(p256dh: str, auth: str) -> None:
         point, secret = b64url_decode(p256dh), b64url_decode(auth)
     except ValueError as exc:
         raise AppError(ErrorCode.PUSH_SUBSCRIPTION_INVALID, "keys must be base64url") from exc
-    if len(point) != 65 or point[0] != 4 or len(secret) != 16:
+    if len(point) != 65 or point[0] != 4 or len(secret) != 16 or not on_curve(point):
         raise AppError(
             ErrorCode.PUSH_SUBSCRIPTION_INVALID,
             "p256dh must be an uncompressed P-256 point and auth 16 bytes",
@@ -135,9 +144,19 @@ def lease_due(
     return [tuple(row) for row in rows]
 
 
-def start_attempt(db: sqlite_utils.Database, outbox_id: int, now: str) -> int:
-    """Count an attempt on a notice before it is made; returns the attempt's id."""
-    db.execute("UPDATE push_outbox SET attempts = attempts + 1 WHERE id = ?", [outbox_id])
+def start_attempt(
+    db: sqlite_utils.Database, outbox_id: int, now: str, held: str, renewed: str
+) -> int | None:
+    """Count an attempt on a notice before it is made, and renew its lease from ``held`` to
+    ``renewed``; returns the attempt's id, or None when the notice is no longer the
+    caller's to send (gone with its device, or leased by another sender since)."""
+    changed = db.execute(
+        "UPDATE push_outbox SET attempts = attempts + 1, lease_until = ?"
+        " WHERE id = ? AND state = 'sending' AND lease_until = ?",
+        [renewed, outbox_id, held],
+    ).rowcount
+    if not changed:
+        return None
     cursor = db.execute(
         "INSERT INTO push_attempts (outbox_id, started_at) VALUES (?, ?)", [outbox_id, now]
     )

@@ -5,7 +5,6 @@ Viet Nam, so nobody is woken at night)."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from datetime import UTC, datetime
 
@@ -76,7 +75,7 @@ class PushWorker(threading.Thread):
         try:
             self._maybe_schedule(db)
             self._sender.send_due(db)
-        except (sqlite3.Error, OSError):
+        except Exception:  # whatever went wrong, the thread must live to send the rest
             log.exception("push worker: will try again")
 
     def _maybe_schedule(self, db: sqlite_utils.Database) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import stat
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,8 +18,9 @@ from server.app import create_app
 from server.clock import today as vietnam_today
 from server.db import connect_settings
 from server.push import schedule
-from server.push.keys import KEY_FILE, b64url_decode, load_or_create
-from server.push.sender import Counts, Sender, WebPushTransport
+from server.push.keys import KEY_FILE, b64url, b64url_decode, load_or_create
+from server.push.sender import Answer, Counts, Delivery, Sender, WebPushTransport
+from server.push.worker import PushWorker
 from server.settings import Settings
 from tests.conftest import World
 from tests.integration.test_actions import MANDATORY, OTHER, VETO, act, by_item, visit
@@ -68,6 +69,9 @@ def subscribe(client: Client, world: World, who: str, receiver: Receiver, lang: 
     return device.endpoint
 
 
+OFF_CURVE = b64url(b"\x04" + b"\x01" * 64)
+
+
 def titles(receiver: Receiver, who: str) -> list[str]:
     return [p["title"] for p in receiver.delivered(who)]
 
@@ -94,6 +98,12 @@ def test_subscriptions_must_be_secure_and_valid(
         ({**good, "endpoint": "ftp://127.0.0.1/abc"}, "push.endpoint_insecure"),
         ({**good, "keys": {"p256dh": "AAAA", "auth": "AAAA"}}, "push.subscription_invalid"),
         ({**good, "keys": {"p256dh": "!!", "auth": "**"}}, "push.subscription_invalid"),
+        # 65 bytes that look like a point but are none of the curve's: nothing could be
+        # encrypted to it
+        ({**good, "keys": {**good["keys"], "p256dh": OFF_CURVE}}, "push.subscription_invalid"),
+        # VAPID signs for a host name; an IPv6 literal, or no URL at all, could never be sent to
+        ({**good, "endpoint": "http://[::1]:9/push/x"}, "push.subscription_invalid"),
+        ({**good, "endpoint": "https://[::1/push/x"}, "push.subscription_invalid"),
     ]
     for body, code in cases:
         response = client.put("/api/push/subscription", json=body, headers=world.auth("fac_a1"))
@@ -331,6 +341,117 @@ def test_busy_services_are_retried_with_backoff_and_deliver_once(
     assert db_rows(settings, "SELECT state, attempts FROM push_outbox") == [("sent", 4)]
     deliver(settings, clock)
     assert len(receiver.posts) == 4  # sent is never sent again
+
+
+def test_a_notice_that_cannot_be_encrypted_fails_alone(
+    client: Client, world: World, receiver: Receiver, settings: Settings
+) -> None:
+    """A device kept before keys were checked on the curve: its notices fail at once (no
+    retries), the other devices' still go, and the sender goes on."""
+    subscribe(client, world, "fac_a1", receiver)
+    subscribe(client, world, "dept_08", receiver)
+    db = connect_settings(settings)
+    with db.conn:
+        db.execute(
+            "UPDATE push_subscriptions SET p256dh = ? WHERE user_id = ?",
+            [OFF_CURVE, world.user_ids["fac_a1"]],
+        )
+    db.conn.close()
+    sync(client, world, "insp_08", [visit(fail=(MANDATORY,))])
+    counts = deliver(settings)
+    assert (counts.failed, counts.sent, counts.retried) == (2, 1, 0)
+    assert [p["type"] for p in receiver.delivered("dept_08")] == ["site_noncompliant"]
+    assert db_rows(
+        settings, "SELECT state, count(*) FROM push_outbox GROUP BY state ORDER BY state"
+    ) == [("failed", 2), ("sent", 1)]
+
+
+class Meanwhile:
+    """A transport that lets something else happen (another user, another sender) while
+    it posts: ``during(n)`` before the n-th post."""
+
+    def __init__(self, inner: WebPushTransport, during: Callable[[int], object]) -> None:
+        self.inner, self.during, self.posted = inner, during, 0
+
+    def post(self, delivery: Delivery) -> Answer:
+        self.posted += 1
+        self.during(self.posted)
+        return self.inner.post(delivery)
+
+
+def test_a_device_signed_out_during_a_send_does_not_undo_what_was_sent(
+    client: Client, world: World, receiver: Receiver, settings: Settings
+) -> None:
+    subscribe(client, world, "fac_a1", receiver)
+    subscribe(client, world, "dept_08", receiver)
+    sync(client, world, "insp_08", [visit(fail=(MANDATORY,))])  # 2 for fac_a1, 1 for dept_08
+    inner = sender(settings).transport
+    assert isinstance(inner, WebPushTransport)
+
+    def leave(posted: int) -> None:
+        if posted == 1:
+            client.post("/api/auth/logout", headers=world.auth("dept_08"))
+
+    db = connect_settings(settings)
+    try:
+        counts = Sender(Meanwhile(inner, leave), max_attempts=5).send_due(db)
+    finally:
+        db.conn.close()
+    assert counts.sent == 2
+    assert db_rows(settings, "SELECT state FROM push_outbox") == [("sent",), ("sent",)]
+    deliver(settings)
+    assert len(receiver.delivered("fac_a1")) == 2  # each once
+    assert receiver.delivered("dept_08") == []
+
+
+def test_a_second_sender_after_the_lease_ran_out_does_not_send_twice(
+    client: Client, world: World, receiver: Receiver, settings: Settings
+) -> None:
+    """The push service is slow (35 s a post): the lease on the batch runs out before its
+    third notice and another sender (a second worker, a cron ``push-send``) takes it."""
+    subscribe(client, world, "fac_a1", receiver)
+    subscribe(client, world, "dept_08", receiver)
+    sync(client, world, "insp_08", [visit(fail=(MANDATORY,))])
+    clock = Clock()
+    second = sender(settings, clock)
+
+    def slow_and_another_sender(posted: int) -> None:
+        clock.at += timedelta(seconds=35)
+        if posted == 2:  # 70 s after the batch was leased for 60
+            other = connect_settings(settings)
+            try:
+                assert second.send_due(other).sent == 1
+            finally:
+                other.conn.close()
+
+    inner = sender(settings).transport
+    assert isinstance(inner, WebPushTransport)
+    first = Sender(Meanwhile(inner, slow_and_another_sender), now=clock, max_attempts=5)
+    db = connect_settings(settings)
+    try:
+        assert first.send_due(db).sent == 2
+    finally:
+        db.conn.close()
+    assert len(receiver.posts) == 3
+    assert sorted(p["id"] for p in receiver.delivered()) == [1, 2, 3]
+    assert db_rows(settings, "SELECT state, attempts FROM push_outbox") == [("sent", 1)] * 3
+
+
+def test_the_worker_lives_through_an_unexpected_error(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    worker = PushWorker(settings)
+
+    def broken(_db: object) -> Counts:
+        raise RuntimeError("a bug in one pass")
+
+    monkeypatch.setattr(worker._sender, "send_due", broken)
+    db = connect_settings(settings)
+    try:
+        worker._tick(db)  # logged; the thread's loop goes on to the next pass
+    finally:
+        db.conn.close()
+    assert "push worker: will try again" in caplog.text
 
 
 def test_signing_out_removes_that_devices_subscription(

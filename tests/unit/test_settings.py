@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from py_vapid import Vapid
 
 from server.settings import REPO_ROOT, Settings, SettingsError
 
@@ -36,6 +37,29 @@ def test_values_come_from_the_environment() -> None:
 
 def test_overrides_win_over_the_environment() -> None:
     assert Settings.from_env({"SAFESCHOOL_PORT": "9001"}, port=9002).port == 9002
+
+
+@pytest.mark.parametrize(
+    ("contact", "ok"),
+    [
+        ("mailto:admin@localhost", True),
+        ("mailto:thanhtra@so-gddt.example.gov.vn", True),
+        ("https://so-gddt.example.gov.vn", True),
+        ("https://so-gddt.example.gov.vn/lien-he", False),  # push services refuse a path
+        ("mailto:nobody", False),
+        ("http://so-gddt.example.gov.vn", False),
+    ],
+)
+def test_the_push_contact_is_one_push_services_take(contact: str, ok: bool) -> None:
+    environ = {"SAFESCHOOL_PUSH_CONTACT": contact}
+    if ok:
+        assert Settings.from_env(environ).push_contact == contact
+        signer = Vapid()
+        signer.generate_keys()
+        signer.sign({"sub": contact, "aud": "https://push.example.org", "exp": 2000000000})
+    else:
+        with pytest.raises(SettingsError, match="SAFESCHOOL_PUSH_CONTACT"):
+            Settings.from_env(environ)
 
 
 def test_a_bad_value_names_the_variable() -> None:
