@@ -400,25 +400,32 @@ def revoke_session(db: sqlite_utils.Database, session_id: int, user_id: int) -> 
         audit.record(db, "logout", user_id=user_id, details={"session_id": session_id})
 
 
+def _sign_out_everywhere(db: sqlite_utils.Database, user_id: int, now: str) -> int:
+    """Revoke every live session of a user and drop their devices' subscriptions (with the
+    notices waiting for them); returns how many sessions. Inside the caller's transaction."""
+    cursor = db.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        [now, user_id],
+    )
+    push.remove_for_user(db, user_id)
+    return int(cursor.rowcount)
+
+
 def revoke_user_sessions(
     db: sqlite_utils.Database, user_id: int, *, actor_id: int | None = None
 ) -> int:
     """Revoke every live session of a user (a lost or stolen phone); returns how many."""
     user = get_user(db, user_id)
     with transaction(db):
-        cursor = db.execute(
-            "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-            [utcnow(), user_id],
-        )
-        push.remove_for_user(db, user_id)
+        revoked = _sign_out_everywhere(db, user_id, utcnow())
         audit.record(
             db,
             "sessions_revoked",
             user_id=actor_id,
             subject=user["username"],
-            details={"user_id": user_id, "revoked": cursor.rowcount},
+            details={"user_id": user_id, "revoked": revoked},
         )
-    return int(cursor.rowcount)
+    return revoked
 
 
 def any_user(db: sqlite_utils.Database) -> bool:
@@ -486,10 +493,7 @@ def update_user(
             [(user_id, code) for code in merged.commune_codes],
         )
         if disabled:
-            db.execute(
-                "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                [now, user_id],
-            )
+            _sign_out_everywhere(db, user_id, now)
         changed = {k: v for k, v in vars(change).items() if v is not None}
         audit.record(
             db,

@@ -468,6 +468,26 @@ def test_signing_out_removes_that_devices_subscription(
     assert db_rows(settings, "SELECT count(*) FROM push_subscriptions") == [(0,)]
 
 
+def test_a_disabled_user_receives_nothing_more(
+    client: Client, world: World, receiver: Receiver, settings: Settings
+) -> None:
+    subscribe(client, world, "fac_a1", receiver)
+    receiver.answer("fac_a1", 503)  # the result waits for a retry
+    sync(client, world, "insp_08", [visit()])
+    clock = Clock()
+    assert deliver(settings, clock).retried == 1
+    off = client.patch(
+        f"/api/users/{world.user_ids['fac_a1']}",
+        json={"disabled": True},
+        headers=world.auth("admin"),
+    )
+    assert off.status_code == 200, off.text
+    assert db_rows(settings, "SELECT count(*) FROM push_subscriptions") == [(0,)]
+    clock.at += timedelta(hours=1)
+    assert deliver(settings, clock).total() == 0
+    assert receiver.delivered("fac_a1") == []
+
+
 def test_a_device_whose_session_expired_receives_nothing(
     client: Client, world: World, receiver: Receiver, settings: Settings
 ) -> None:
