@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "b835253721878910";
+const VERSION = "a4876b5c716baf20";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -807,6 +807,7 @@ export const CATALOGUE = {
   "planForm.problem.agencies": { vi: "Chọn ít nhất một cơ quan.", en: "Choose at least one agency." },
   "planForm.problem.site": { vi: "Cơ sở này không thuộc tỉnh hoặc đã có trong kế hoạch.", en: "This site is not in the province, or already in the plan." },
   "planForm.problem.username": { vi: "Không có tài khoản này.", en: "There is no such account." },
+  "planForm.problem.notInspector": { vi: "Đây không phải tài khoản của thanh tra viên.", en: "This is not an inspector's account." },
   "planForm.problem.done": { vi: "Lượt này đã kiểm tra xong, không thể đổi hay bỏ.", en: "This visit was done; it cannot be changed or removed." },
   "planForm.problem.other": { vi: "Kế hoạch chưa hợp lệ.", en: "The plan is not valid." },
   // --- end plans ---

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from server.audit import store as audit
 from server.auth.principal import Principal
-from server.auth.store import user_id_by_name
+from server.auth.store import get_user, user_id_by_name
 from server.clock import utcnow
 from server.compliance import store as compliance
 from server.db import transaction
@@ -72,17 +72,21 @@ def invalid(message: str, field: str) -> AppError:
 
 
 def team_users(db: sqlite_utils.Database, team: PlanTeam, n: int) -> list[int]:
-    """The accounts of a team's members; an unknown one names its field."""
+    """The accounts of a team's members; an unknown one, or one that is no inspector's
+    (only inspectors see their visits and are told of them), names its field."""
     ids = []
     for m, member in enumerate(team.members):
         if not member.username:
             continue
+        field = f"teams[{n}].members[{m}].username"
         try:
-            ids.append(user_id_by_name(db, member.username))
+            user_id = user_id_by_name(db, member.username)
         except AppError as error:
-            field = f"$.teams[{n}].members[{m}].username"
-            error.details = [{"field": field, "message": error.message}]
+            error.details = [{"field": f"$.{field}", "message": error.message}]
             raise
+        if get_user(db, user_id)["role"] != "inspector":
+            raise invalid(f"{member.username!r} is not an inspector's account", field)
+        ids.append(user_id)
     return ids
 
 

@@ -117,6 +117,12 @@ def test_who_may_plan_and_what_is_refused(client: Client, world: World) -> None:
     assert make(client, world, "dept_08", no_team).json()["error"]["code"] == "plan.invalid"
     nobody = make(client, world, "dept_08", plan_body(teams=[team("no-such-user")]))
     assert nobody.json()["error"]["code"] == "user.not_found"
+    # Only an inspector sees their visits and is told of them: a facility's or a
+    # department's account in a team would be told of other sites' inspections.
+    for who in ("fac-a1", "dept-08"):
+        refused = make(client, world, "dept_08", plan_body(teams=[team(who)])).json()["error"]
+        assert refused["code"] == "plan.invalid"
+        assert refused["details"][0]["field"] == "$.teams[0].members[1].username"
     admin = make(client, world, "admin", plan_body())
     assert admin.json()["error"]["code"] == "plan.invalid"  # an admin names the province
     created = make(client, world, "admin", plan_body(province="08")).json()

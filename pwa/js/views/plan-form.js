@@ -190,6 +190,7 @@ function problemText(path, code) {
   if (code === "plan.visit_done") return t("planForm.problem.done");
   if (code === "user.not_found") return t("planForm.problem.username");
   const last = path.split(".").pop() || "";
+  if (last === "username") return t("planForm.problem.notInspector");
   if (last === "end") return t("planForm.problem.end");
   if (last === "team") return t("planForm.problem.team");
   if (last === "agencies") return t("planForm.problem.agencies");
