@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "a4876b5c716baf20";
+const VERSION = "5ea036442adc4433";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -20,9 +20,22 @@ const siteKey = (code) => `site:${code}`;
 /** @param {number} id */
 const actionKey = (id) => `action:${id}`;
 
-/** What the phone kept of a site. @param {string} code @returns {Promise<SiteData|undefined>} */
-export function cachedSite(code) {
-  return store.getMeta(siteKey(code));
+/**
+ * What the phone kept of a site, each action as the phone saw it last: an action's own
+ * screen may have downloaded it since the site was (a fix sent from there, offline after).
+ * @param {string} code @returns {Promise<SiteData|undefined>}
+ */
+export async function cachedSite(code) {
+  /** @type {SiteData|undefined} */
+  const data = await store.getMeta(siteKey(code));
+  if (!data) return data;
+  /** @type {(ActionData|undefined)[]} */
+  const kept = await store.getMetas(data.actions.map((a) => actionKey(a.id)));
+  const actions = data.actions.map((a, i) => {
+    const newer = kept[i];
+    return newer && newer.at > data.at ? { ...newer.data, history: null } : a;
+  });
+  return { ...data, actions };
 }
 
 /**

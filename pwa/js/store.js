@@ -189,6 +189,14 @@ export async function getMeta(key) {
   return row ? row.value : undefined;
 }
 
+/** Several kept values, read together. @template T @param {string[]} keys @returns {Promise<(T|undefined)[]>} */
+export function getMetas(keys) {
+  return tx("meta", "readonly", (t) => {
+    const s = t.objectStore("meta");
+    return Promise.all(keys.map((key) => done(s.get(key)).then((row) => /** @type {{value: T}|undefined} */ (row)?.value)));
+  });
+}
+
 /** @param {string} key @param {unknown} value */
 export function setMeta(key, value) {
   return put("meta", { key, value });

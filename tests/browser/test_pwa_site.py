@@ -28,6 +28,7 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
 
 PRESCHOOL = load_file(REPO_ROOT / "forms" / "preschool-safety.v2.yaml")
 MANDATORY = "gate_fence_secure"
@@ -230,6 +231,35 @@ def test_a_fix_reported_offline_reaches_the_server_once(
     reported = [e for e in history if e["event"] == "fix_reported"]
     assert len(reported) == 1 and reported[0]["note"] == FIX and len(reported[0]["photos"]) == 1
     assert page.errors == []
+
+
+def test_a_fix_sent_from_its_screen_shows_on_the_site_offline(
+    context: Any, page: Any, server: Server
+) -> None:
+    """Reported online from the action's own screen, then offline: the site's list, whose
+    copy is older than the report, says the fix was reported and offers no second report."""
+    seeded = seed(server)
+    install_idb_helper(context)
+    view = open_site(page)
+    action_card(view, seeded, MANDATORY).locator("a.action-link").click()
+    page.locator(".view-site .facts").wait_for()
+    page.get_by_role("link", name="Báo đã khắc phục").click()
+    page.get_by_label("Đã khắc phục những gì").fill(FIX)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    eventually(page, "async () => (await window.__idb('fixes'))[0]?.status === 'sent'")
+
+    context.set_offline(True)
+    for _ in ("back to the list", "the app opened again"):
+        page.goto(f"/#/site/{seeded['code']}")
+        page.reload()
+        view = page.locator(".view-site")
+        view.get_by_text("Đang ngoại tuyến: hiển thị dữ liệu đã tải lần trước.").wait_for()
+        card = action_card(view, seeded, MANDATORY)
+        expect(card.locator(".pills")).to_contain_text("Đã báo khắc phục")
+        expect(card.get_by_role("link", name=re.compile("^Báo đã khắc phục"))).to_have_count(0)
+    assert fixes_on_server(server, next(
+        a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY
+    )) == 1  # fmt: skip
 
 
 def test_the_department_verifies_and_the_principal_sees_it(
