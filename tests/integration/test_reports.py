@@ -169,6 +169,16 @@ def test_bad_periods_and_roles(client: Client, world: World) -> None:
     headers = world.auth("admin")
     backwards = {"start": str(today()), "end": str(today() - timedelta(days=1))}
     assert client.get("/api/reports/period", params=backwards, headers=headers).status_code == 400
+    # Days whose moments (or whose period before) fall outside the calendar.
+    for start, end, name in (
+        ("0001-01-01", "0001-01-31", "start"),
+        ("0001-01-10", "0001-01-31", "start"),  # the period before would start in year 0
+        ("9999-12-01", "9999-12-31", "end"),
+    ):
+        for path in ("/api/reports/period", "/api/reports/period.xlsx"):
+            response = client.get(path, params={"start": start, "end": end}, headers=headers)
+            assert response.status_code == 400, (path, start, response.text)
+            assert [d["key"] for d in response.json()["error"]["details"]] == [name]
     ok = {"start": str(today()), "end": str(today())}
     assert (
         client.get("/api/reports/period", params=ok, headers=world.auth("fac_a1")).status_code
