@@ -67,6 +67,7 @@ class ErrorCode(Enum):
         409,
         "The corrective action is not in a state that allows this.",
     )
+    ACTION_DUE_PAST = ("action.due_past", 400, "The new due date has passed already.")
     PLAN_NOT_FOUND = ("plan.not_found", 404, "No such inspection plan.")
     PLAN_INVALID = ("plan.invalid", 400, "The inspection plan is not valid.")
     PLAN_VISIT_DONE = (

@@ -95,7 +95,10 @@ def change_due(
     with transaction(db):
         action = _decidable(db, who, action_id, ("open", "fix_reported"))
         if change.due < today():
-            raise AppError(ErrorCode.BAD_REQUEST, "the new due date has passed already")
+            message = f"the new due date {change.due} has passed already"
+            raise AppError(
+                ErrorCode.ACTION_DUE_PAST, message, [{"field": "$.due", "message": message}]
+            )
         due = change.due.isoformat()
         at = utcnow()
         store.update(db, action_id, at, due_date=due)

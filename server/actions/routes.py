@@ -161,7 +161,7 @@ class ActionController(Controller):
 
     @post(
         "/{action_id:int}/due",
-        **api(*_CHANGE, ErrorCode.ACTION_STATE),
+        **api(*_CHANGE, ErrorCode.ACTION_STATE, ErrorCode.ACTION_DUE_PAST),
         guards=[require_role(*changes.DECIDERS)],
         status_code=200,
         sync_to_thread=True,

@@ -33,6 +33,7 @@ from server.forms.schema import FacilityKind
 from server.inspections.failing import Reason
 from server.inspections.scoring import Reason as ScoredReason
 from server.openapi import api
+from server.reports.words import kind, ownership, words
 from server.settings import Settings
 from server.spreadsheets import XLSX, Column, Value, csv_lines, download_headers, xlsx_chunks
 
@@ -217,9 +218,17 @@ XLSX_COLUMNS = (
 """The CSV's columns in the same order, with Vietnamese headers and their types."""
 
 
+_VI = words("vi")
+
+
 def xlsx_cells(item: store.Listed, texts: store.Texts) -> list[Value]:
-    """One XLSX row: the CSV's texts, with the score, the dates and the counts typed."""
+    """One XLSX row: the CSV's texts, with the score, the dates and the counts typed, and
+    the kind, ownership and status in the Vietnamese words of its headers (the CSV keeps
+    the codes, for analysts)."""
     row: dict[str, Value] = dict(zip(CSV_COLUMNS, csv_cells(item, texts), strict=True))
+    row["kind"] = kind(_VI, item.facility["kind"])
+    row["ownership"] = ownership(_VI, item.facility["ownership"])
+    row["status"] = _VI(f"status.{item.status}")
     due = item.actions.next_due
     row["next_due"] = datetime.fromisoformat(due) if due else None
     last = item.last_completed_at

@@ -1,8 +1,9 @@
 """The words of the minutes, Vietnamese first and English second.
 
-Keys that the phone also shows (answers, results, reasons, the team, facility kinds) carry
-the same key and the same words as ``pwa/js/i18n.js``; ``tests/unit/test_minutes_words.py``
-holds the two catalogues equal, so a reason reads the same on the phone and on paper.
+Keys that the phone also shows (answers, results, reasons, the team, facility kinds, and
+facility statuses for the compliance workbook) carry the same key and the same words as
+``pwa/js/i18n.js``; ``tests/unit/test_minutes_words.py`` holds the two catalogues equal, so
+a reason reads the same on the phone and on paper.
 Placeholders are ``{name}``, as in the app.
 """
 
@@ -62,6 +63,10 @@ SHARED: dict[str, tuple[str, str]] = {
     "kind.upper_secondary": ("Trung học phổ thông", "Upper secondary"),
     "kind.multi_level": ("Nhiều cấp học", "Multi-level"),
     "kind.after_hours_childcare": ("Giữ trẻ ngoài giờ", "After-hours childcare"),
+    "status.compliant": ("Đạt", "Compliant"),
+    "status.non_compliant": ("Không đạt", "Non-compliant"),
+    "status.overdue": ("Quá hạn kiểm tra", "Overdue"),
+    "status.not_inspected": ("Chưa kiểm tra", "Not inspected"),
 }
 
 OWN: dict[str, tuple[str, str]] = {

@@ -131,7 +131,9 @@ def _change_visits(
         start = wanted.start.isoformat() if wanted.start else visit["window_start"]
         end = wanted.end.isoformat() if wanted.end else visit["window_end"]
         if end < start:
-            raise invalid(f"the visit to {visit['facility_code']} ends before it starts", where)
+            raise invalid(
+                f"the visit to {visit['facility_code']} ends before it starts", f"{where}.end"
+            )
         store.update_visit(db, wanted.id, team_id, start, end)
         users = store.team_users(db, team_id)
         if team_id != visit["team_id"]:

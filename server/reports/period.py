@@ -259,11 +259,20 @@ def _actions(
         "actions_opened": count("a.opened_at >= ? AND a.opened_at < ?", [start, end]),
         "fixes_reported": with_event("'fix_reported'"),
         "actions_verified": with_event("'verified', 'verified_by_inspection'"),
-        # Opened before the end, due by its last day, and not closed before the end.
+        # Opened before the end, due by its last day, and not closed at the end: its state
+        # then is the last state change before the end, so one reopened after its
+        # verification counts again.
         "actions_overdue_at_end": count(
-            "a.opened_at < ? AND a.due_date <= ? AND NOT EXISTS (SELECT 1 FROM action_events e"
-            " WHERE e.action_id = a.id AND e.event IN ('verified', 'verified_by_inspection',"
-            " 'withdrawn') AND e.at < ?)",
+            "a.opened_at < ? AND a.due_date <= ? AND coalesce((SELECT e.event"
+            " FROM action_events e WHERE e.action_id = a.id AND e.event IN"
+            f" ({_CLOSING}, {_REOPENING}) AND e.at < ? ORDER BY e.at DESC, e.id DESC LIMIT 1),"
+            f" '') NOT IN ({_CLOSING})",
             [end, last_day.isoformat(), end],
         ),
     }
+
+
+_CLOSING = "'verified', 'verified_by_inspection', 'withdrawn'"
+"""The events that close an action (docs/actions.md, States)."""
+_REOPENING = "'reopened', 'failed_again'"
+"""The events that make an action open again after one of those (or a reported fix)."""

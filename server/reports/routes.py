@@ -35,7 +35,25 @@ def _period(start: date, end: date) -> Period:
         raise AppError(ErrorCode.BAD_REQUEST, "the period ends before it starts")
     if (end - start).days >= LONGEST_DAYS:
         raise AppError(ErrorCode.BAD_REQUEST, "a report covers at most three years")
-    return Period(start, end)
+    period = Period(start, end)
+    # Days near year 1 or 9999 have no stored moment (or no period before): refused as the
+    # inspections export refuses such moments, not a 500.
+    try:
+        period.before().bounds()
+    except OverflowError as exc:
+        raise _out_of_range("start") from exc
+    try:
+        period.bounds()
+    except OverflowError as exc:
+        raise _out_of_range("end") from exc
+    return period
+
+
+def _out_of_range(name: str) -> AppError:
+    message = f"{name} is out of range"
+    return AppError(
+        ErrorCode.BAD_REQUEST, message, [{"message": message, "key": name, "source": "query"}]
+    )
 
 
 class ReportController(Controller):

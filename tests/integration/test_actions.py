@@ -221,6 +221,22 @@ def test_the_loop_report_verify_reopen_and_due_date(
     ]
 
 
+def test_a_due_date_already_past_is_refused_with_its_code_and_field(
+    client: Client, world: World
+) -> None:
+    sync(client, world, "insp_08", [visit(fail=(MANDATORY,))])
+    action = by_item(client, world)[MANDATORY]
+    yesterday = (vietnam_today() - timedelta(days=1)).isoformat()
+    refused = act(
+        client, world, "insp_08", action["id"], "due", {"due": yesterday, "reason": "Mưa"}
+    )
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "action.due_past"
+    assert [d["field"] for d in error["details"]] == ["$.due"]
+    assert by_item(client, world)[MANDATORY]["due"] == action["due"]
+
+
 def test_a_report_that_arrives_after_the_action_closed_is_kept(
     client: Client, world: World
 ) -> None:

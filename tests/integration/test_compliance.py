@@ -1113,6 +1113,36 @@ def test_xlsx_has_the_csvs_rows_typed_and_never_a_formula(
     assert len(rows) == len(list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))) - 1
 
 
+def test_xlsx_names_kind_ownership_and_status_in_vietnamese_and_the_csv_keeps_codes(
+    client: Client, world: World, settings: Settings
+) -> None:
+    add_facilities(settings, [("S1", "Trường THCS 1", "lower_secondary", "private", "08", "08001")])
+    sync(
+        client,
+        world,
+        "insp_08",
+        [record(PRESCHOOL, "A1", random.Random(5), fail=("no_child_abused",))],
+    )
+    response = client.get(f"{LIST}.xlsx", headers=world.auth("dept_08"))
+    assert response.status_code == 200, response.text
+    header, *rows = openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    assert [c.value for c in header[2:4]] + [header[6].value] == [
+        "Loại hình",
+        "Loại sở hữu",
+        "Tình trạng",
+    ]
+    by_code = {row[0].value: [row[n].value for n in (2, 3, 6)] for row in rows}
+    assert by_code["A1"] == ["Mầm non", "Công lập", "Không đạt"]
+    assert by_code["S1"] == ["Trung học cơ sở", "Tư thục", "Chưa kiểm tra"]
+    csv_text = client.get(CSV, headers=world.auth("dept_08")).content.decode("utf-8-sig")
+    in_csv = {r["code"]: r for r in csv.DictReader(io.StringIO(csv_text))}
+    assert [in_csv["S1"][k] for k in ("kind", "ownership", "status")] == [
+        "lower_secondary",
+        "private",
+        "not_inspected",
+    ]
+
+
 def test_the_list_filters_sites_with_overdue_actions(
     client: Client, world: World, settings: Settings
 ) -> None:

@@ -195,6 +195,8 @@ def test_what_a_change_refuses_names_its_field(client: Client, world: World) -> 
         ({"add": [{"facility_code": "A1", "team": 0, **window(1)}]}, "$.add[0].facility_code"),
         ({"add": [{"facility_code": "B1", "team": 0, **window(1)}]}, "$.add[0].facility_code"),
         ({"change": [{"id": a1, "team": 4}]}, "$.change[0].team"),
+        ({"change": [{"id": a1, "start": str(TODAY + timedelta(days=5)),
+                      "end": str(TODAY + timedelta(days=4))}]}, "$.change[0].end"),
         ({"remove": [a1 + 1000]}, "$.remove[0]"),
         ({"teams": [team("no-such-user")]}, "$.teams[0].members[1].username"),
     ]  # fmt: skip

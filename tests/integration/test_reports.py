@@ -169,11 +169,55 @@ def test_bad_periods_and_roles(client: Client, world: World) -> None:
     headers = world.auth("admin")
     backwards = {"start": str(today()), "end": str(today() - timedelta(days=1))}
     assert client.get("/api/reports/period", params=backwards, headers=headers).status_code == 400
+    # Days whose moments (or whose period before) fall outside the calendar.
+    for start, end, name in (
+        ("0001-01-01", "0001-01-31", "start"),
+        ("0001-01-10", "0001-01-31", "start"),  # the period before would start in year 0
+        ("9999-12-01", "9999-12-31", "end"),
+    ):
+        for path in ("/api/reports/period", "/api/reports/period.xlsx"):
+            response = client.get(path, params={"start": start, "end": end}, headers=headers)
+            assert response.status_code == 400, (path, start, response.text)
+            assert [d["key"] for d in response.json()["error"]["details"]] == [name]
     ok = {"start": str(today()), "end": str(today())}
     assert (
         client.get("/api/reports/period", params=ok, headers=world.auth("fac_a1")).status_code
         == 403
     )
+
+
+def test_an_action_counts_by_its_state_at_the_periods_end(
+    client: Client, world: World, settings: Settings
+) -> None:
+    # A failed mandatory check 20 days ago: due 15 days after, so overdue now.
+    sync(client, world, "insp_08", [visit("A1", 20, fail=("gate_fence_secure",))])
+    listed = client.get("/api/actions", params={"facility": "A1"}, headers=world.auth("dept_08"))
+    [action] = listed.json()["items"]
+    params = {"start": str(today() - timedelta(days=30)), "end": str(today())}
+
+    def overdue_at_end() -> int:
+        response = client.get("/api/reports/period", params=params, headers=world.auth("dept_08"))
+        assert response.status_code == 200, response.text
+        count: int = response.json()["current"]["actions_overdue_at_end"]
+        return count
+
+    assert overdue_at_end() == 1
+    for verb, body in (("verify", {}), ("reopen", {"reason": "Chưa sửa xong"})):
+        answer = client.post(
+            f"/api/actions/{action['id']}/{verb}", json=body, headers=world.auth("dept_08")
+        )
+        assert answer.status_code == 200, answer.text
+    assert overdue_at_end() == 1  # verified, then reopened before the end: open at the end
+    # Reopened only after the period's end: it was closed at the end.
+    later = (datetime.now(UTC) + timedelta(days=3)).isoformat(timespec="milliseconds")
+    db = sqlite3.connect(settings.database_path)
+    with db:
+        db.execute(
+            "UPDATE action_events SET at = ? WHERE action_id = ? AND event = 'reopened'",
+            [later.replace("+00:00", "Z"), action["id"]],
+        )
+    db.close()
+    assert overdue_at_end() == 0
 
 
 def test_trends_count_each_month_kind_commune_and_the_most_failed_checks(
