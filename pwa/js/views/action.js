@@ -230,20 +230,30 @@ function dayField(label) {
   return { el, wrap: h("div", { class: "form-field" }, h("label", { for: id, text: label }), el) };
 }
 
-/** @param {string} label @param {HTMLElement[]} fields @param {() => unknown} submit */
+/**
+ * A form whose button is disabled while its submit runs: a second tap sends nothing twice.
+ * @param {string} label @param {HTMLElement[]} fields @param {() => unknown} submit
+ */
 function form(label, fields, submit) {
+  const button = h("button", { type: "submit", class: "primary", text: label });
   return h(
     "form",
     {
       class: "decision",
       novalidate: true,
-      onsubmit: (/** @type {Event} */ e) => {
+      onsubmit: async (/** @type {Event} */ e) => {
         e.preventDefault();
-        submit();
+        if (button.disabled) return;
+        button.disabled = true;
+        try {
+          await submit();
+        } finally {
+          button.disabled = false;
+        }
       },
     },
     fields,
-    h("button", { type: "submit", class: "primary", text: label }),
+    button,
   );
 }
 
@@ -270,6 +280,8 @@ async function fixForm(root, ctx, code, id) {
   /** @returns {Promise<unknown>} */
   const keep = () => store.setMeta(draftKey, { description: text.el.value, photos: photos.hashes });
   text.el.addEventListener("input", () => keep());
+  // One client id per form: a report stored twice is the same report, sent once.
+  const clientId = uuid4();
   const submit = async () => {
     const description = text.el.value.trim();
     if (!description) {
@@ -279,7 +291,7 @@ async function fixForm(root, ctx, code, id) {
     }
     await photos.work;
     /** @type {FixReport} */
-    const fix = { id: uuid4(), action_id: id, facility_code: code, description, photos: photos.hashes, status: "queued", created_at: new Date().toISOString() };
+    const fix = { id: clientId, action_id: id, facility_code: code, description, photos: photos.hashes, status: "queued", created_at: new Date().toISOString() };
     await store.putFix(fix);
     await store.del("meta", draftKey);
     ctx.announce(t("fix.saved"));
