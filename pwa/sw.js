@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "85d901c2b7fb325d";
+const VERSION = "52d5a5fe3bb9ca0a";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

@@ -430,6 +430,13 @@ export const CATALOGUE = {
   "fix.photoRemove": { vi: "Bỏ ảnh {n}", en: "Remove photo {n}" },
   "fix.photoMax": { vi: "Tối đa {n} ảnh.", en: "At most {n} photos." },
   "fix.submit": { vi: "Gửi báo cáo", en: "Send the report" },
+  "fix.tooLong": { vi: "Mô tả dài quá: tối đa {max} ký tự, hiện có {n}.", en: "The description is too long: at most {max} characters, it has {n}." },
+  "fix.edit": { vi: "Sửa báo cáo", en: "Edit the report" },
+  "fix.discard": { vi: "Bỏ báo cáo", en: "Discard the report" },
+  "fix.discardConfirm": {
+    vi: "Bỏ báo cáo này? Nội dung và ảnh của báo cáo sẽ bị xóa khỏi máy và không được gửi.",
+    en: "Discard this report? Its text and photos are removed from this phone and not sent.",
+  },
   "fix.saved": {
     vi: "Đã lưu trên máy. Báo cáo sẽ tự gửi khi có mạng.",
     en: "Saved on this phone. It will be sent when online.",

@@ -333,6 +333,20 @@ export function retryFix(id) {
 }
 
 /**
+ * Remove a report the server refused, with its form's draft, after the user confirmed; its
+ * photos go unless something else holds them. @param {string} id
+ */
+export async function discardFix(id) {
+  await store.tx(["fixes", "meta"], "readwrite", async (t) => {
+    const f = /** @type {import("./store.js").FixReport|undefined} */ (await store.done(t.objectStore("fixes").get(id)));
+    if (!f || f.status !== "attention") return;
+    t.objectStore("fixes").delete(id);
+    t.objectStore("meta").delete(store.fixDraftKey(f.action_id));
+  });
+  await store.deleteOrphanPhotos();
+}
+
+/**
  * Upload one photo unless the server already has it (HEAD first: resuming an interrupted
  * sync costs one small request per photo already there).
  * @param {string} hash

@@ -368,14 +368,17 @@ export function photoRefs(i) {
   return refs;
 }
 
-/** Delete photos that no inspection or report of a fix points to any more (after a
- * discard); photos downloaded for viewing are kept. */
+/** Delete photos that no inspection, report of a fix or its form's draft points to any more
+ * (after a discard); photos downloaded for viewing are kept. */
 export async function deleteOrphanPhotos() {
   const inspections = /** @type {Inspection[]} */ (await all("inspections"));
   const fixes = /** @type {FixReport[]} */ (await all("fixes"));
+  const meta = /** @type {{key: string, value: any}[]} */ (await all("meta"));
+  const drafts = meta.filter((m) => String(m.key).startsWith(FIX_DRAFT)).map((m) => m.value?.photos || []);
   const used = new Set();
   for (const i of inspections) for (const x of photoRefs(i)) used.add(x);
   for (const f of fixes) for (const x of f.photos) used.add(x);
+  for (const d of drafts) for (const x of d) used.add(x);
   await tx("photos", "readwrite", async (t) => {
     const s = t.objectStore("photos");
     const photos = /** @type {Photo[]} */ (await done(s.getAll()));
@@ -384,6 +387,11 @@ export async function deleteOrphanPhotos() {
 }
 
 // --- reports of a fix ---------------------------------------------------------------------
+
+const FIX_DRAFT = "fixdraft:";
+
+/** The meta key of the fix form's draft for one action ({description, photos}). @param {number} actionId */
+export const fixDraftKey = (actionId) => `${FIX_DRAFT}${actionId}`;
 
 /** @param {FixReport} fix */
 export function putFix(fix) {

@@ -1,4 +1,6 @@
-"""The facility's report of a fix, by role: a double tap sends one report."""
+"""The facility's report of a fix, by role: a double tap sends one report; the description
+stops at the server's limit; a report the server refuses for good is corrected and sent, or
+discarded, from the action's screen."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from tests.browser.conftest import LOGINS, Server, eventually, install_idb_helpe
 from tests.browser.test_pwa_site import (
     FIX,
     MANDATORY,
+    OTHER,
     _auth,
     action_card,
     fixes_on_server,
@@ -20,6 +23,15 @@ from tests.browser.test_pwa_site import (
 
 pytestmark = pytest.mark.browser
 
+LIMIT = 2000  # the server's longest description of a fix (FixReport.description)
+REFUSAL = {
+    "error": {
+        "code": "request.invalid",
+        "message": "Expected `str` of length <= 2000 - at `$.description`",
+        "details": [],
+    }
+}
+FIXES = "async () => await window.__idb('fixes')"
 ALL_SENT = (
     "async () => { const f = await window.__idb('fixes');"
     " return f.length > 0 && f.every(x => x.status === 'sent'); }"
@@ -48,4 +60,77 @@ def test_a_double_tap_on_send_reports_the_fix_once(context: Any, page: Any, serv
     assert len(page.evaluate("async () => await window.__idb('fixes')")) == 1
     assert fixes_on_server(server, action_id) == 1
     assert len(reported(server, action_id)) == 1
+    assert page.errors == []
+
+
+def test_the_description_stops_at_the_servers_limit(
+    context: Any, page: Any, server: Server
+) -> None:
+    seeded = seed(server)
+    install_idb_helper(context)
+    view = open_site(page)
+    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    action_card(view, seeded, MANDATORY).get_by_role("link", name="Báo đã khắc phục").click()
+    text = page.get_by_label("Đã khắc phục những gì")
+    text.fill("Nhà trường đã xây lại hàng rào và lắp cổng mới. " * 50)
+    assert len(text.input_value()) == LIMIT
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    eventually(page, ALL_SENT)
+    [event] = reported(server, action_id)
+    assert 0 < len(event["note"]) <= LIMIT
+    assert page.errors == []
+
+
+def refuse_a_report(page: Any, view: Any, seeded: dict[str, Any], item_id: str) -> Any:
+    """The facility reports a fix that the server refuses for good (400 request.invalid);
+    returns the action's screen showing the refusal."""
+    page.route("**/api/actions/*/fix", lambda route: route.fulfill(status=400, json=REFUSAL))
+    action_card(view, seeded, item_id).get_by_role("link", name="Báo đã khắc phục").click()
+    page.get_by_label("Đã khắc phục những gì").fill(FIX)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    screen = page.locator(".action-body")
+    screen.get_by_text("Chưa gửi được: Expected `str`").first.wait_for()
+    page.unroute("**/api/actions/*/fix")
+    assert screen.get_by_role("link", name="Báo đã khắc phục").count() == 0
+    return screen
+
+
+def test_a_refused_report_is_edited_and_sent(context: Any, page: Any, server: Server) -> None:
+    seeded = seed(server)
+    install_idb_helper(context)
+    view = open_site(page)
+    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    screen = refuse_a_report(page, view, seeded, MANDATORY)
+
+    screen.get_by_role("link", name="Sửa báo cáo").click()
+    text = page.get_by_label("Đã khắc phục những gì")
+    assert text.input_value() == FIX  # what was typed is kept
+    text.fill(FIX + " Có ảnh kèm theo.")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    eventually(page, ALL_SENT)
+    assert len(page.evaluate(FIXES)) == 1
+    [event] = reported(server, action_id)
+    assert event["note"] == FIX + " Có ảnh kèm theo."
+    assert page.errors == []
+
+
+def test_a_refused_report_is_discarded_after_a_confirmation(
+    context: Any, page: Any, server: Server
+) -> None:
+    seeded = seed(server)
+    install_idb_helper(context)
+    view = open_site(page)
+    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == OTHER)
+    screen = refuse_a_report(page, view, seeded, OTHER)
+
+    screen.get_by_role("button", name="Bỏ báo cáo").click()
+    page.get_by_role("dialog").get_by_role("button", name="Hủy").click()
+    assert len(page.evaluate(FIXES)) == 1  # cancelled: still kept
+    screen.get_by_role("button", name="Bỏ báo cáo").click()
+    page.get_by_role("dialog").get_by_role("button", name="Bỏ báo cáo").click()
+    screen.get_by_role("link", name="Báo đã khắc phục").wait_for()
+    assert "Chưa gửi được" not in screen.inner_text()
+    assert page.evaluate(FIXES) == []
+    assert page.locator("#badge").is_hidden()
+    assert fixes_on_server(server, action_id) == 0
     assert page.errors == []
