@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "52d5a5fe3bb9ca0a";
+const VERSION = "783ea4dbb15e1586";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

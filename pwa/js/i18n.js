@@ -45,8 +45,8 @@ export const CATALOGUE = {
   },
   "auth.again": { vi: "Đăng nhập lại", en: "Sign in again" },
   "auth.otherUser": {
-    vi: "Trên máy còn phiếu chưa gửi của {user}. Phiếu sẽ được gửi bằng tài khoản đang đăng nhập.",
-    en: "This phone holds unsent inspections of {user}. They will be sent with the account signed in.",
+    vi: "Trên máy còn phiếu chưa gửi của {user}. Phiếu sẽ được gửi khi {user} đăng nhập lại.",
+    en: "This phone holds unsent work of {user}. It will be sent when {user} signs in again.",
   },
   "auth.signedInAs": { vi: "Đăng nhập: {name} ({role})", en: "Signed in: {name} ({role})" },
   "auth.signOut": { vi: "Đăng xuất", en: "Sign out" },
@@ -444,6 +444,7 @@ export const CATALOGUE = {
   "outbox.fixFor": { vi: "Khắc phục: {what}", en: "Fix: {what}" },
   "outbox.fixCreated": { vi: "Ghi lúc {time}", en: "Written {time}" },
   "outbox.fixOpen": { vi: "Xem yêu cầu", en: "View the action" },
+  "outbox.fixWaitsFor": { vi: "Sẽ được gửi khi {user} đăng nhập.", en: "Will be sent when {user} signs in." },
   // --- issue 13: the compact checklist, the facility list's status, honest sync, offline sign-in
   "insp.noteAdd": { vi: "Thêm ghi chú hoặc ảnh", en: "Add a note or photo" },
   "insp.noteHas": { vi: "Ghi chú và ảnh: {n} ảnh, {note}", en: "Note and photos: {n} photos, {note}" },

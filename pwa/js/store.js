@@ -13,8 +13,9 @@
 //   photos      {hash, blob, type, size, uploaded, created_at, remote?}, key hash (`remote`:
 //               downloaded from the server for offline viewing, not taken here)
 //   fixes       {id (client UUID), action_id, facility_code, description, photos,
-//               status: queued|sending|sent|attention, …}, key id: a facility's reports of a
-//               fix, queued in the outbox like inspections (version 2)
+//               status: queued|sending|sent|attention, owner?, …}, key id: a facility's
+//               reports of a fix, queued in the outbox like inspections (version 2); `owner`
+//               (js/account.js) is absent in reports stored by older versions
 
 const DB_NAME = "safeschool";
 const DB_VERSION = 2; // 2: the `fixes` store (reports of a fix waiting in the outbox)
@@ -46,7 +47,7 @@ const CHANNEL = "safeschool-store";
  * @typedef {"queued"|"sending"|"sent"|"attention"} FixStatus
  * @typedef {{id: string, action_id: number, facility_code: string, description: string,
  *   photos: string[], status: FixStatus, created_at: string, sent_at?: string|null,
- *   attempts?: number, error?: ServerError|null}} FixReport
+ *   attempts?: number, error?: ServerError|null, owner?: string}} FixReport
  */
 
 const STORES = ["meta", "forms", "facilities", "statuses", "inspections", "photos", "fixes"];

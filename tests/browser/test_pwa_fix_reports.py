@@ -1,6 +1,6 @@
 """The facility's report of a fix, by role: a double tap sends one report; the description
 stops at the server's limit; a report the server refuses for good is corrected and sent, or
-discarded, from the action's screen."""
+discarded, from the action's screen; a fix waits for the sign-in of the account that made it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.conftest import LOGINS, Server, eventually, install_idb_helper
+from tests.browser.conftest import LOGINS, Server, eventually, install_idb_helper, sign_in
 from tests.browser.test_pwa_site import (
     FIX,
     MANDATORY,
@@ -133,4 +133,51 @@ def test_a_refused_report_is_discarded_after_a_confirmation(
     assert page.evaluate(FIXES) == []
     assert page.locator("#badge").is_hidden()
     assert fixes_on_server(server, action_id) == 0
+    assert page.errors == []
+
+
+def sign_out(page: Any) -> None:
+    page.get_by_role("link", name="Cài đặt").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("dialog").get_by_role("button", name="Đăng xuất").click()
+    page.get_by_label("Mật khẩu").wait_for()
+
+
+# When a sync round last reached the server with a usable session.
+LAST_OK = (
+    "async () => ((await window.__idb('meta')).find(m => m.key === 'sync') || {})"
+    ".value?.last_ok_at || ''"
+)
+
+
+def test_a_fix_waits_for_its_accounts_sign_in(context: Any, page: Any, server: Server) -> None:
+    seeded = seed(server)
+    install_idb_helper(context)
+    view = open_site(page)
+    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    context.set_offline(True)
+    action_card(view, seeded, MANDATORY).get_by_role("link", name="Báo đã khắc phục").click()
+    page.get_by_label("Đã khắc phục những gì").fill(FIX)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    page.locator(".action-body").get_by_text("Đang chờ gửi").first.wait_for()
+    sign_out(page)
+
+    # The department signs in online on the same phone: the facility's fix stays put.
+    context.set_offline(False)
+    before = page.evaluate(LAST_OK)
+    sign_in(page, LOGINS["department"])
+    eventually(page, f"async () => (await ({LAST_OK})()) > {before!r}")
+    [kept] = page.evaluate(FIXES)
+    assert kept["status"] == "queued" and not kept.get("error")
+    assert fixes_on_server(server, action_id) == 0
+    page.goto("/#/outbox")  # no tab for the department: the outbox is reached by address
+    card = page.get_by_role("listitem").filter(has_text=f"Khắc phục: {FIX}")
+    card.get_by_text(f"Sẽ được gửi khi {LOGINS['facility'][0]} đăng nhập.").wait_for()
+    sign_out(page)
+
+    # The facility signs in again: its fix is sent, once.
+    sign_in(page, LOGINS["facility"])
+    eventually(page, ALL_SENT)
+    assert fixes_on_server(server, action_id) == 1
+    assert len(reported(server, action_id)) == 1
     assert page.errors == []

@@ -4,6 +4,7 @@
 // only, the typed text kept when offline); and the facility's report of a fix
 // (#/site/<code>/fix/<id>), kept on the phone at once and sent by the outbox.
 
+import { isMine } from "../account.js";
 import { request } from "../api.js";
 import { append, h, replace, uid, uuid4 } from "../dom.js";
 import { t, tx } from "../i18n.js";
@@ -118,7 +119,7 @@ class ActionScreen {
       h("span", { class: `pill ${problem ? "state-attention" : "state-queued"}`, text: problem ? t("site.problem", { message: f.error?.message || f.error?.code || "" }) : t("site.pending") }),
       h("p", { text: f.description }),
       f.photos.length ? this.thumbs.list(f.photos, (n) => t("fix.photoAlt", { n })) : null,
-      problem ? h("div", { class: "actions" }, this.problemActions(f)) : null,
+      problem && isMine(f, this.ctx.session) ? h("div", { class: "actions" }, this.problemActions(f)) : null,
     );
   }
 
@@ -288,7 +289,7 @@ function disclosure(label, content) {
 async function fixForm(root, ctx, code, id) {
   const action = await known(code, id);
   const draftKey = store.fixDraftKey(id);
-  const { draft, refused } = await startFrom(code, id, draftKey);
+  const { draft, refused } = await startFrom(code, id, draftKey, ctx.session);
   const text = field("textarea", t("fix.description"), { maxlength: String(FIX_MAX_CHARS) });
   text.el.value = draft.description;
   text.el.required = true;
@@ -311,6 +312,7 @@ async function fixForm(root, ctx, code, id) {
     await photos.work;
     /** @type {FixReport} */
     const fix = { ...refused, id: clientId, action_id: id, facility_code: code, description, photos: photos.hashes, status: "queued", error: null, created_at: refused?.created_at || new Date().toISOString() };
+    fix.owner = ctx.session?.user?.username; // sent only while this account is signed in
     await store.putFix(fix);
     await store.del("meta", draftKey);
     ctx.announce(t("fix.saved"));
@@ -331,10 +333,11 @@ async function fixForm(root, ctx, code, id) {
  * What the form starts from: the draft typed last, else the refused report being corrected
  * (if any), else nothing.
  * @param {string} code @param {number} id @param {string} draftKey
+ * @param {import("../api.js").Session|undefined} session
  * @returns {Promise<{draft: {description: string, photos: string[]}, refused: FixReport|undefined}>}
  */
-async function startFrom(code, id, draftKey) {
-  const refused = (await fixesFor(code)).find((f) => f.action_id === id && f.status === "attention");
+async function startFrom(code, id, draftKey, session) {
+  const refused = (await fixesFor(code)).find((f) => f.action_id === id && f.status === "attention" && isMine(f, session));
   /** @type {{description: string, photos: string[]}|undefined} */
   const kept = await store.getMeta(draftKey);
   const draft = kept || (refused ? { description: refused.description, photos: refused.photos } : { description: "", photos: [] });
