@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "5ea036442adc4433";
+const VERSION = "c9f1baacd608caeb";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

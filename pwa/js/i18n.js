@@ -45,8 +45,8 @@ export const CATALOGUE = {
   },
   "auth.again": { vi: "Đăng nhập lại", en: "Sign in again" },
   "auth.otherUser": {
-    vi: "Trên máy còn phiếu chưa gửi của {user}. Phiếu sẽ được gửi bằng tài khoản đang đăng nhập.",
-    en: "This phone holds unsent inspections of {user}. They will be sent with the account signed in.",
+    vi: "Trên máy còn phiếu chưa gửi của {user}. Phiếu sẽ được gửi khi {user} đăng nhập lại.",
+    en: "This phone holds unsent work of {user}. It will be sent when {user} signs in again.",
   },
   "auth.signedInAs": { vi: "Đăng nhập: {name} ({role})", en: "Signed in: {name} ({role})" },
   "auth.signOut": { vi: "Đăng xuất", en: "Sign out" },
@@ -430,6 +430,13 @@ export const CATALOGUE = {
   "fix.photoRemove": { vi: "Bỏ ảnh {n}", en: "Remove photo {n}" },
   "fix.photoMax": { vi: "Tối đa {n} ảnh.", en: "At most {n} photos." },
   "fix.submit": { vi: "Gửi báo cáo", en: "Send the report" },
+  "fix.tooLong": { vi: "Mô tả dài quá: tối đa {max} ký tự, hiện có {n}.", en: "The description is too long: at most {max} characters, it has {n}." },
+  "fix.edit": { vi: "Sửa báo cáo", en: "Edit the report" },
+  "fix.discard": { vi: "Bỏ báo cáo", en: "Discard the report" },
+  "fix.discardConfirm": {
+    vi: "Bỏ báo cáo này? Nội dung và ảnh của báo cáo sẽ bị xóa khỏi máy và không được gửi.",
+    en: "Discard this report? Its text and photos are removed from this phone and not sent.",
+  },
   "fix.saved": {
     vi: "Đã lưu trên máy. Báo cáo sẽ tự gửi khi có mạng.",
     en: "Saved on this phone. It will be sent when online.",
@@ -437,6 +444,7 @@ export const CATALOGUE = {
   "outbox.fixFor": { vi: "Khắc phục: {what}", en: "Fix: {what}" },
   "outbox.fixCreated": { vi: "Ghi lúc {time}", en: "Written {time}" },
   "outbox.fixOpen": { vi: "Xem yêu cầu", en: "View the action" },
+  "outbox.fixWaitsFor": { vi: "Sẽ được gửi khi {user} đăng nhập.", en: "Will be sent when {user} signs in." },
   // --- issue 13: the compact checklist, the facility list's status, honest sync, offline sign-in
   "insp.noteAdd": { vi: "Thêm ghi chú hoặc ảnh", en: "Add a note or photo" },
   "insp.noteHas": { vi: "Ghi chú và ảnh: {n} ảnh, {note}", en: "Note and photos: {n} photos, {note}" },

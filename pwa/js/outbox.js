@@ -79,7 +79,7 @@ async function run() {
     } else {
       await sendRecords(report, session);
       if (!report.auth && !report.transient) await sendPhotos(report);
-      if (!report.auth && !report.transient) await sendFixes(report);
+      if (!report.auth && !report.transient) await sendFixes(report, session);
     }
     report.waiting = await pendingCount();
     const now = new Date().toISOString();
@@ -266,9 +266,13 @@ async function sendPhotos(report) {
   }
 }
 
-/** @param {Report} report */
-async function sendFixes(report) {
-  const waiting = [...(await store.fixesWith("queued")), ...(await store.fixesWith("sending"))];
+/**
+ * Send the signed-in account's reports of a fix (another account's wait for its own sign-in:
+ * the server would refuse them, or file them under the wrong user).
+ * @param {Report} report @param {import("./api.js").Session|undefined} session
+ */
+async function sendFixes(report, session) {
+  const waiting = [...(await store.fixesWith("queued")), ...(await store.fixesWith("sending"))].filter((f) => isMine(f, session));
   waiting.sort((a, b) => a.created_at.localeCompare(b.created_at));
   for (const fix of waiting) {
     const outcome = await sendFix(fix);
@@ -330,6 +334,20 @@ export function retryFix(id) {
     if (f.status !== "attention") return false;
     f.status = "queued";
   });
+}
+
+/**
+ * Remove a report the server refused, with its form's draft, after the user confirmed; its
+ * photos go unless something else holds them. @param {string} id
+ */
+export async function discardFix(id) {
+  await store.tx(["fixes", "meta"], "readwrite", async (t) => {
+    const f = /** @type {import("./store.js").FixReport|undefined} */ (await store.done(t.objectStore("fixes").get(id)));
+    if (!f || f.status !== "attention") return;
+    t.objectStore("fixes").delete(id);
+    t.objectStore("meta").delete(store.fixDraftKey(f.action_id));
+  });
+  await store.deleteOrphanPhotos();
 }
 
 /**

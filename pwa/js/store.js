@@ -13,8 +13,9 @@
 //   photos      {hash, blob, type, size, uploaded, created_at, remote?}, key hash (`remote`:
 //               downloaded from the server for offline viewing, not taken here)
 //   fixes       {id (client UUID), action_id, facility_code, description, photos,
-//               status: queued|sending|sent|attention, …}, key id: a facility's reports of a
-//               fix, queued in the outbox like inspections (version 2)
+//               status: queued|sending|sent|attention, owner?, …}, key id: a facility's
+//               reports of a fix, queued in the outbox like inspections (version 2); `owner`
+//               (js/account.js) is absent in reports stored by older versions
 
 const DB_NAME = "safeschool";
 const DB_VERSION = 2; // 2: the `fixes` store (reports of a fix waiting in the outbox)
@@ -46,7 +47,7 @@ const CHANNEL = "safeschool-store";
  * @typedef {"queued"|"sending"|"sent"|"attention"} FixStatus
  * @typedef {{id: string, action_id: number, facility_code: string, description: string,
  *   photos: string[], status: FixStatus, created_at: string, sent_at?: string|null,
- *   attempts?: number, error?: ServerError|null}} FixReport
+ *   attempts?: number, error?: ServerError|null, owner?: string}} FixReport
  */
 
 const STORES = ["meta", "forms", "facilities", "statuses", "inspections", "photos", "fixes"];
@@ -376,14 +377,17 @@ export function photoRefs(i) {
   return refs;
 }
 
-/** Delete photos that no inspection or report of a fix points to any more (after a
- * discard); photos downloaded for viewing are kept. */
+/** Delete photos that no inspection, report of a fix or its form's draft points to any more
+ * (after a discard); photos downloaded for viewing are kept. */
 export async function deleteOrphanPhotos() {
   const inspections = /** @type {Inspection[]} */ (await all("inspections"));
   const fixes = /** @type {FixReport[]} */ (await all("fixes"));
+  const meta = /** @type {{key: string, value: any}[]} */ (await all("meta"));
+  const drafts = meta.filter((m) => String(m.key).startsWith(FIX_DRAFT)).map((m) => m.value?.photos || []);
   const used = new Set();
   for (const i of inspections) for (const x of photoRefs(i)) used.add(x);
   for (const f of fixes) for (const x of f.photos) used.add(x);
+  for (const d of drafts) for (const x of d) used.add(x);
   await tx("photos", "readwrite", async (t) => {
     const s = t.objectStore("photos");
     const photos = /** @type {Photo[]} */ (await done(s.getAll()));
@@ -392,6 +396,11 @@ export async function deleteOrphanPhotos() {
 }
 
 // --- reports of a fix ---------------------------------------------------------------------
+
+const FIX_DRAFT = "fixdraft:";
+
+/** The meta key of the fix form's draft for one action ({description, photos}). @param {number} actionId */
+export const fixDraftKey = (actionId) => `${FIX_DRAFT}${actionId}`;
 
 /** @param {FixReport} fix */
 export function putFix(fix) {

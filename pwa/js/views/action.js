@@ -4,10 +4,11 @@
 // only, the typed text kept when offline); and the facility's report of a fix
 // (#/site/<code>/fix/<id>), kept on the phone at once and sent by the outbox.
 
+import { isMine } from "../account.js";
 import { request } from "../api.js";
 import { append, h, replace, uid, uuid4 } from "../dom.js";
 import { t, tx } from "../i18n.js";
-import { fixPending, retryFix } from "../outbox.js";
+import { discardFix, fixPending, retryFix } from "../outbox.js";
 import { reduce, storeImage } from "../photos.js";
 import { day, dateInput, dateValue, moment } from "../dates.js";
 import { cachedAction, cachedSite, fetchAction, fixesFor, keepAction } from "../sites.js";
@@ -18,6 +19,9 @@ import { actionPills, Thumbs } from "./site.js";
 
 const DECIDERS = ["inspector", "department", "admin"];
 const MAX_FIX_PHOTOS = 10;
+// The longest description of a fix the server takes (FixReport.description is a
+// `Requirement`, server/inspections/schemas.py); /api/limits does not state it.
+const FIX_MAX_CHARS = 2000;
 
 /**
  * @param {HTMLElement} root @param {import("../app.js").Ctx} ctx
@@ -115,18 +119,32 @@ class ActionScreen {
       h("span", { class: `pill ${problem ? "state-attention" : "state-queued"}`, text: problem ? t("site.problem", { message: f.error?.message || f.error?.code || "" }) : t("site.pending") }),
       h("p", { text: f.description }),
       f.photos.length ? this.thumbs.list(f.photos, (n) => t("fix.photoAlt", { n })) : null,
-      problem
-        ? h("button", {
-            type: "button",
-            class: "secondary",
-            text: t("site.retry"),
-            onclick: async () => {
-              await retryFix(f.id);
-              this.ctx.syncNow();
-            },
-          })
-        : null,
+      problem && isMine(f, this.ctx.session) ? h("div", { class: "actions" }, this.problemActions(f)) : null,
     );
+  }
+
+  /** A refused report: send it again, correct it in its form, or discard it. @param {FixReport} f */
+  problemActions(f) {
+    return [
+      h("button", {
+        type: "button",
+        class: "secondary",
+        text: t("site.retry"),
+        onclick: async () => {
+          await retryFix(f.id);
+          this.ctx.syncNow();
+        },
+      }),
+      h("a", { class: "button secondary", href: `#/site/${encodeURIComponent(this.code)}/fix/${f.action_id}`, text: t("fix.edit") }),
+      h("button", {
+        type: "button",
+        class: "danger",
+        text: t("fix.discard"),
+        onclick: async () => {
+          if (await this.ctx.confirm(t("fix.discardConfirm"), t("fix.discard"))) await discardFix(f.id);
+        },
+      }),
+    ];
   }
 
   /** One change in the action's history. @param {any} e */
@@ -230,20 +248,30 @@ function dayField(label) {
   return { el, wrap: h("div", { class: "form-field" }, h("label", { for: id, text: label }), el) };
 }
 
-/** @param {string} label @param {HTMLElement[]} fields @param {() => unknown} submit */
+/**
+ * A form whose button is disabled while its submit runs: a second tap sends nothing twice.
+ * @param {string} label @param {HTMLElement[]} fields @param {() => unknown} submit
+ */
 function form(label, fields, submit) {
+  const button = h("button", { type: "submit", class: "primary", text: label });
   return h(
     "form",
     {
       class: "decision",
       novalidate: true,
-      onsubmit: (/** @type {Event} */ e) => {
+      onsubmit: async (/** @type {Event} */ e) => {
         e.preventDefault();
-        submit();
+        if (button.disabled) return;
+        button.disabled = true;
+        try {
+          await submit();
+        } finally {
+          button.disabled = false;
+        }
       },
     },
     fields,
-    h("button", { type: "submit", class: "primary", text: label }),
+    button,
   );
 }
 
@@ -254,32 +282,37 @@ function disclosure(label, content) {
 
 /**
  * The facility's report of a fix: what was done and photos. Kept as a draft while typed,
- * then stored with a client id and queued in the outbox at once.
+ * then stored with a client id and queued in the outbox at once. A report the server
+ * refused is corrected here: the form starts from it and sends it again under its id.
  * @param {HTMLElement} root @param {import("../app.js").Ctx} ctx @param {string} code @param {number} id
  */
 async function fixForm(root, ctx, code, id) {
   const action = await known(code, id);
-  const draftKey = `fixdraft:${id}`;
-  const draft = /** @type {{description: string, photos: string[]}|undefined} */ (await store.getMeta(draftKey)) || { description: "", photos: [] };
-  const text = field("textarea", t("fix.description"));
+  const draftKey = store.fixDraftKey(id);
+  const { draft, refused } = await startFrom(code, id, draftKey, ctx.session);
+  const text = field("textarea", t("fix.description"), { maxlength: String(FIX_MAX_CHARS) });
   text.el.value = draft.description;
   text.el.required = true;
   /** @type {FixPhotos} */
   const photos = new FixPhotos(draft.photos, () => keep());
-  const problem = h("p", { class: "error", role: "alert" });
+  const problem = h("p", { class: "error", role: "alert", text: refused ? t("site.problem", { message: refused.error?.message || refused.error?.code || "" }) : "" });
   /** @returns {Promise<unknown>} */
   const keep = () => store.setMeta(draftKey, { description: text.el.value, photos: photos.hashes });
   text.el.addEventListener("input", () => keep());
+  // One client id per form: a report stored twice is the same report, sent once.
+  const clientId = refused?.id || uuid4();
   const submit = async () => {
     const description = text.el.value.trim();
-    if (!description) {
-      problem.textContent = t("fix.needDescription");
+    const wrong = !description ? t("fix.needDescription") : description.length > FIX_MAX_CHARS ? t("fix.tooLong", { max: FIX_MAX_CHARS, n: description.length }) : "";
+    if (wrong) {
+      problem.textContent = wrong;
       text.el.focus();
       return;
     }
     await photos.work;
     /** @type {FixReport} */
-    const fix = { id: uuid4(), action_id: id, facility_code: code, description, photos: photos.hashes, status: "queued", created_at: new Date().toISOString() };
+    const fix = { ...refused, id: clientId, action_id: id, facility_code: code, description, photos: photos.hashes, status: "queued", error: null, created_at: refused?.created_at || new Date().toISOString() };
+    fix.owner = ctx.session?.user?.username; // sent only while this account is signed in
     await store.putFix(fix);
     await store.del("meta", draftKey);
     ctx.announce(t("fix.saved"));
@@ -294,6 +327,21 @@ async function fixForm(root, ctx, code, id) {
     form(t("fix.submit"), [text.wrap, photos.root, problem], submit),
   );
   return {};
+}
+
+/**
+ * What the form starts from: the draft typed last, else the refused report being corrected
+ * (if any), else nothing.
+ * @param {string} code @param {number} id @param {string} draftKey
+ * @param {import("../api.js").Session|undefined} session
+ * @returns {Promise<{draft: {description: string, photos: string[]}, refused: FixReport|undefined}>}
+ */
+async function startFrom(code, id, draftKey, session) {
+  const refused = (await fixesFor(code)).find((f) => f.action_id === id && f.status === "attention" && isMine(f, session));
+  /** @type {{description: string, photos: string[]}|undefined} */
+  const kept = await store.getMeta(draftKey);
+  const draft = kept || (refused ? { description: refused.description, photos: refused.photos } : { description: "", photos: [] });
+  return { draft, refused };
 }
 
 /** Photos of a fix: reduced and stored on the phone by js/photos.js, shown, removable. */

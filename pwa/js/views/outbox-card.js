@@ -1,7 +1,9 @@
 // One card of the outbox: a completed inspection with its state, what the server said of
 // it (receipt and reasons, or the problems that kept it aside) and what the user can do
-// next. A report of a fix waiting to be sent has a smaller card of its own.
+// next. A report of a fix waiting to be sent has a smaller card of its own (another
+// account's waits for that account's sign-in).
 
+import { isMine } from "../account.js";
 import { getForm } from "../data.js";
 import { headline, namesFrom, problemText, reasonText } from "../explain.js";
 import { h } from "../dom.js";
@@ -99,8 +101,11 @@ function actions(i, ctx) {
   return buttons;
 }
 
-/** A report of a fix not yet acknowledged. @param {import("../store.js").FixReport} f */
-export function fixCard(f) {
+/**
+ * A report of a fix not yet acknowledged.
+ * @param {import("../store.js").FixReport} f @param {import("../api.js").Session|undefined} session
+ */
+export function fixCard(f, session) {
   const state = f.status === "attention" ? "attention" : f.status === "sending" ? "sending" : "queued";
   return h(
     "li",
@@ -108,6 +113,7 @@ export function fixCard(f) {
     h("span", { class: "title", text: t("outbox.fixFor", { what: f.description }) }),
     h("span", { class: `pill state-${state}`, dataset: { state }, text: t(`outbox.state.${state}`) }),
     h("span", { class: "meta", text: t("outbox.fixCreated", { time: when(f.created_at) }) }),
+    isMine(f, session) ? null : h("p", { class: "meta", text: t("outbox.fixWaitsFor", { user: String(f.owner) }) }),
     f.error ? h("p", { class: "server-message", text: t("outbox.serverSays", { message: f.error.message || f.error.code }) }) : null,
     h("div", { class: "actions" }, h("a", { class: "button secondary", href: `#/site/${encodeURIComponent(f.facility_code)}/action/${f.action_id}`, text: t("outbox.fixOpen") })),
   );

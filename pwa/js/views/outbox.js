@@ -51,7 +51,7 @@ export async function render(root, ctx) {
     for (const i of items) cards.push(await inspectionCard(i, ctx));
     if (mark !== latest) return;
     if (!items.length && !fixes.length) replace(list, h("li", { class: "empty", text: t("outbox.empty") }));
-    else replace(list, cards, fixes.map(fixCard));
+    else replace(list, cards, fixes.map((f) => fixCard(f, ctx.session)));
     showStatus();
   }
 
