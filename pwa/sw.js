@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "c9f1baacd608caeb";
+const VERSION = "0e092df574e354c4";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

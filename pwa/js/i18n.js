@@ -414,6 +414,7 @@ export const CATALOGUE = {
   "action.dueReason": { vi: "Lý do đổi hạn", en: "Why change it" },
   "action.needReason": { vi: "Hãy ghi lý do.", en: "Write the reason." },
   "action.needDue": { vi: "Hãy chọn hạn mới.", en: "Pick the new due date." },
+  "action.duePast": { vi: "Hạn mới đã qua; hãy chọn từ hôm nay trở đi.", en: "The new due date has passed; pick today or later." },
   "action.needOnline": {
     vi: "Cần kết nối mạng để gửi quyết định này. Nội dung đã nhập vẫn được giữ; hãy thử lại khi có mạng.",
     en: "This decision needs a connection. What you typed is kept; try again when online.",

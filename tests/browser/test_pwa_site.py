@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from server.clock import today
 from server.forms.loader import load_file
 from server.inspections import synthetic
 from server.settings import REPO_ROOT
@@ -401,6 +402,12 @@ def test_an_inspector_opens_the_site_from_the_facility_page(
     # An open action: verify or move the due date; reopening is for a reported fix.
     page.get_by_role("button", name="Xác nhận đã khắc phục").wait_for()
     page.locator(".decisions summary", has_text="Đổi hạn").click()
+    yesterday = today() - timedelta(days=1)
+    page.get_by_label("Hạn mới").fill(yesterday.strftime("%d/%m/%Y"))
+    page.get_by_label("Lý do đổi hạn").fill("Nhập nhầm ngày")
+    page.get_by_role("button", name="Đổi hạn").click()
+    page.get_by_text("Hạn mới đã qua; hãy chọn từ hôm nay trở đi.").wait_for()
+    page.get_by_label("Lý do đổi hạn").fill("")
     page.get_by_label("Hạn mới").fill("15/01/2027")
     page.get_by_role("button", name="Đổi hạn").click()
     page.get_by_text("Hãy ghi lý do.").wait_for()

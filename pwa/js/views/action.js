@@ -11,6 +11,7 @@ import { t, tx } from "../i18n.js";
 import { discardFix, fixPending, retryFix } from "../outbox.js";
 import { reduce, storeImage } from "../photos.js";
 import { day, dateInput, dateValue, moment } from "../dates.js";
+import { vietnamDay } from "../follow-up.js";
 import { cachedAction, cachedSite, fetchAction, fixesFor, keepAction } from "../sites.js";
 import * as store from "../store.js";
 import { actionPills, Thumbs } from "./site.js";
@@ -204,6 +205,7 @@ class Decisions {
   moveDue() {
     const due = dateValue(this.due.el);
     if (!due) return this.say(t("action.needDue"));
+    if (due < vietnamDay(new Date())) return this.say(t("action.duePast"));
     if (!this.dueReason.el.value.trim()) return this.say(t("action.needReason"));
     return this.send("due", { due, reason: this.dueReason.el.value.trim() }, [this.due, this.dueReason]);
   }
@@ -222,6 +224,7 @@ class Decisions {
     this.say(t("action.working"));
     const answer = await request(`/api/actions/${this.screen.id}/${verb}`, { method: "POST", json: body });
     if (answer.network) return this.say(t("action.needOnline"));
+    if (answer.error?.code === "action.due_past") return this.say(t("action.duePast")); // the phone's clock was behind
     if (!answer.ok) return this.say(t("action.failed", { message: answer.error?.message || answer.error?.code || "" }));
     for (const f of fields) f.el.value = "";
     this.say(t("action.done"));
