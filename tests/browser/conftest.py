@@ -583,7 +583,19 @@ def open_facility(page: Any, code: str) -> None:
     page.get_by_role("link", name="Cơ sở", exact=True).click()
     page.wait_for_url("**/#/facilities")
     page.locator(".view-facilities").wait_for()
-    page.get_by_label("Tìm theo tên hoặc mã").fill(code)
+    # From the landing screen (#/) the tap draws the list again: text typed into the box
+    # of the screen being replaced is gone with it, so type again until the box shown
+    # holds it, as a person would.
+    box = page.get_by_label("Tìm theo tên hoặc mã")
+    for _ in range(50):
+        box.fill(code)
+        if page.evaluate(
+            "q => [...document.querySelectorAll('.view-facilities input[type=search]')]"
+            ".every(i => i.isConnected && i.value === q)",
+            code,
+        ):
+            break
+        page.wait_for_timeout(100)
     page.locator("ul.facilities a.card", has_text=code).first.click()
     page.get_by_role("heading", level=1).wait_for()
 
