@@ -19,6 +19,7 @@ from tests.browser.test_pwa_site import (
     fixes_on_server,
     open_site,
     seed,
+    shoot,
 )
 
 pytestmark = pytest.mark.browser
@@ -101,6 +102,7 @@ def test_a_refused_report_is_edited_and_sent(context: Any, page: Any, server: Se
     view = open_site(page)
     action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
     screen = refuse_a_report(page, view, seeded, MANDATORY)
+    shoot(page, "fix-refused")
 
     screen.get_by_role("link", name="Sửa báo cáo").click()
     text = page.get_by_label("Đã khắc phục những gì")
@@ -173,6 +175,7 @@ def test_a_fix_waits_for_its_accounts_sign_in(context: Any, page: Any, server: S
     page.goto("/#/outbox")  # no tab for the department: the outbox is reached by address
     card = page.get_by_role("listitem").filter(has_text=f"Khắc phục: {FIX}")
     card.get_by_text(f"Sẽ được gửi khi {LOGINS['facility'][0]} đăng nhập.").wait_for()
+    shoot(page, "outbox-fix-of-another-account")
     sign_out(page)
 
     # The facility signs in again: its fix is sent, once.
