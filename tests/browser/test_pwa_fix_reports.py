@@ -16,6 +16,7 @@ from tests.browser.test_pwa_site import (
     OTHER,
     _auth,
     action_card,
+    action_id_of,
     fixes_on_server,
     open_site,
     seed,
@@ -51,7 +52,7 @@ def test_a_double_tap_on_send_reports_the_fix_once(context: Any, page: Any, serv
     seeded = seed(server)
     install_idb_helper(context)
     view = open_site(page)
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    action_id = action_id_of(seeded, MANDATORY)
     action_card(view, seeded, MANDATORY).get_by_role("link", name="Báo đã khắc phục").click()
     page.get_by_label("Đã khắc phục những gì").fill(FIX)
     page.get_by_role("button", name="Gửi báo cáo").dblclick()
@@ -70,7 +71,7 @@ def test_the_description_stops_at_the_servers_limit(
     seeded = seed(server)
     install_idb_helper(context)
     view = open_site(page)
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    action_id = action_id_of(seeded, MANDATORY)
     action_card(view, seeded, MANDATORY).get_by_role("link", name="Báo đã khắc phục").click()
     text = page.get_by_label("Đã khắc phục những gì")
     text.fill("Nhà trường đã xây lại hàng rào và lắp cổng mới. " * 50)
@@ -100,7 +101,7 @@ def test_a_refused_report_is_edited_and_sent(context: Any, page: Any, server: Se
     seeded = seed(server)
     install_idb_helper(context)
     view = open_site(page)
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    action_id = action_id_of(seeded, MANDATORY)
     screen = refuse_a_report(page, view, seeded, MANDATORY)
     shoot(page, "fix-refused")
 
@@ -122,7 +123,7 @@ def test_a_refused_report_is_discarded_after_a_confirmation(
     seeded = seed(server)
     install_idb_helper(context)
     view = open_site(page)
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == OTHER)
+    action_id = action_id_of(seeded, OTHER)
     screen = refuse_a_report(page, view, seeded, OTHER)
 
     screen.get_by_role("button", name="Bỏ báo cáo").click()
@@ -156,7 +157,7 @@ def test_a_fix_waits_for_its_accounts_sign_in(context: Any, page: Any, server: S
     seeded = seed(server)
     install_idb_helper(context)
     view = open_site(page)
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    action_id = action_id_of(seeded, MANDATORY)
     context.set_offline(True)
     action_card(view, seeded, MANDATORY).get_by_role("link", name="Báo đã khắc phục").click()
     page.get_by_label("Đã khắc phục những gì").fill(FIX)

@@ -102,9 +102,13 @@ def open_site(page: Any) -> Any:
     return view
 
 
+def action_id_of(seeded: dict[str, Any], item_id: str) -> int:
+    """The id of the action the seeded inspection opened for a check."""
+    return int(next(a["id"] for a in seeded["actions"] if a["item_id"] == item_id))
+
+
 def action_card(view: Any, seeded: dict[str, Any], item_id: str) -> Any:
-    action = next(a for a in seeded["actions"] if a["item_id"] == item_id)
-    return view.locator(f"li.card.action[data-action='{action['id']}']")
+    return view.locator(f"li.card.action[data-action='{action_id_of(seeded, item_id)}']")
 
 
 def fixes_on_server(server: Server, action_id: int) -> int:
@@ -177,7 +181,7 @@ def test_a_fix_reported_offline_reaches_the_server_once(
     view = open_site(page)
     card = action_card(view, seeded, MANDATORY)
     card.wait_for()
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    action_id = action_id_of(seeded, MANDATORY)
     card.locator("a.action-link").click()
     page.locator(".view-site .facts").wait_for()
     shoot(page, "action-detail-facility")
@@ -258,9 +262,7 @@ def test_a_fix_sent_from_its_screen_shows_on_the_site_offline(
         card = action_card(view, seeded, MANDATORY)
         expect(card.locator(".pills")).to_contain_text("Đã báo khắc phục")
         expect(card.get_by_role("link", name=re.compile("^Báo đã khắc phục"))).to_have_count(0)
-    assert fixes_on_server(server, next(
-        a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY
-    )) == 1  # fmt: skip
+    assert fixes_on_server(server, action_id_of(seeded, MANDATORY)) == 1
 
 
 def test_the_department_verifies_and_the_principal_sees_it(
@@ -269,7 +271,7 @@ def test_the_department_verifies_and_the_principal_sees_it(
     from tests.browser.conftest import CONTEXT_OPTIONS
 
     seeded = seed(server)
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == MANDATORY)
+    action_id = action_id_of(seeded, MANDATORY)
     r = httpx.post(
         f"{server.url}/api/actions/{action_id}/fix",
         json={"client_id": str(uuid.uuid4()), "description": FIX, "photos": []},
@@ -361,7 +363,7 @@ def test_a_refused_report_is_kept_with_the_servers_words(
     seeded = seed(server)
     install_idb_helper(context)
     view = open_site(page)
-    action_id = next(a["id"] for a in seeded["actions"] if a["item_id"] == OTHER)
+    action_id = action_id_of(seeded, OTHER)
     refusal = {"error": {"code": "action.closed", "message": "Yêu cầu đã đóng", "details": []}}
     page.route(
         "**/api/actions/*/fix",
