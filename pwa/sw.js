@@ -12,7 +12,7 @@
 import { syncOnce } from "./js/outbox.js";
 
 // <assets> written by pwa/tools/stamp.py from the files of the app: do not edit
-const VERSION = "0e092df574e354c4";
+const VERSION = "36c0a5fe71829c73";
 const ASSETS = [
   "/app.css",
   "/icons/icon-192.png",

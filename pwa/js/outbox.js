@@ -10,6 +10,7 @@
 
 import { isMine } from "./account.js";
 import { getSession, request, sessionUsable } from "./api.js";
+import { keepAction } from "./sites.js";
 import { limits } from "./limits.js";
 import * as store from "./store.js";
 
@@ -308,8 +309,11 @@ async function sendFix(fix) {
       method: "POST",
       json: { client_id: fix.id, description: fix.description, photos: fix.photos },
     });
-    if (answer.ok) outcome = "sent";
-    else if (answer.status === 401) outcome = "auth";
+    if (answer.ok) {
+      outcome = "sent";
+      // The action as it now stands: the site's screen shows it offline too (js/sites.js).
+      if (answer.data) await keepAction(fix.action_id, answer.data);
+    } else if (answer.status === 401) outcome = "auth";
     else if (answer.network || answer.status >= 500 || answer.status === 429) outcome = "transient";
     else outcome = answer.error || localError(`http.${answer.status}`, "");
   }

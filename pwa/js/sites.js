@@ -21,8 +21,8 @@ const siteKey = (code) => `site:${code}`;
 const actionKey = (id) => `action:${id}`;
 
 /**
- * What the phone kept of a site, each action as the phone saw it last: an action's own
- * screen may have downloaded it since the site was (a fix sent from there, offline after).
+ * What the phone kept of a site, each action as the phone saw it last: the answer to a fix
+ * sent, or the action's own screen, may be newer than the site's copy.
  * @param {string} code @returns {Promise<SiteData|undefined>}
  */
 export async function cachedSite(code) {

@@ -265,6 +265,32 @@ def test_a_fix_sent_from_its_screen_shows_on_the_site_offline(
     assert fixes_on_server(server, action_id_of(seeded, MANDATORY)) == 1
 
 
+def test_a_fix_sent_while_another_screen_is_open_shows_on_the_site_offline(
+    context: Any, page: Any, server: Server
+) -> None:
+    """Reported offline, sent by the outbox while the settings are open (neither the site's
+    nor the action's screen downloads anything), then offline again: the list says the fix
+    was reported, from the server's answer to the report."""
+    seeded = seed(server)
+    install_idb_helper(context)
+    view = open_site(page)
+    context.set_offline(True)
+    action_card(view, seeded, MANDATORY).get_by_role("link", name="Báo đã khắc phục").click()
+    page.get_by_label("Đã khắc phục những gì").fill(FIX)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    page.get_by_role("link", name="Cài đặt").click()
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    eventually(page, "async () => (await window.__idb('fixes'))[0]?.status === 'sent'")
+
+    context.set_offline(True)
+    page.goto(f"/#/site/{seeded['code']}")
+    page.reload()
+    card = action_card(page.locator(".view-site"), seeded, MANDATORY)
+    expect(card.locator(".pills")).to_contain_text("Đã báo khắc phục")
+    expect(card.get_by_role("link", name=re.compile("^Báo đã khắc phục"))).to_have_count(0)
+
+
 def test_the_department_verifies_and_the_principal_sees_it(
     browser: Any, context: Any, page: Any, server: Server
 ) -> None:

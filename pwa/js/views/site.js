@@ -193,12 +193,6 @@ class SiteScreen {
   /** @param {any} a an action */
   actionRow(a) {
     const mine = this.fixes.filter((f) => f.action_id === a.id && fixPending(f));
-    // A report sent after this copy was downloaded (a sync on another screen, offline now):
-    // the server has the fix; the copy does not know yet.
-    const at = this.data?.at || "";
-    if (a.state === "open" && this.fixes.some((f) => f.action_id === a.id && f.status === "sent" && (f.sent_at || "") > at)) {
-      a = { ...a, state: "fix_reported" };
-    }
     const base = `#/site/${encodeURIComponent(this.code)}`;
     const canReport = this.role === "facility" && a.state === "open" && !mine.length;
     return h(
